@@ -1,0 +1,70 @@
+"""mxcompat: Apache MXNet 1.9.1's NDArray API on PyTorch.
+
+``import mxcompat as mx`` gives ``mx.nd``, ``mx.autograd``, ``mx.random``, ``mx.cpu()`` /
+``mx.gpu(i)`` and ``mx.base.MXNetError`` with MXNet 1.9.1's behaviour. ``mxcompat run
+script.py`` (or ``mxcompat.install()``) makes an unchanged ``import mxnet`` resolve here.
+"""
+from __future__ import annotations
+
+from typing import Any as _Any
+
+from . import base
+from .base import MXNetError
+from . import context
+from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus
+from . import ndarray
+from . import ndarray as nd
+from . import autograd
+from . import random
+
+#: the MXNet version whose behaviour mxcompat reproduces (legacy code checks mx.__version__)
+__version__ = "1.9.1"
+#: mxcompat's own version
+__mxcompat_version__ = "0.1.0"
+
+__all__ = ["base", "MXNetError", "context", "Context", "cpu", "gpu", "cpu_pinned",
+           "current_context", "num_gpus", "nd", "ndarray", "autograd", "random",
+           "install", "uninstall"]
+
+
+def install() -> None:
+    """Make ``import mxnet`` (and ``mxnet.*``) resolve to mxcompat in this process."""
+    from ._redirect import install as _install
+    _install()
+
+
+def uninstall() -> None:
+    """Undo :func:`install`."""
+    from ._redirect import uninstall as _uninstall
+    _uninstall()
+
+
+# Parts of MXNet outside mxcompat's scope: a clear error instead of an AttributeError.
+_OUT_OF_SCOPE = {
+    "gluon": "Gluon", "symbol": "the Symbol API", "sym": "the Symbol API",
+    "module": "the Module API", "mod": "the Module API", "io": "mx.io data iterators",
+    "image": "mx.image", "img": "mx.image", "recordio": "RecordIO", "kvstore": "KVStore",
+    "kv": "KVStore", "metric": "mx.metric", "optimizer": "mx.optimizer",
+    "lr_scheduler": "mx.lr_scheduler", "initializer": "mx.initializer", "init": "mx.init",
+    "model": "mx.model", "callback": "mx.callback", "monitor": "mx.monitor",
+    "profiler": "mx.profiler", "rnn": "mx.rnn", "contrib": "mx.contrib", "np": "mx.np",
+    "npx": "mx.npx", "numpy": "mx.numpy", "numpy_extension": "mx.numpy_extension",
+    "operator": "mx.operator (custom operators)", "rtc": "mx.rtc", "library": "mx.library",
+    "onnx": "mx.onnx", "visualization": "mx.visualization", "viz": "mx.viz",
+    "executor": "executors", "engine": "mx.engine", "runtime": "mx.runtime",
+    "attribute": "mx.attribute", "name": "mx.name", "registry": "mx.registry",
+    "libinfo": "mx.libinfo", "log": "mx.log", "util": "mx.util", "executor_manager":
+    "executor managers", "kvstore_server": "KVStore servers", "tvmop": "mx.tvmop",
+    "amp": "mx.amp", "subgraph": "subgraph backends", "dlpack": "DLPack helpers",
+}
+
+
+def __getattr__(name: str) -> _Any:
+    if name == "test_utils":
+        import importlib
+        return importlib.import_module(".test_utils", __name__)
+    if name in _OUT_OF_SCOPE:
+        from .base import unsupported
+        raise unsupported(f"mx.{name}", f"{_OUT_OF_SCOPE[name]} is outside mxcompat's scope, "
+                          "which is the NDArray API; see docs/migration.md")
+    raise AttributeError(f"module 'mxcompat' has no attribute {name!r}")

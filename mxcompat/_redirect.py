@@ -1,0 +1,96 @@
+"""Make ``import mxnet`` resolve to mxcompat (used by ``mxcompat run`` and
+``mxcompat.install()``).
+
+``mxnet`` becomes the ``mxcompat`` package, ``mxnet.nd`` / ``mxnet.ndarray`` the NDArray
+namespace, and so on. Importing a part of MXNet outside mxcompat's scope (``mxnet.gluon``,
+``mxnet.symbol``, ...) fails at import with a message saying so. While installed, NDArrays
+pickle under MXNet's class path (``mxnet.ndarray.ndarray.NDArray``), so real MXNet can load
+them, and MXNet pickles load here.
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.abc
+import importlib.machinery
+import sys
+from types import ModuleType
+from typing import Any, Optional
+
+from .base import UnsupportedError
+
+#: mxnet submodule -> mxcompat module
+_ALIASES = {
+    "mxnet": "mxcompat",
+    "mxnet.nd": "mxcompat.ndarray",
+    "mxnet.ndarray": "mxcompat.ndarray",
+    "mxnet.ndarray.ndarray": "mxcompat.ndarray.ndarray",
+    "mxnet.ndarray.random": "mxcompat.ndarray.random",
+    "mxnet.ndarray.linalg": "mxcompat.ndarray.linalg",
+    "mxnet.ndarray.contrib": "mxcompat.ndarray.contrib",
+    "mxnet.ndarray.sparse": "mxcompat.ndarray.sparse",
+    "mxnet.ndarray.op": "mxcompat.ndarray",
+    "mxnet.ndarray._internal": "mxcompat.ndarray._internal",
+    "mxnet.ndarray.utils": "mxcompat.ndarray",
+    "mxnet.autograd": "mxcompat.autograd",
+    "mxnet.random": "mxcompat.random",
+    "mxnet.context": "mxcompat.context",
+    "mxnet.base": "mxcompat.base",
+    "mxnet.test_utils": "mxcompat.test_utils",
+}
+
+
+class MXNetImportError(UnsupportedError, ImportError):
+    """Importing a part of MXNet that mxcompat does not provide."""
+
+
+class _Loader(importlib.abc.Loader):
+    def __init__(self, target: str):
+        self.target = target
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType:
+        return importlib.import_module(self.target)
+
+    def exec_module(self, module: ModuleType) -> None:
+        pass
+
+
+class _Finder(importlib.abc.MetaPathFinder):
+    def find_spec(self, fullname: str, path: Any = None,
+                  target: Any = None) -> Optional[importlib.machinery.ModuleSpec]:
+        if fullname != "mxnet" and not fullname.startswith("mxnet."):
+            return None
+        dest = _ALIASES.get(fullname)
+        if dest is None:
+            top = fullname.split(".")[1]
+            from . import _OUT_OF_SCOPE
+            what = _OUT_OF_SCOPE.get(top, f"'{fullname}'")
+            raise MXNetImportError(
+                f"import {fullname}: {what} is not supported by mxcompat, which provides "
+                "MXNet's NDArray API (mx.nd, mx.autograd, mx.random, contexts); see "
+                "docs/migration.md")
+        return importlib.machinery.ModuleSpec(fullname, _Loader(dest))
+
+
+_FINDER = _Finder()
+
+
+def install() -> None:
+    if _FINDER not in sys.meta_path:
+        sys.meta_path.insert(0, _FINDER)
+    import mxcompat
+    sys.modules.setdefault("mxnet", mxcompat)
+    from .ndarray.ndarray import NDArray
+    NDArray.__module__ = "mxnet.ndarray.ndarray"
+
+
+def uninstall() -> None:
+    if _FINDER in sys.meta_path:
+        sys.meta_path.remove(_FINDER)
+    for name in [n for n in sys.modules if n == "mxnet" or n.startswith("mxnet.")]:
+        del sys.modules[name]
+    from .ndarray.ndarray import NDArray
+    NDArray.__module__ = "mxcompat.ndarray.ndarray"
+
+
+def installed() -> bool:
+    return _FINDER in sys.meta_path

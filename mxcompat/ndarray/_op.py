@@ -1,0 +1,417 @@
+"""The op decorator: one place for the NDArray boundary of every registered op.
+
+An op is written as a plain function over ``torch.Tensor`` inputs and Python parameters::
+
+    @register("clip", params={"a_min": Float, "a_max": Float}, torch="torch.clamp")
+    def clip(data, a_min, a_max):
+        return data.clamp(a_min, a_max)
+
+``register`` generates, once, a public function with MXNet's generated-op signature
+(``clip(data=None, a_min=_Null, a_max=_Null, out=None, name=None, **kwargs)``): inputs first,
+then parameters, then ``out`` and ``name``. That wrapper unwraps NDArrays, converts parameters
+(MXNet stringifies them, so ``keepdims='True'`` works), runs the op with torch autograd on only
+while ``mx.autograd`` is recording, writes ``out=``, wraps results on the first input's context
+and turns torch errors into ``MXNetError`` naming the op.
+
+Everything that can be decided when the op is defined is decided then; the call path is:
+type check, unwrap, one call, wrap.
+"""
+from __future__ import annotations
+
+import inspect
+import keyword
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, Optional, Sequence
+
+import numpy as np
+import torch
+
+from .. import _dtypes
+from .._state import STATE
+from ..base import (MXNetError, MXNetIndexError, MXNetTypeError, MXNetValueError, _Null,
+                    unsupported)
+from .ndarray import NDArray, _wrap
+
+__all__ = ["register", "OpInfo", "OPS", "NAMESPACES", "Bool", "Int", "Float", "Shape", "Axis",
+           "OptInt", "OptFloat", "Dtype", "OptDtype", "Enum", "Any_", "Str", "FloatTuple",
+           "unwrap", "stub"]
+
+
+# ----------------------------------------------------------------------------------------
+# Parameter converters. Each takes (value, op_name, param_name) and returns the Python value.
+def _fail(op: str, pname: str, value: Any, expect: str) -> MXNetError:
+    return MXNetValueError(f"{op}: invalid value {value!r} for parameter '{pname}' "
+                           f"(expected {expect})")
+
+
+def Bool(v: Any, op: str = "", p: str = "") -> bool:
+    if isinstance(v, (bool, int, np.bool_, np.integer)):
+        return bool(v)
+    if isinstance(v, str):
+        s = v.strip().lower()
+        if s in ("true", "1"):
+            return True
+        if s in ("false", "0"):
+            return False
+    raise _fail(op, p, v, "a boolean")
+
+
+def Int(v: Any, op: str = "", p: str = "") -> int:
+    if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
+        return int(v)
+    if isinstance(v, bool):
+        return int(v)
+    if isinstance(v, str):
+        try:
+            return int(v.strip())
+        except ValueError:
+            pass
+    if isinstance(v, (float, np.floating)) and float(v).is_integer():
+        return int(v)
+    raise _fail(op, p, v, "an integer")
+
+
+def Float(v: Any, op: str = "", p: str = "") -> float:
+    if isinstance(v, (int, float, np.number, np.bool_)):
+        return float(v)
+    if isinstance(v, str):
+        try:
+            return float(v.strip())
+        except ValueError:
+            pass
+    raise _fail(op, p, v, "a number")
+
+
+def Str(v: Any, op: str = "", p: str = "") -> str:
+    return str(v)
+
+
+def Any_(v: Any, op: str = "", p: str = "") -> Any:
+    return v
+
+
+def _parse_tuple(v: Any, op: str, p: str, item: Callable) -> tuple:
+    if isinstance(v, str):
+        s = v.strip().strip("()[]").strip()
+        parts = [x for x in (y.strip() for y in s.split(",")) if x and x != "None"]
+        return tuple(item(x, op, p) for x in parts)
+    if isinstance(v, (list, tuple)):
+        return tuple(item(x, op, p) for x in v)
+    return (item(v, op, p),)
+
+
+def Shape(v: Any, op: str = "", p: str = "") -> tuple:
+    """A tuple of ints; an int means a 1-tuple."""
+    if isinstance(v, (float, np.floating)):
+        raise _fail(op, p, v, "a shape (tuple of ints)")
+    if isinstance(v, (list, tuple)) and any(isinstance(x, (float, np.floating)) for x in v):
+        raise _fail(op, p, v, "a shape (tuple of ints)")
+    return _parse_tuple(v, op, p, Int)
+
+
+def FloatTuple(v: Any, op: str = "", p: str = "") -> tuple:
+    return _parse_tuple(v, op, p, Float)
+
+
+def Axis(v: Any, op: str = "", p: str = "") -> Any:
+    """None, an int, or a tuple of ints (an empty tuple means 'all axes' for reductions)."""
+    if v is None:
+        return None
+    if isinstance(v, str) and v.strip() in ("None", ""):
+        return None
+    if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
+        return int(v)
+    t = Shape(v, op, p)
+    if isinstance(v, str) and len(t) == 1 and not v.strip().startswith(("(", "[")):
+        return t[0]
+    return t
+
+
+def OptInt(v: Any, op: str = "", p: str = "") -> Optional[int]:
+    if v is None or (isinstance(v, str) and v.strip() == "None"):
+        return None
+    return Int(v, op, p)
+
+
+def OptFloat(v: Any, op: str = "", p: str = "") -> Optional[float]:
+    if v is None or (isinstance(v, str) and v.strip() == "None"):
+        return None
+    return Float(v, op, p)
+
+
+_DTYPE_NAMES = ("bfloat16", "bool", "float16", "float32", "float64", "int32", "int64", "int8",
+                "uint8")
+
+
+def Dtype(v: Any, op: str = "", p: str = "") -> torch.dtype:
+    try:
+        return _dtypes.to_torch(v, where=op)
+    except MXNetError:
+        valid = "{" + ", ".join(repr(x) for x in _DTYPE_NAMES) + "}"
+        raise MXNetValueError(f"{op}: Invalid Input: {str(v)!r} for parameter '{p}', valid "
+                              f"values are: {valid}") from None
+
+
+def OptDtype(v: Any, op: str = "", p: str = "") -> Optional[torch.dtype]:
+    if v is None or (isinstance(v, str) and v in ("None", "")):
+        return None
+    return Dtype(v, op, p)
+
+
+def Enum(*choices: str) -> Callable:
+    valid = "{" + ", ".join(repr(c) for c in sorted(choices)) + "}"
+
+    def conv(v: Any, op: str = "", p: str = "") -> str:
+        s = str(v)
+        if s not in choices:
+            raise MXNetValueError(f"{op}: Invalid Input: {s!r} for parameter '{p}', valid "
+                                  f"values are: {valid}")
+        return s
+    conv.__name__ = f"Enum{tuple(choices)}"
+    return conv
+
+
+# ----------------------------------------------------------------------------------------
+@dataclass
+class OpInfo:
+    """Metadata of a registered op (used by the conformance matrix and the docs)."""
+    name: str
+    fn: Callable
+    family: str
+    namespace: str = "nd"
+    aliases: tuple = ()
+    torch: str = ""
+    notes: str = ""
+    inputs: tuple = ()
+    params: tuple = ()
+    supported: bool = True
+    extra: Dict[str, Any] = field(default_factory=dict)
+
+
+#: every registered op and stub, by "namespace.name" ("nd.exp", "linalg.gemm", ...)
+OPS: Dict[str, OpInfo] = {}
+#: namespace -> {public name -> function}; "nd" is the mx.nd top level
+NAMESPACES: Dict[str, Dict[str, Callable]] = {}
+
+
+def _key(ns: str, name: str) -> str:
+    return f"{ns}.{name}"
+
+
+def _add(ns: str, name: str, fn: Callable) -> None:
+    NAMESPACES.setdefault(ns, {})[name] = fn
+
+
+def unwrap(x: Any, op: str, pname: str) -> torch.Tensor:
+    """NDArray -> tensor; anything else is an error naming the op and the argument."""
+    if type(x) is NDArray or isinstance(x, NDArray):
+        return x._t
+    if x is None or x is _Null:
+        raise MXNetValueError(f"{op}: required input '{pname}' is missing")
+    raise MXNetTypeError(f"{op}: input '{pname}' must be an NDArray, got {type(x).__name__}")
+
+
+_TORCH_ERRORS = (RuntimeError, ValueError, IndexError, TypeError, NotImplementedError)
+
+
+def translate(e: BaseException, op: str) -> MXNetError:
+    """Turn an error from torch into the MXNetError a user sees."""
+    if isinstance(e, MXNetError):
+        return e
+    msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    cls = {IndexError: MXNetIndexError, TypeError: MXNetTypeError,
+           ValueError: MXNetValueError}.get(type(e), MXNetError)
+    return cls(f"{op}: {msg}")
+
+
+_grad_on = torch.is_grad_enabled
+_set_grad = torch._C._set_grad_enabled
+
+
+def call(impl: Callable, op: str, *args: Any) -> Any:
+    """Run impl(*args) with torch autograd enabled only while mx.autograd is recording."""
+    try:
+        if STATE.recording or not _grad_on():
+            return impl(*args)
+        _set_grad(False)
+        try:
+            return impl(*args)
+        finally:
+            _set_grad(True)
+    except _TORCH_ERRORS as e:
+        raise translate(e, op) from None
+
+
+def finish(r: Any, ctx: Any, out: Any, op: str) -> Any:
+    """Wrap the op's result(s); with out=, write into the given array(s) and return them."""
+    if out is None:
+        if type(r) is torch.Tensor:
+            return _wrap(r, ctx)
+        if isinstance(r, (tuple, list)):
+            return [_wrap(x, ctx) for x in r]
+        return r
+    if isinstance(r, (tuple, list)):
+        outs = out if isinstance(out, (list, tuple)) else [out]
+        if len(outs) != len(r):
+            raise MXNetValueError(f"{op}: out= needs {len(r)} arrays, got {len(outs)}")
+        for o, x in zip(outs, r):
+            _write_out(o, x, op)
+        return out
+    _write_out(out, r, op)
+    return out
+
+
+def _write_out(o: Any, r: torch.Tensor, op: str) -> None:
+    if not isinstance(o, NDArray):
+        raise MXNetTypeError(f"{op}: out= must be an NDArray, got {type(o).__name__}")
+    t = o._t
+    if tuple(t.shape) != tuple(r.shape):
+        raise MXNetValueError(f"{op}: Incompatible attr at 0-th output: expected "
+                              f"{list(r.shape)}, got {list(t.shape)} (the out= array's shape)")
+    if t.dtype != r.dtype:
+        raise MXNetTypeError(f"{op}: Incompatible attr at 0-th output: expected "
+                             f"{_dtypes.name(r.dtype)}, got {_dtypes.name(t.dtype)} "
+                             "(the out= array's dtype)")
+    o._assign(r)
+
+
+def register(name: str, *, params: Optional[Dict[str, Callable]] = None,
+             aliases: Sequence[str] = (), family: str = "misc", ns: str = "nd",
+             alias_ns: str = "nd", torch: str = "", notes: str = "",
+             variadic: bool = False, ignore_unknown: Optional[bool] = None,
+             no_scalar_ctx: bool = False) -> Callable:
+    """Register ``impl`` as the MXNet op ``name`` (see the module docstring).
+
+    Parameters of ``impl`` that appear in ``params`` (or have a default) are op parameters;
+    the others are array inputs. With ``variadic=True`` the first parameter of ``impl`` is
+    ``*data`` (concat-style ops). ``aliases`` are extra names, in ``alias_ns``.
+    """
+    params = dict(params or {})
+
+    def deco(impl: Callable) -> Callable:
+        sig = inspect.signature(impl)
+        inputs, plist = [], []
+        var_input = None
+        for p in sig.parameters.values():
+            if p.kind is p.VAR_POSITIONAL:
+                var_input = p.name
+            elif p.name in params or p.default is not p.empty:
+                conv = params.get(p.name) or _conv_for_default(p.default)
+                required = p.default is p.empty
+                plist.append((p.name, conv, None if required else p.default, required))
+            else:
+                inputs.append(p.name)
+        fn = _build(name, impl, inputs, plist, var_input,
+                    ignore_unknown if ignore_unknown is not None else not plist)
+        fn.__doc__ = (impl.__doc__ or "") + (f"\n\ntorch equivalent: {torch}" if torch else "")
+        info = OpInfo(name=name, fn=fn, family=family, namespace=ns, aliases=tuple(aliases),
+                      torch=torch, notes=notes, inputs=tuple(inputs) or ((var_input,) if
+                      var_input else ()), params=tuple(p[0] for p in plist))
+        OPS[_key(ns, name)] = info
+        _add(ns, name, fn)
+        for a in aliases:
+            _add(alias_ns, a, fn)
+        fn._mx_impl = impl  # type: ignore[attr-defined]
+        fn._mx_info = info  # type: ignore[attr-defined]
+        return fn
+    return deco
+
+
+def _conv_for_default(d: Any) -> Callable:
+    if isinstance(d, bool):
+        return Bool
+    if isinstance(d, int):
+        return Int
+    if isinstance(d, float):
+        return Float
+    if isinstance(d, str):
+        return Str
+    if isinstance(d, tuple):
+        return Shape
+    return Any_
+
+
+def _build(name: str, impl: Callable, inputs: list, plist: list, var_input: Optional[str],
+           ignore_unknown: bool) -> Callable:
+    """Generate the public wrapper's source once, with MXNet's signature, and exec it."""
+    g: Dict[str, Any] = {"_impl": impl, "_call": call, "_finish": finish, "_unwrap": unwrap,
+                         "NDArray": NDArray, "_Null": _Null, "_op": name,
+                         "_kw_error": _kw_error, "_missing": _missing, "_ctx_of": _ctx_of}
+    safe = {n: (n if not keyword.iskeyword(n) else n + "_") for n in inputs}
+    lines = []
+    if var_input:
+        sig = f"*{var_input}, **kwargs"
+        lines.append(f"    out = kwargs.pop('out', None); kwargs.pop('name', None)")
+        for pn, conv, default, required in plist:
+            g[f"_c_{pn}"] = conv
+            g[f"_d_{pn}"] = default
+            lines.append(f"    {pn} = kwargs.pop('{pn}', _Null)")
+        lines.append("    if kwargs: _kw_error(_op, kwargs, _PNAMES)")
+        lines.append(f"    _ts = [_unwrap(x, _op, '{var_input}') for x in {var_input}]")
+        call_args = ["*_ts"]
+        ctx_expr = f"_ctx_of({var_input}[0]) if {var_input} else None"
+    else:
+        parts = [f"{safe[n]}=None" for n in inputs] + [f"{p[0]}=_Null" for p in plist]
+        parts += ["out=None", "name=None", "**kwargs"]
+        sig = ", ".join(parts)
+        unknown = "pass" if ignore_unknown else "_kw_error(_op, kwargs, _PNAMES)"
+        lines.append(f"    if kwargs: {unknown}")
+        call_args = []
+        for i, n in enumerate(inputs):
+            v = safe[n]
+            lines.append(f"    _t{i} = {v}._t if type({v}) is NDArray else _unwrap({v}, _op, "
+                         f"'{n}')")
+            call_args.append(f"_t{i}")
+        ctx_expr = f"{safe[inputs[0]]}._ctx" if inputs else "None"
+    for pn, conv, default, required in plist:
+        g[f"_c_{pn}"] = conv
+        g[f"_d_{pn}"] = default
+        if required:
+            lines.append(f"    if {pn} is _Null: _missing(_op, '{pn}')")
+            lines.append(f"    {pn} = _c_{pn}({pn}, _op, '{pn}')")
+        else:
+            lines.append(f"    {pn} = _d_{pn} if {pn} is _Null else "
+                         f"(None if {pn} is None and _d_{pn} is None else "
+                         f"_c_{pn}({pn}, _op, '{pn}'))")
+        call_args.append(pn)
+    g["_PNAMES"] = tuple(p[0] for p in plist)
+    lines.append(f"    _r = _call(_impl, _op, {', '.join(call_args)})")
+    lines.append(f"    return _finish(_r, {ctx_expr}, out, _op)")
+    fname = name if name.isidentifier() and not keyword.iskeyword(name) else "_op_fn"
+    src = f"def {fname}({sig}):\n" + "\n".join(lines) + "\n"
+    exec(compile(src, f"<mxcompat op {name}>", "exec"), g)
+    fn = g[fname]
+    fn.__name__ = name
+    fn.__qualname__ = name
+    fn.__module__ = "mxcompat.ndarray"
+    return fn
+
+
+def _ctx_of(x: Any) -> Any:
+    return x._ctx if isinstance(x, NDArray) else None
+
+
+def _kw_error(op: str, kwargs: dict, pnames: tuple) -> None:
+    bad = next(iter(kwargs))
+    raise MXNetValueError(f"{op}: Cannot find argument '{bad}', Possible Arguments: "
+                          f"{', '.join(pnames) or '(none)'}")
+
+
+def _missing(op: str, pname: str) -> None:
+    raise MXNetValueError(f"{op}: Required parameter {pname} is not presented")
+
+
+def stub(name: str, ns: str = "nd", family: str = "misc", hint: str = "") -> Callable:
+    """Register an MXNet name mxcompat does not implement: calling it raises MXNetError."""
+    qual = f"mx.nd.{name}" if ns == "nd" else f"mx.nd.{ns}.{name}"
+
+    def fn(*args: Any, **kwargs: Any) -> Any:
+        raise unsupported(qual, hint)
+    fn.__name__ = name
+    fn.__qualname__ = name
+    fn.__doc__ = f"{qual} is not supported by mxcompat yet."
+    fn._mx_stub = True  # type: ignore[attr-defined]
+    OPS.setdefault(_key(ns, name), OpInfo(name=name, fn=fn, family=family, namespace=ns,
+                                          supported=False, notes=hint))
+    _add(ns, name, fn)
+    return fn

@@ -1,0 +1,1 @@
+"""contrib ops (filled in by the op-family work; unimplemented names are stubs)."""

@@ -1,0 +1,1 @@
+"""The .params format (mx.nd.save / load); being written."""

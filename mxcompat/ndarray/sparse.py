@@ -1,0 +1,1 @@
+"""sparse ops (filled in by the op-family work; unimplemented names are stubs)."""
