@@ -1,0 +1,1 @@
+"""Sorting and searching ops (sort, argsort, topk, pick, histogram)."""
