@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from .base import MXNetError, MXNetTypeError
+from .base import MXNetDtypeError, MXNetError
 
 # (numpy type, torch dtype, mshadow type flag)
 _TABLE = (
@@ -73,7 +73,7 @@ def to_torch(dtype: Any, default: torch.dtype = DEFAULT, where: str = "") -> tor
 
 def _bad(dtype: Any, where: str) -> MXNetError:
     loc = f" in {where}" if where else ""
-    return MXNetTypeError(f"Invalid dtype {dtype!r}{loc}: MXNet NDArrays support only {_NAMES}")
+    return MXNetDtypeError(f"Invalid dtype {dtype!r}{loc}: MXNet NDArrays support only {_NAMES}")
 
 
 def np_type(dtype: torch.dtype) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 __all__ = [
     "MXNetError", "NotImplementedForSymbol", "NotSupportedForSparseNDArray",
     "InternalError", "DeferredInitializationError", "MXNetValueError",
-    "MXNetTypeError", "MXNetIndexError", "MXNetKeyError", "UnsupportedError",
+    "MXNetTypeError", "MXNetIndexError", "MXNetKeyError", "MXNetDtypeError", "UnsupportedError",
     "_Null", "string_types", "numeric_types", "integer_types", "DOCS_URL",
 ]
 
@@ -49,6 +49,13 @@ class MXNetIndexError(MXNetError, IndexError):
 
 class MXNetKeyError(MXNetError, KeyError):
     def __str__(self) -> str:  # KeyError quotes its message; keep it readable
+        return str(self.args[0]) if self.args else ""
+
+
+class MXNetDtypeError(MXNetError, KeyError, TypeError):
+    """An unsupported dtype (MXNet raises KeyError from array()/astype(), MXNetError from ops)."""
+
+    def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
 
 

@@ -66,7 +66,7 @@ def array(source_array: Any, ctx: Any = None, dtype: Any = None) -> NDArray:
         raise MXNetTypeError("source_array must be array like object (a nested list of "
                              f"numbers, a NumPy array or an NDArray), got "
                              f"{type(source_array).__name__}") from None
-    return _place(torch.from_numpy(np.ascontiguousarray(a)), c)
+    return _place(torch.from_numpy(np.require(a, requirements="C")), c)
 
 
 def empty(shape: Any, ctx: Any = None, dtype: Any = None) -> NDArray:

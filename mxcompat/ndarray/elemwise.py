@@ -40,39 +40,35 @@ def _rdiv(a: torch.Tensor, s: Any) -> torch.Tensor:
 
 
 def _mod(a: torch.Tensor, b: Any) -> torch.Tensor:
-    # MXNet: floored modulo, and x % 0 == 0 (torch gives NaN for floats, raises for ints)
-    if isinstance(b, torch.Tensor):
-        zero = b == 0
-        if bool(zero.any()):
-            safe = torch.where(zero, torch.ones_like(b), b)
-            r = torch.remainder(a, safe)
-            return torch.where(zero, torch.zeros_like(r), r)
-        return torch.remainder(a, b)
-    if b == 0:
-        return torch.zeros_like(a)
-    return torch.remainder(a, b)
+    """MXNet's modulo: floored (the result takes the divisor's sign), ``x % 0 == 0`` (torch
+    gives NaN for floats and raises for ints), and MXNet's signed zeros: -0.0 only when both
+    operands are negative."""
+    if not isinstance(b, torch.Tensor):
+        if b == 0:
+            return torch.zeros_like(a)
+        b = torch.full_like(a, b)
+    zero = b == 0
+    bs = torch.where(zero, torch.ones_like(b), b)
+    f = torch.fmod(a.abs(), bs.abs())
+    r = torch.where(a < 0, -f, f)
+    adjust = (a < 0) != (bs < 0)
+    r = torch.where(adjust, r + torch.where(f != 0, bs, torch.zeros_like(bs)), r)
+    return torch.where(zero, torch.zeros_like(r), r)
 
 
 def _rmod(a: torch.Tensor, s: Any) -> torch.Tensor:
     return _mod(torch.full_like(a, s), a)
 
 
-def _int_pow(a: torch.Tensor, b: Any) -> torch.Tensor:
-    # torch refuses negative integer exponents; MXNet computes pow in floating point and
-    # truncates back (2 ** -1 -> 0, 1 ** -1 -> 1)
-    bf = b.double() if isinstance(b, torch.Tensor) else float(b)
-    return torch.pow(a.double(), bf).trunc().to(a.dtype)
-
-
 def _pow(a: torch.Tensor, b: Any) -> torch.Tensor:
     if a.is_floating_point():
         return torch.pow(a, b)
-    if isinstance(b, torch.Tensor):
-        if bool((b < 0).any()):
-            return _int_pow(a, b)
-    elif b < 0:
-        return _int_pow(a, b)
-    return torch.pow(a, b)
+    # MXNet computes integer pow in float32 and casts back with C semantics
+    # (2 ** -1 -> 0, 3 ** 19 -> 1162261504, 3 ** 250 -> inf -> 0 for uint8); torch's integer
+    # pow wraps around and refuses negative exponents
+    from .ndarray import _cast
+    bf = b.float() if isinstance(b, torch.Tensor) else float(b)
+    return _cast(torch.pow(a.float(), bf), a.dtype)
 
 
 def _rpow(a: torch.Tensor, s: Any) -> torch.Tensor:

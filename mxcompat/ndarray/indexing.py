@@ -47,6 +47,20 @@ def _index_tensor(k: Any, device: torch.device) -> torch.Tensor:
     return torch.from_numpy(np.ascontiguousarray(a.astype(np.int64))).to(device)
 
 
+def _check_bool_masks(entries: list, t: torch.Tensor) -> None:
+    """MXNet 1.9.1 checks an NDArray bool mask's shape (IndexError), then refuses it."""
+    axis = 0
+    for k in entries:
+        if isinstance(k, NDArray) and k._t.dtype == torch.bool:
+            n, m = t.shape[axis] if axis < t.dim() else 0, k._t.shape[0] if k.ndim else 0
+            if n != m:
+                raise MXNetIndexError(f"boolean index did not match indexed array along axis "
+                                      f"{axis}; size is {n} but corresponding boolean size is "
+                                      f"{m}")
+        if k is not None:
+            axis += 1
+
+
 def _bad_key(k: Any) -> MXNetError:
     return MXNetValueError(f"NDArray does not support slicing with key {k!r} of type "
                            f"{type(k)}.")
@@ -148,10 +162,11 @@ def getitem(self: NDArray, key: Any) -> NDArray:
         if r.dim() == 0:
             r = r.reshape(1)
         return _wrap(r, self._ctx)
-    if key == () or (type(key) is slice and key == slice(None)):
+    if (type(key) is tuple and not key) or (type(key) is slice and key == slice(None)):
         return self
     entries, advanced = _expand(key, t.dim())
     if advanced:
+        _check_bool_masks(entries, t)
         dev = t.device
         tkey = tuple(_index_tensor(k, dev) if isinstance(k, (_ADV_TYPES, tuple)) else k
                      for k in entries)
@@ -159,7 +174,7 @@ def getitem(self: NDArray, key: Any) -> NDArray:
             r = t[tkey]
         except IndexError as e:
             raise MXNetIndexError(str(e)) from None
-        return _wrap(r.contiguous() if r.data_ptr() != t.data_ptr() else r.clone(), self._ctx)
+        return _wrap(r.contiguous(), self._ctx)  # advanced indexing always copies
     r, copy, flips = _basic(t, entries)
     if flips:
         r = r.flip(flips)
@@ -239,8 +254,8 @@ def _setitem(t: torch.Tensor, key: Any, v: Any) -> None:
             raise MXNetIndexError(f"index {key} is out of bounds for axis 0 with size {n}")
         _fill(t[key], v)
         return
-    if key == () or key is Ellipsis or key is None or (type(key) is slice and
-                                                       key == slice(None)):
+    if (type(key) is tuple and not key) or key is Ellipsis or key is None or (
+            type(key) is slice and key == slice(None)):
         _fill(t, v)
         return
     entries, advanced = _expand(key, t.dim())

@@ -228,7 +228,7 @@ class NDArray:
     # ---- printing ---------------------------------------------------------------------
     def __repr__(self) -> str:
         shape_info = "x".join(str(d) for d in self._t.shape)
-        return f"\n{self.asnumpy()}\n<{type(self).__name__} {shape_info} @{self.context}>"
+        return f"\n{_np_str(self.asnumpy())}\n<{type(self).__name__} {shape_info} @{self.context}>"
 
     __str__ = __repr__
 
@@ -248,6 +248,19 @@ class NDArray:
             return
         other = loads_record(h)
         self._t, self._ctx, self._ag = other._t, None, None
+
+
+_NP2 = int(np.__version__.split(".")[0]) >= 2
+
+
+def _np_str(a: np.ndarray) -> str:
+    """str() of a NumPy array as NumPy 1.x prints it (MXNet 1.9.1 ran beside NumPy < 1.24);
+    NumPy 2 formats some float32 values differently (1.6777216e+07 for 16777216.). The
+    user's other print options (precision, threshold, ...) still apply."""
+    if _NP2 and np.get_printoptions().get("legacy") is False:
+        with np.printoptions(legacy="1.25"):
+            return str(a)
+    return str(a)
 
 
 def _ctx_for(ctx: Context, dev: torch.device) -> Optional[Context]:
