@@ -4,7 +4,7 @@ from __future__ import annotations
 __all__ = [
     "MXNetError", "NotImplementedForSymbol", "NotSupportedForSparseNDArray",
     "InternalError", "DeferredInitializationError", "MXNetValueError",
-    "MXNetTypeError", "MXNetIndexError", "MXNetKeyError", "MXNetDtypeError", "UnsupportedError",
+    "MXNetTypeError", "MXNetIndexError", "MXNetKeyError", "MXNetDtypeError", "MXNetAttributeError", "UnsupportedError",
     "_Null", "string_types", "numeric_types", "integer_types", "DOCS_URL",
 ]
 
@@ -63,6 +63,11 @@ class UnsupportedError(MXNetError, NotImplementedError):
     """Raised by MXNet APIs that mxcompat does not implement (yet)."""
 
 
+class MXNetAttributeError(UnsupportedError, AttributeError):
+    """A name mxcompat does not provide: an MXNetError saying so, and an AttributeError so
+    that ``hasattr`` and ``getattr(obj, name, default)`` keep working."""
+
+
 class _NullType:
     """MXNet's placeholder for 'argument not given'."""
 
@@ -90,10 +95,11 @@ numeric_types = (float, int)
 integer_types = (int,)
 
 
-def unsupported(what: str, hint: str = "") -> UnsupportedError:
-    """Build the error for an MXNet API that mxcompat does not provide."""
+def unsupported(what: str, hint: str = "", attribute: bool = False) -> UnsupportedError:
+    """Build the error for an MXNet API that mxcompat does not provide (``attribute=True``
+    for a failed attribute lookup: the error is then also an AttributeError)."""
     msg = f"{what} is not supported by mxcompat yet"
     if hint:
         msg += f" ({hint})"
     msg += f"; see {DOCS_URL} for what is supported"
-    return UnsupportedError(msg)
+    return (MXNetAttributeError if attribute else UnsupportedError)(msg)

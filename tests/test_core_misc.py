@@ -80,11 +80,13 @@ def test_install_and_uninstall_in_process():
     assert "mxnet" not in sys.modules
 
 
-def test_out_of_scope_attribute_is_mxnet_error_not_attribute_error():
+def test_out_of_scope_attribute_is_a_clear_mxnet_error():
     with pytest.raises(MXNetError, match="Gluon is outside mxcompat's scope"):
         mx.gluon  # noqa: B018
     with pytest.raises(AttributeError):
         mx.no_such_thing  # noqa: B018
+    # hasattr/getattr with a default keep working (the error is also an AttributeError)
+    assert not hasattr(mx, "gluon") and getattr(mx.nd, "NoSuchOp", 7) == 7
 
 
 def test_unimplemented_nd_name_raises_mxnet_error():

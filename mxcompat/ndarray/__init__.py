@@ -70,4 +70,4 @@ def __getattr__(name: str) -> _Any:
         raise AttributeError(name)
     from ..base import unsupported
     raise unsupported(f"mx.nd.{name}", "this name does not exist in MXNet 1.9.1's mx.nd "
-                      "either" if name not in _ND_NAMES else "")
+                      "either" if name not in _ND_NAMES else "", attribute=True)
