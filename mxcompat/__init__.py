@@ -59,6 +59,16 @@ _OUT_OF_SCOPE = {
 }
 
 
+def _add_scope_finder() -> None:
+    import sys
+    from ._redirect import ScopeFinder
+    if not any(isinstance(f, ScopeFinder) for f in sys.meta_path):
+        sys.meta_path.append(ScopeFinder())
+
+
+_add_scope_finder()
+
+
 def __getattr__(name: str) -> _Any:
     if name == "test_utils":
         import importlib

@@ -54,6 +54,14 @@ class _Loader(importlib.abc.Loader):
         pass
 
 
+def _out_of_scope(fullname: str) -> MXNetImportError:
+    from . import _OUT_OF_SCOPE
+    what = _OUT_OF_SCOPE.get(fullname.split(".")[1], f"'{fullname}'")
+    return MXNetImportError(
+        f"import {fullname}: {what} is not supported by mxcompat, which provides MXNet's "
+        "NDArray API (mx.nd, mx.autograd, mx.random, contexts); see docs/migration.md")
+
+
 class _Finder(importlib.abc.MetaPathFinder):
     def find_spec(self, fullname: str, path: Any = None,
                   target: Any = None) -> Optional[importlib.machinery.ModuleSpec]:
@@ -61,14 +69,22 @@ class _Finder(importlib.abc.MetaPathFinder):
             return None
         dest = _ALIASES.get(fullname)
         if dest is None:
-            top = fullname.split(".")[1]
-            from . import _OUT_OF_SCOPE
-            what = _OUT_OF_SCOPE.get(top, f"'{fullname}'")
-            raise MXNetImportError(
-                f"import {fullname}: {what} is not supported by mxcompat, which provides "
-                "MXNet's NDArray API (mx.nd, mx.autograd, mx.random, contexts); see "
-                "docs/migration.md")
+            raise _out_of_scope(fullname)
         return importlib.machinery.ModuleSpec(fullname, _Loader(dest))
+
+
+class ScopeFinder(importlib.abc.MetaPathFinder):
+    """Last on sys.meta_path: ``import mxcompat.gluon`` (which ``from mxnet import gluon``
+    becomes under the redirect) fails with a message saying Gluon is out of scope, instead
+    of a bare 'cannot import name'."""
+
+    def find_spec(self, fullname: str, path: Any = None,
+                  target: Any = None) -> Optional[importlib.machinery.ModuleSpec]:
+        if fullname.startswith("mxcompat.") and fullname.count(".") == 1:
+            from . import _OUT_OF_SCOPE
+            if fullname.split(".")[1] in _OUT_OF_SCOPE:
+                raise _out_of_scope(fullname.replace("mxcompat.", "mxnet.", 1))
+        return None
 
 
 _FINDER = _Finder()
