@@ -1,0 +1,318 @@
+"""The matrix report: compat_matrix/report.json (written by the pytest run) -> the table in
+docs/compat-matrix.md, the regression baseline, and the checks CI runs."""
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional, Tuple
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+REPORT = HERE / "report.json"
+PARTIAL = HERE / "report.partial.json"
+BASELINE = HERE / "baseline.txt"
+API_JSON = HERE / "data" / "mxnet_api.json"
+DOCS = ROOT / "docs" / "compat-matrix.md"
+
+STATUSES = ("pass", "fail", "xfail", "unsupported", "not-run")
+OP_STATUSES = ("supported", "partial", "failing", "unsupported", "untested")
+
+
+# ---------------------------------------------------------------------------------------
+# the op universe: MXNet 1.9.1's public names
+def _names_from_api(data: Any) -> Tuple[List[str], List[str]]:
+    """(mx.nd names incl. "linalg.gemm"-style submodule names, NDArray method names) from
+    compat_matrix/data/mxnet_api.json, tolerating a few layouts."""
+    nd: List[str] = []
+    meth: List[str] = []
+
+    def names(v: Any) -> List[str]:
+        if isinstance(v, dict):
+            return list(v)
+        if isinstance(v, list):
+            return [x if isinstance(x, str) else x.get("name", "") for x in v]
+        return []
+    if not isinstance(data, dict):
+        return nd, meth
+    src = data.get("mx.nd", data.get("nd", data.get("ndarray", {})))
+    if isinstance(src, dict) and any(k in src for k in ("names", "functions", "ops")):
+        for k in ("names", "functions", "ops"):
+            nd += names(src.get(k))
+    else:
+        nd += names(src)
+    subs = data.get("submodules", data.get("mx.nd.submodules", {}))
+    if isinstance(subs, dict):
+        for sub, v in subs.items():
+            sub = sub.split(".")[-1]
+            nd += [f"{sub}.{n}" for n in names(v)]
+    for key in ("mx.nd.linalg", "mx.nd.random", "mx.nd.contrib", "mx.nd.sparse",
+                "mx.nd.image"):
+        if key in data:
+            nd += [f"{key.split('.')[-1]}.{n}" for n in names(data[key])]
+    for key in ("NDArray", "ndarray_methods", "methods", "mx.nd.NDArray"):
+        if key in data:
+            v = data[key]
+            if isinstance(v, dict) and ("methods" in v or "attributes" in v):
+                meth += names(v.get("methods")) + names(v.get("attributes"))
+            else:
+                meth += names(v)
+    return nd, meth
+
+
+def api_ops() -> List[str]:
+    """Every row of the table: MXNet 1.9.1's public mx.nd names (``linalg.gemm`` for
+    submodules) and NDArray methods (``NDArray.exp``)."""
+    nd: List[str] = []
+    meth: List[str] = []
+    if API_JSON.exists():
+        nd, meth = _names_from_api(json.loads(API_JSON.read_text()))
+    if not nd:
+        from mxcompat.ndarray import _api_names
+        nd = list(_api_names.ND_NAMES)
+        for sub, names in _api_names.SUBMODULE_NAMES.items():
+            nd += [f"{sub}.{n}" for n in names]
+    if not nd:  # no API list yet: what mxcompat registered
+        from mxcompat.ndarray import _op
+        nd = [k[3:] if k.startswith("nd.") else k for k in _op.OPS]
+    out = sorted({n for n in nd if n and not n.startswith("_")})
+    out += sorted({f"NDArray.{m}" for m in meth if m and (not m.startswith("_") or
+                                                          m.startswith("__"))})
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+def op_info(op: str) -> Any:
+    from mxcompat.ndarray import _op
+    if op.startswith("NDArray."):
+        key = "nd." + op[len("NDArray."):]
+    elif "." in op:
+        key = op
+    else:
+        key = "nd." + op
+    info = _op.OPS.get(key)
+    if info is None and op.startswith("NDArray."):
+        return None
+    if info is None:
+        from . import runner
+        fn = runner.op_function(op)
+        info = getattr(fn, "_mx_info", None)
+    return info
+
+
+def op_status(statuses: Iterable[str], stub: bool, implemented: bool) -> str:
+    st = [s for s in statuses if s != "not-run"]
+    if stub:
+        return "unsupported"
+    if not st:
+        return "untested" if implemented else "unsupported"
+    if all(s == "pass" for s in st):
+        return "supported"
+    if any(s in ("pass", "xfail") for s in st) and any(s == "pass" for s in st):
+        return "partial"
+    if all(s in ("xfail", "unsupported") for s in st) and "xfail" in st:
+        return "partial"
+    if all(s == "unsupported" for s in st):
+        return "unsupported"
+    return "failing"
+
+
+def build_rows(report: Dict[str, Any], cuda_as_not_run: bool = False) -> List[Dict[str, Any]]:
+    """One row per op: from the report's cells plus the API names and stubs it lists."""
+    cells = report["cells"]
+    by_op: Dict[str, List[Tuple[str, Dict[str, Any]]]] = defaultdict(list)
+    for cid, c in cells.items():
+        by_op[c["op"]].append((cid, c))
+    rows = []
+    for op in sorted(set(report.get("api", [])) | set(by_op)):
+        cs = by_op.get(op, [])
+        meta = report.get("ops", {}).get(op, {})
+        sts = []
+        for _cid, c in cs:
+            s = c["status"]
+            if cuda_as_not_run and c.get("device") == "cuda":
+                s = "not-run"
+            sts.append(s)
+        status = op_status(sts, meta.get("stub", False), meta.get("implemented", False))
+        dt_ok: Dict[str, set] = defaultdict(set)
+        dt_all: Dict[str, set] = defaultdict(set)
+        for (cid, c), s in zip(cs, sts):
+            if c.get("dtype") and not c.get("rejects"):
+                dt_all[c["device"]].add(c["dtype"])
+                if s == "pass":
+                    dt_ok[c["device"]].add(c["dtype"])
+        for (cid, c), s in zip(cs, sts):
+            if s != "pass" and c.get("dtype"):
+                dt_ok[c["device"]].discard(c["dtype"])
+        notes = list(meta.get("notes", []))
+        fails = sorted(cid for (cid, c), s in zip(cs, sts) if s in ("fail", "xfail"))
+        if fails:
+            notes.append(f"{len(fails)} cell(s) not passing: " + ", ".join(fails[:3])
+                         + (" ..." if len(fails) > 3 else ""))
+        rows.append({"op": op, "family": meta.get("family", ""), "status": status,
+                     "torch": meta.get("torch", ""), "notes": notes,
+                     "dtypes": {d: sorted(v, key=_dt_order) for d, v in dt_ok.items()},
+                     "cells": len(cs)})
+    return rows
+
+
+def _dt_order(d: str) -> int:
+    from .spec import ALL_DTYPES
+    return ALL_DTYPES.index(d) if d in ALL_DTYPES else 99
+
+
+def render(report: Dict[str, Any], cuda_as_not_run: bool = False) -> str:
+    rows = build_rows(report, cuda_as_not_run)
+    cells = report["cells"]
+    cnt = Counter(r["status"] for r in rows)
+    lines = [
+        "# MXNet 1.9.1 compatibility matrix",
+        "",
+        "<!-- generated by `python -m compat_matrix render` from compat_matrix/report.json "
+        "(written by `pytest compat_matrix`); do not edit by hand -->",
+        "",
+        "Every public name of MXNet 1.9.1's `mx.nd` (submodules as `linalg.gemm`) and every "
+        "`NDArray` method, with what the conformance matrix measured for mxcompat. Cells are "
+        "op x dtype x device (x gradient), compared with outputs recorded from real MXNet "
+        "1.9.1 (`compat_matrix/golden/`). See `compat_matrix/README.md`.",
+        "",
+        "Op status: **supported** = every cell passes; **partial** = some cells pass, others "
+        "fail or are expected failures; **failing** = no cell passes; **unsupported** = "
+        "mxcompat raises MXNetError saying so; **untested** = implemented, no cases yet.",
+        "",
+        f"Run: {report.get('mode', 'default')} matrix"
+        + (", CUDA cells not run (no CUDA device)" if cuda_as_not_run or not
+           report.get("cuda") else ", CUDA cells run") + ".",
+        "",
+        "## Summary",
+        "",
+        "| ops | " + " | ".join(OP_STATUSES) + " |",
+        "|---|" + "---|" * len(OP_STATUSES),
+        f"| {len(rows)} | " + " | ".join(str(cnt.get(s, 0)) for s in OP_STATUSES) + " |",
+        "",
+        "Cells by dtype and device:",
+        "",
+        "| device | dtype | " + " | ".join(STATUSES) + " |",
+        "|---|---|" + "---|" * len(STATUSES),
+    ]
+    per: Dict[Tuple[str, str], Counter] = defaultdict(Counter)
+    for c in cells.values():
+        if not c.get("dtype"):
+            continue
+        s = c["status"]
+        if cuda_as_not_run and c.get("device") == "cuda":
+            s = "not-run"
+        kind = c["dtype"] + (" (grad)" if c.get("grad") else "")
+        per[(c["device"], kind)][s] += 1
+    for (dev, kind) in sorted(per, key=lambda k: (k[0], _dt_order(k[1].split()[0]), k[1])):
+        ct = per[(dev, kind)]
+        lines.append(f"| {dev} | {kind} | " + " | ".join(str(ct.get(s, 0)) for s in STATUSES)
+                     + " |")
+    tot: Counter = Counter()
+    for ct in per.values():
+        tot.update(ct)
+    lines.append("| all | all | " + " | ".join(str(tot.get(s, 0)) for s in STATUSES) + " |")
+    fams: Dict[str, List[Dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        fams[r["family"] or "other"].append(r)
+    lines += ["", "## Ops", "",
+              "dtypes: the dtypes whose every cell passes, on CPU (and CUDA where run).", ""]
+    for fam in sorted(fams):
+        lines += [f"### {fam}", "", "| op | status | dtypes passing | torch | notes |",
+                  "|---|---|---|---|---|"]
+        for r in fams[fam]:
+            dts = r["dtypes"].get("cpu", [])
+            d = ", ".join(dts)
+            if r["dtypes"].get("cuda"):
+                d += "; cuda: " + ", ".join(r["dtypes"]["cuda"])
+            torch_eq = f"`{r['torch']}`" if r["torch"] else ""
+            notes = "; ".join(n.replace("|", "\\|").replace("\n", " ") for n in r["notes"])
+            lines.append(f"| `{r['op']}` | {r['status']} | {d} | {torch_eq} | {notes} |")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+# ---------------------------------------------------------------------------------------
+def load_report(path: Path = REPORT) -> Dict[str, Any]:
+    return json.loads(path.read_text())
+
+
+def write_report(data: Dict[str, Any], complete: bool) -> Path:
+    path = REPORT if complete else PARTIAL
+    path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+    return path
+
+
+def passing(report: Dict[str, Any]) -> List[str]:
+    return sorted(cid for cid, c in report["cells"].items() if c["status"] == "pass")
+
+
+def read_baseline(path: Path = BASELINE) -> List[str]:
+    if not path.exists():
+        return []
+    return [ln.strip() for ln in path.read_text().splitlines()
+            if ln.strip() and not ln.startswith("#")]
+
+
+def write_baseline(report: Dict[str, Any], path: Path = BASELINE) -> int:
+    ids = [c for c in passing(report) if not c.endswith("-cuda")]
+    path.write_text("# cells that passed in the committed matrix run (CPU); a cell listed "
+                    "here that stops passing\n# fails `python -m compat_matrix check`. "
+                    "Update with `python -m compat_matrix baseline`.\n"
+                    + "".join(i + "\n" for i in ids))
+    return len(ids)
+
+
+def check(report_path: Path = REPORT, docs_path: Path = DOCS,
+          baseline_path: Path = BASELINE) -> List[str]:
+    """Problems (empty = fine): the committed docs differ from a fresh render of the report,
+    or a baseline cell no longer passes."""
+    problems: List[str] = []
+    if not report_path.exists():
+        return [f"{report_path} is missing: run `pytest compat_matrix` first"]
+    rep = load_report(report_path)
+    fresh = render(rep, cuda_as_not_run=True)
+    have = docs_path.read_text() if docs_path.exists() else ""
+    if fresh != have:
+        import difflib
+        diff = list(difflib.unified_diff(have.splitlines(), fresh.splitlines(),
+                                         "committed", "fresh render", lineterm="", n=0))
+        problems.append(f"{docs_path.relative_to(ROOT) if docs_path.is_relative_to(ROOT) else docs_path}"
+                        " differs from a fresh render of the report (run `python -m "
+                        "compat_matrix render` and commit):\n  " + "\n  ".join(diff[:40]))
+    cells = rep["cells"]
+    regressed = [c for c in read_baseline(baseline_path)
+                 if c in cells and cells[c]["status"] not in ("pass", "not-run")]
+    gone = [c for c in read_baseline(baseline_path) if c not in cells]
+    if regressed:
+        problems.append(f"{len(regressed)} baseline cell(s) no longer pass: "
+                        + ", ".join(regressed[:20]))
+    if gone:
+        problems.append(f"{len(gone)} baseline cell(s) no longer exist (renamed/removed "
+                        "cases? update the baseline explicitly): " + ", ".join(gone[:20]))
+    return problems
+
+
+def summary_line(report: Dict[str, Any]) -> str:
+    rows = build_rows(report)
+    cnt = Counter(r["status"] for r in rows)
+    cc = Counter(c["status"] for c in report["cells"].values())
+    return (f"{len(rows)} ops: " + ", ".join(f"{cnt.get(s, 0)} {s}" for s in OP_STATUSES)
+            + "; cells: " + ", ".join(f"{cc.get(s, 0)} {s}" for s in STATUSES))
+
+
+def op_meta(ops: Iterable[str]) -> Dict[str, Dict[str, Any]]:
+    """Per-op facts for the report (family, torch equivalent, notes, stub or not)."""
+    from . import runner
+    out: Dict[str, Dict[str, Any]] = {}
+    for op in ops:
+        fn = runner.op_function(op)
+        stub = fn is None or bool(getattr(fn, "_mx_stub", False))
+        info: Optional[Any] = op_info(op)
+        notes = []
+        if info is not None and info.notes:
+            notes.append(info.notes)
+        out[op] = {"family": info.family if info is not None else "",
+                   "torch": info.torch if info is not None else "",
+                   "notes": notes, "stub": stub, "implemented": fn is not None and not stub}
+    return out
