@@ -118,3 +118,35 @@ def reduction(f: Callable, int_mean: bool = False) -> Callable:
 def nd_array_like(v: Any, dtype: Optional[str] = None) -> np.ndarray:
     """What mx.nd.array(v, dtype=...) holds: float32 unless a dtype is given."""
     return np.asarray(v, dtype=np.float64).astype(dtype or "float32")
+
+
+# ---------------------------------------------------------------------------------------
+# input generators for In(gen=...): gen(rng, shape, dtype_name) -> np.ndarray
+def small_ints(lo: int = -2, hi: int = 2) -> Callable:
+    """Integers in [lo, hi] in any dtype (ties and zeros for comparisons/logical ops)."""
+    def gen(rng: np.random.Generator, shape: tuple, dt: str) -> np.ndarray:
+        a = np.floor(lo + rng.random(size=shape) * (hi - lo + 1))
+        return a.astype(bool) if dt == "bool" else a.astype(dt)
+    return gen
+
+
+def nonzero(lo: float = 1, hi: float = 5) -> Callable:
+    """Magnitudes in [lo, hi] with random signs (signed dtypes); divisors (integer division by
+    zero kills MXNet with SIGFPE)."""
+    def gen(rng: np.random.Generator, shape: tuple, dt: str) -> np.ndarray:
+        m = lo + rng.random(size=shape) * (hi - lo)
+        s = np.where(rng.random(size=shape) < 0.5, -1.0, 1.0)
+        if np.dtype(dt).kind == "u":
+            s = np.ones_like(s)
+        a = m * s
+        if np.dtype(dt).kind in "iu":
+            a = np.trunc(a)
+        return a.astype(dt)
+    return gen
+
+
+def indices(lo: int, hi: int) -> Callable:
+    """Integer index values in [lo, hi) (use with In(dtype=...))."""
+    def gen(rng: np.random.Generator, shape: tuple, dt: str) -> np.ndarray:
+        return np.floor(lo + rng.random(size=shape) * (hi - lo)).astype(dt)
+    return gen

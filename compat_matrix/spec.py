@@ -93,6 +93,7 @@ class Case:
     grad_tol: Dict[str, Tuple[float, float]] = field(default_factory=dict)
     values: bool = True                       # False: compare shape/dtype only (random ops)
     stat: Optional[Callable] = None           # stat(out_np, dtype, kwargs): asserts (random)
+    raises: bool = False                      # MXNet raises here (an error case)
     extension: str = ""                       # MXNet raises, mxcompat deliberately succeeds
     note: str = ""                            # why MXNet differs from the NumPy reference etc.
     mx_crash: str = ""                        # MXNet crashes the process here (not recorded)

@@ -52,7 +52,8 @@ def record_case(mx, case, meta, arrays, problems):
                 except Exception as e:  # noqa: BLE001 - what MXNet raises is the record
                     rec["error"] = spec.error_record(e, mx.base.MXNetError)
                     meta[key] = rec
-                    if dtype in case.dtypes and not case.extension and draw == 0:
+                    if dtype in case.dtypes and not (case.extension or case.raises) \
+                            and draw == 0:
                         problems.append(f"{case.id} {dtype} sample {si}: MXNet raised "
                                         f"{rec['error']['message'][:120]!r} (declared dtype; "
                                         "expected an error? fine if the case says so)")
@@ -70,28 +71,65 @@ def record_case(mx, case, meta, arrays, problems):
                         _check_ref(case, ins, dtype, val, problems, si)
                 if case.grad:
                     _record_grad(mx, case, dtype, si, sample, draw, ins, rec, arrays, key)
+                if case.raises and draw == 0:
+                    problems.append(f"{case.id} {dtype} sample {si}: raises=True but MXNet "
+                                    "returned a result")
                 if dtype in case.rejects and draw == 0:
                     problems.append(f"{case.id} {dtype}: listed in rejects= but MXNet "
                                     "accepted it")
                 meta[key] = rec
-    probe = {}
-    if not case.mx_crash and case.samples:
-        for dtype in spec.ALL_DTYPES:
-            if dtype in dtypes:
-                continue
-            ins = spec.make_inputs(case, dtype, 0, case.samples[0], 0)
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    spec.outputs(spec.run_call(mx, case, [_nd(mx, a) for a in ins], dtype,
-                                               mx.cpu()))
-                probe[dtype] = "ok"
-            except Exception:  # noqa: BLE001
-                probe[dtype] = "error"
-        missing = [d for d, r in probe.items() if r == "ok"]
-        if missing and not any(case.input_spec(i).dtype for i in range(len(case.samples[0]))):
-            problems.append(f"{case.id}: MXNet also accepts {missing} (not declared)")
-    return probe
+    if case.variant != "default" or case.mx_crash or not case.samples or any(
+            case.input_spec(i).dtype for i in range(len(case.samples[0]))):
+        return []
+    return [d for d in spec.ALL_DTYPES if d not in dtypes]
+
+
+def _probe_one(mx, case, dtype):
+    ins = spec.make_inputs(case, dtype, 0, case.samples[0], 0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            spec.outputs(spec.run_call(mx, case, [_nd(mx, a) for a in ins], dtype, mx.cpu()))
+        return "ok"
+    except Exception:  # noqa: BLE001
+        return "error"
+
+
+def probe_worker(family):
+    """--probe mode: read 'case_id<TAB>dtype' lines, answer ok/error per line (a separate
+    process, since a probe may crash MXNet, e.g. integer division by zero)."""
+    import mxnet as mx
+    cases = {c.id: c for c in case_modules.load()[family]}
+    for line in sys.stdin:
+        cid, dtype = line.rstrip("\n").split("\t")
+        print(_probe_one(mx, cases[cid], dtype), flush=True)
+    return 0
+
+
+def run_probes(family, todo):
+    """{case id: {dtype: ok|error|crash}} for the undeclared dtypes, crash-tolerant."""
+    import subprocess
+    out = {}
+    todo = list(todo)
+    while todo:
+        p = subprocess.Popen([sys.executable, __file__, "--probe", family],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                             cwd=str(ROOT))
+        done = 0
+        for cid, dt in todo:
+            p.stdin.write(f"{cid}\t{dt}\n")
+            p.stdin.flush()
+            r = p.stdout.readline().strip()
+            if not r:
+                out.setdefault(cid, {})[dt] = "crash"
+                done += 1
+                break
+            out.setdefault(cid, {})[dt] = r
+            done += 1
+        p.stdin.close()
+        p.wait()
+        todo = todo[done:]
+    return out
 
 
 def _check_ref(case, ins, dtype, val, problems, si):
@@ -148,7 +186,10 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--family", action="append", default=[],
                     help="case module(s) to record (default: all)")
+    ap.add_argument("--probe", help=argparse.SUPPRESS)
     opts = ap.parse_args(argv)
+    if opts.probe:
+        return probe_worker(opts.probe)
     try:
         import mxnet as mx
     except ImportError:
@@ -162,9 +203,18 @@ def main(argv=None) -> int:
             return 2
     for fam in opts.family or mods:
         cases = case_modules.load()[fam]
-        meta, arrays, problems, probes = {}, {}, [], {}
+        meta, arrays, problems, todo = {}, {}, [], []
         for case in cases:
-            probes[case.id] = record_case(mx, case, meta, arrays, problems)
+            if sys.stderr.isatty():  # which case was running if MXNet crashes
+                print(f"  {case.id:70}", end="\r", file=sys.stderr, flush=True)
+            todo += [(case.id, d) for d in record_case(mx, case, meta, arrays, problems)]
+        probes = run_probes(fam, todo)
+        by_id = {c.id: c for c in cases}
+        for cid, res in sorted(probes.items()):
+            case = by_id[cid]
+            ok = [d for d, r in res.items() if r == "ok"]
+            if ok:
+                problems.append(f"{cid}: MXNet also accepts {ok} (not declared)")
         doc = {"mxnet_version": mx.__version__, "numpy_version": np.__version__,
                "recorded_by": "tools/oracle/record_matrix.py", "cells": meta,
                "probe": probes}
