@@ -1,1 +1,560 @@
-"""optim ops (filled in by the op-family work; unimplemented names are stubs)."""
+"""Optimizer update operators of ``mx.nd`` (``sgd_update``, ``adam_update``, ...).
+
+As in MXNet 1.9.1, an update op returns the new weight (written into ``out=`` when given;
+``out=weight`` is the usual in-place call) and updates its state arrays (``mom``, ``mean``,
+``var``, ``weight32``, ...) in place. Without ``out=`` the weight itself is left untouched.
+All arithmetic is done in the weight's dtype (the ``mp_*`` ops in float32 on ``weight32``).
+``lazy_update`` only matters for row-sparse gradients, which mxcompat does not have.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import torch
+
+from .. import _dtypes
+from ..base import MXNetTypeError, MXNetValueError
+from ._op import Bool, Float, FloatTuple, Int, OptInt, register
+from .ndarray import NDArray, _wrap
+
+_FLOATS = (torch.float16, torch.float32, torch.float64, torch.bfloat16)
+
+
+def _check(op: str, *ts: torch.Tensor) -> None:
+    dt, shape = ts[0].dtype, ts[0].shape
+    if dt not in _FLOATS:
+        raise MXNetTypeError(f"{op}: This operation only support floating point types, not "
+                             f"{_dtypes.name(dt)}")
+    for i, t in enumerate(ts[1:], 1):
+        if t.shape != shape:
+            raise MXNetValueError(f"{op}: Shape inconsistent at {i}-th input: expected "
+                                  f"{list(shape)}, got {list(t.shape)}")
+
+
+def _same_dt(op: str, *ts: torch.Tensor) -> None:
+    dt = ts[0].dtype
+    for i, t in enumerate(ts[1:], 1):
+        if t.dtype != dt:
+            raise MXNetTypeError(f"{op}: Incompatible attr in node at {i}-th input: expected "
+                                 f"{_dtypes.name(dt)}, got {_dtypes.name(t.dtype)}")
+
+
+def _rescale(grad: torch.Tensor, rescale: float, clip: float) -> torch.Tensor:
+    g = grad * rescale
+    return g.clamp(-clip, clip) if clip >= 0 else g
+
+
+def _set(state: torch.Tensor, value: torch.Tensor) -> None:
+    """Update a state array in place (states are never part of an autograd graph)."""
+    with torch.no_grad():
+        state.copy_(value)
+
+
+_COMMON = {"lr": Float, "wd": Float, "rescale_grad": Float, "clip_gradient": Float}
+_FAM = "optimizer"
+
+
+def _d(t: torch.Tensor) -> torch.Tensor:
+    return t.detach()
+
+
+@register("sgd_update", params=dict(_COMMON, lazy_update=Bool), family=_FAM,
+          torch="w * (1 - lr*wd) - lr * clip(rescale_grad * grad)")
+def sgd_update(weight, grad, lr=None, wd=0.0, rescale_grad=1.0, clip_gradient=-1.0,
+               lazy_update=True):
+    op = "sgd_update"
+    _req(op, lr=lr)
+    w, g = _d(weight), _d(grad)
+    _check(op, w, g)
+    _same_dt(op, w, g)
+    return w * (1 - lr * wd) - lr * _rescale(g, rescale_grad, clip_gradient)
+
+
+def _req(op: str, **kw: Any) -> None:
+    for k, v in kw.items():
+        if v is None:
+            raise MXNetValueError(f"{op}: Required parameter {k} of float is not presented")
+
+
+@register("sgd_mom_update", params=dict(_COMMON, momentum=Float, lazy_update=Bool),
+          family=_FAM, torch="mom = momentum*mom - lr*wd*w - lr*clip(rescale*grad); w += mom",
+          notes="mom updated in place")
+def sgd_mom_update(weight, grad, mom, lr=None, momentum=0.0, wd=0.0, rescale_grad=1.0,
+                   clip_gradient=-1.0, lazy_update=True):
+    op = "sgd_mom_update"
+    _req(op, lr=lr)
+    w, g, m = _d(weight), _d(grad), mom
+    _check(op, w, g, m)
+    _same_dt(op, w, g, m)
+    nm = momentum * m.detach() - (lr * wd) * w - lr * _rescale(g, rescale_grad, clip_gradient)
+    _set(m, nm)
+    return w + nm
+
+
+@register("nag_mom_update", params=dict(_COMMON, momentum=Float), family=_FAM,
+          torch="g = clip(rescale*grad) + wd*w; mom = momentum*mom - lr*g; "
+                "w += momentum*mom - lr*g", notes="mom updated in place")
+def nag_mom_update(weight, grad, mom, lr=None, momentum=0.0, wd=0.0, rescale_grad=1.0,
+                   clip_gradient=-1.0):
+    op = "nag_mom_update"
+    _req(op, lr=lr)
+    w, g = _d(weight), _d(grad)
+    _check(op, w, g, mom)
+    _same_dt(op, w, g, mom)
+    gg = _rescale(g, rescale_grad, clip_gradient) + wd * w
+    nm = momentum * mom.detach() - lr * gg
+    _set(mom, nm)
+    return w + momentum * nm - lr * gg
+
+
+def _mp_nag(weight, grad, mom, weight32, lr, momentum, wd, rescale_grad, clip_gradient):
+    op = "mp_nag_mom_update"
+    w32 = weight32.detach()
+    g = _d(grad).to(w32.dtype)
+    gg = _rescale(g, rescale_grad, clip_gradient) + wd * w32
+    nm = momentum * mom.detach() - lr * gg
+    _set(mom, nm)
+    nw = w32 + momentum * nm - lr * gg
+    _set(weight32, nw)
+    del op
+    return nw.to(weight.dtype)
+
+
+@register("mp_nag_mom_update", params=dict(_COMMON, momentum=Float), family=_FAM,
+          torch="nag_mom_update on the float32 master copy weight32",
+          notes="mom and weight32 updated in place")
+def mp_nag_mom_update(weight, grad, mom, weight32, lr=None, momentum=0.0, wd=0.0,
+                      rescale_grad=1.0, clip_gradient=-1.0):
+    _req("mp_nag_mom_update", lr=lr)
+    _check("mp_nag_mom_update", weight, grad, mom, weight32)
+    return _mp_nag(weight, grad, mom, weight32, lr, momentum, wd, rescale_grad, clip_gradient)
+
+
+@register("adam_update", params=dict(_COMMON, beta1=Float, beta2=Float, epsilon=Float,
+                                     lazy_update=Bool),
+          family=_FAM, torch="g = clip(rescale*grad + wd*w); mean, var EMAs; "
+                             "w -= lr * mean / (sqrt(var) + epsilon)",
+          notes="no bias correction (the Python optimizer folds it into lr); mean/var in place")
+def adam_update(weight, grad, mean, var, lr=None, beta1=0.9, beta2=0.999, epsilon=1e-8,
+                wd=0.0, rescale_grad=1.0, clip_gradient=-1.0, lazy_update=True):
+    op = "adam_update"
+    _req(op, lr=lr)
+    w, g = _d(weight), _d(grad)
+    _check(op, w, g, mean, var)
+    _same_dt(op, w, g, mean, var)
+    gg = g * rescale_grad + wd * w
+    if clip_gradient >= 0:
+        gg = gg.clamp(-clip_gradient, clip_gradient)
+    m = beta1 * mean.detach() + (1 - beta1) * gg
+    v = beta2 * var.detach() + (1 - beta2) * gg * gg
+    _set(mean, m)
+    _set(var, v)
+    return w - lr * m / (torch.sqrt(v) + epsilon)
+
+
+def _clip_w(w: torch.Tensor, c: float) -> torch.Tensor:
+    return w.clamp(-c, c) if c >= 0 else w
+
+
+def _rms_grad(g: torch.Tensor, w: torch.Tensor, rescale: float, wd: float,
+              clip: float) -> torch.Tensor:
+    gg = g * rescale + wd * w
+    return gg.clamp(-clip, clip) if clip >= 0 else gg
+
+
+@register("rmsprop_update", params=dict(_COMMON, gamma1=Float, epsilon=Float,
+                                        clip_weights=Float),
+          family=_FAM, torch="n = gamma1*n + (1-gamma1)*g^2; w -= lr*g/sqrt(n + epsilon)",
+          notes="n updated in place")
+def rmsprop_update(weight, grad, n, lr=None, gamma1=0.95, epsilon=1e-8, wd=0.0,
+                   rescale_grad=1.0, clip_gradient=-1.0, clip_weights=-1.0):
+    op = "rmsprop_update"
+    _req(op, lr=lr)
+    w, g = _d(weight), _d(grad)
+    _check(op, w, g, n)
+    _same_dt(op, w, g, n)
+    gg = _rms_grad(g, w, rescale_grad, wd, clip_gradient)
+    nn_ = (1 - gamma1) * gg * gg + gamma1 * n.detach()
+    _set(n, nn_)
+    return _clip_w(w - lr * gg / torch.sqrt(nn_ + epsilon), clip_weights)
+
+
+@register("rmspropalex_update", params=dict(_COMMON, gamma1=Float, gamma2=Float,
+                                            epsilon=Float, clip_weights=Float),
+          family=_FAM, torch="centered RMSProp (Graves 2013)",
+          notes="n, g, delta updated in place")
+def rmspropalex_update(weight, grad, n, g, delta, lr=None, gamma1=0.95, gamma2=0.9,
+                       epsilon=1e-8, wd=0.0, rescale_grad=1.0, clip_gradient=-1.0,
+                       clip_weights=-1.0):
+    op = "rmspropalex_update"
+    _req(op, lr=lr)
+    w, gr = _d(weight), _d(grad)
+    _check(op, w, gr, n, g, delta)
+    _same_dt(op, w, gr, n, g, delta)
+    gg = _rms_grad(gr, w, rescale_grad, wd, clip_gradient)
+    nn_ = (1 - gamma1) * gg * gg + gamma1 * n.detach()
+    ng = (1 - gamma1) * gg + gamma1 * g.detach()
+    nd_ = gamma2 * delta.detach() - lr * gg / torch.sqrt(nn_ - ng * ng + epsilon)
+    _set(n, nn_)
+    _set(g, ng)
+    _set(delta, nd_)
+    return _clip_w(w + nd_, clip_weights)
+
+
+@register("ftrl_update", params=dict(_COMMON, lamda1=Float, beta=Float), family=_FAM,
+          torch="FTRL-Proximal (McMahan et al. 2013)", notes="z and n updated in place")
+def ftrl_update(weight, grad, z, n, lr=None, lamda1=0.01, beta=1.0, wd=0.0, rescale_grad=1.0,
+                clip_gradient=-1.0):
+    op = "ftrl_update"
+    _req(op, lr=lr)
+    w, g = _d(weight), _d(grad)
+    _check(op, w, g, z, n)
+    _same_dt(op, w, g, z, n)
+    gg = _rescale(g, rescale_grad, clip_gradient)
+    n0 = n.detach()
+    nz = z.detach() + gg - (torch.sqrt(n0 + gg * gg) - torch.sqrt(n0)) * w / lr
+    nn_ = n0 + gg * gg
+    _set(z, nz)
+    _set(n, nn_)
+    nw = (torch.sign(nz) * lamda1 - nz) / ((beta + torch.sqrt(nn_)) / lr + wd)
+    return torch.where(nz.abs() > lamda1, nw, torch.zeros_like(nw))
+
+
+@register("ftml_update", params={"lr": Float, "beta1": Float, "beta2": Float,
+                                 "epsilon": Float, "t": Int, "wd": Float,
+                                 "rescale_grad": Float, "clip_grad": Float},
+          family=_FAM, torch="FTML (Zheng & Kwok 2017)", notes="d, v, z updated in place")
+def ftml_update(weight, grad, d, v, z, lr=None, beta1=0.6, beta2=0.999, epsilon=1e-8,
+                t=None, wd=0.0, rescale_grad=1.0, clip_grad=-1.0):
+    op = "ftml_update"
+    _req(op, lr=lr)
+    if t is None:
+        raise MXNetValueError(f"{op}: Required parameter t of int is not presented")
+    w, g = _d(weight), _d(grad)
+    _check(op, w, g, d, v, z)
+    _same_dt(op, w, g, d, v, z)
+    gg = _rms_grad(g, w, rescale_grad, wd, clip_grad)
+    nv = beta2 * v.detach() + (1 - beta2) * gg * gg
+    dt = (1 - beta1 ** t) / lr * (torch.sqrt(nv / (1 - beta2 ** t)) + epsilon)
+    nz = beta1 * z.detach() + (1 - beta1) * gg - (dt - beta1 * d.detach()) * w
+    _set(v, nv)
+    _set(z, nz)
+    _set(d, dt)
+    return -nz / dt
+
+
+@register("signsgd_update", params=dict(_COMMON), family=_FAM,
+          torch="w * (1 - lr*wd) - lr * sign(grad)")
+def signsgd_update(weight, grad, lr=None, wd=0.0, rescale_grad=1.0, clip_gradient=-1.0):
+    op = "signsgd_update"
+    _req(op, lr=lr)
+    w, g = _d(weight), _d(grad)
+    _check(op, w, g)
+    _same_dt(op, w, g)
+    return w * (1 - lr * wd) - lr * torch.sign(_rescale(g, rescale_grad, clip_gradient))
+
+
+@register("signum_update", params=dict(_COMMON, momentum=Float, wd_lh=Float), family=_FAM,
+          torch="mom = momentum*mom - (1-momentum)*(clip(rescale*grad) + wd*w); "
+                "w = w*(1 - lr*wd_lh) + lr*sign(mom)", notes="mom updated in place")
+def signum_update(weight, grad, mom, lr=None, momentum=0.0, wd=0.0, rescale_grad=1.0,
+                  clip_gradient=-1.0, wd_lh=0.0):
+    op = "signum_update"
+    _req(op, lr=lr)
+    w, g = _d(weight), _d(grad)
+    _check(op, w, g, mom)
+    _same_dt(op, w, g, mom)
+    nm = (momentum * mom.detach() - (1 - momentum) * wd * w
+          - (1 - momentum) * _rescale(g, rescale_grad, clip_gradient))
+    _set(mom, nm)
+    return w * (1 - lr * wd_lh) + lr * torch.sign(nm)
+
+
+def _lamb1(op, weight, grad, mean, var, beta1, beta2, epsilon, t, bias_correction, wd,
+           rescale_grad, clip_gradient):
+    if t is None:
+        raise MXNetValueError(f"{op}: Required parameter t of int is not presented")
+    if wd is None:
+        raise MXNetValueError(f"{op}: Required parameter wd of float is not presented")
+    w, g = weight, _d(grad).to(weight.dtype)
+    gg = _rescale(g, rescale_grad, clip_gradient)
+    m = beta1 * mean.detach() + (1 - beta1) * gg
+    v = beta2 * var.detach() + (1 - beta2) * gg * gg
+    _set(mean, m)
+    _set(var, v)
+    if bias_correction:
+        m = m / (1 - beta1 ** t)
+        v = v / (1 - beta2 ** t)
+    return m / (torch.sqrt(v) + epsilon) + wd * w
+
+
+_LAMB1 = {"beta1": Float, "beta2": Float, "epsilon": Float, "t": Int,
+          "bias_correction": Bool, "wd": Float, "rescale_grad": Float, "clip_gradient": Float}
+
+
+@register("lamb_update_phase1", params=_LAMB1, family=_FAM,
+          torch="Adam-style direction + wd*w (LAMB phase 1)",
+          notes="returns the update direction g; mean/var updated in place")
+def lamb_update_phase1(weight, grad, mean, var, beta1=0.9, beta2=0.999, epsilon=1e-6, t=None,
+                       bias_correction=True, wd=None, rescale_grad=1.0, clip_gradient=-1.0):
+    op = "lamb_update_phase1"
+    _check(op, weight, grad, mean, var)
+    _same_dt(op, weight, grad, mean, var)
+    return _lamb1(op, _d(weight), grad, mean, var, beta1, beta2, epsilon, t, bias_correction,
+                  wd, rescale_grad, clip_gradient)
+
+
+@register("mp_lamb_update_phase1", params=_LAMB1, family=_FAM,
+          torch="lamb_update_phase1 on the float32 master copy weight32",
+          notes="returns float32 g; mean/var updated in place")
+def mp_lamb_update_phase1(weight, grad, mean, var, weight32, beta1=0.9, beta2=0.999,
+                          epsilon=1e-6, t=None, bias_correction=True, wd=None,
+                          rescale_grad=1.0, clip_gradient=-1.0):
+    op = "mp_lamb_update_phase1"
+    _check(op, weight, grad, mean, var, weight32)
+    return _lamb1(op, _d(weight32), grad, mean, var, beta1, beta2, epsilon, t,
+                  bias_correction, wd, rescale_grad, clip_gradient)
+
+
+def _lamb2(weight, g, r1, r2, lr, lower_bound, upper_bound):
+    r1 = r1.detach()
+    if lower_bound >= 0:
+        r1 = r1.clamp(min=lower_bound)
+    if upper_bound >= 0:
+        r1 = r1.clamp(max=upper_bound)
+    r2 = r2.detach()
+    ratio = torch.where((r1 == 0) | (r2 == 0), torch.ones_like(r1), r1 / r2)
+    return weight - lr * ratio * g.detach()
+
+
+@register("lamb_update_phase2", params={"lr": Float, "lower_bound": Float,
+                                        "upper_bound": Float},
+          family=_FAM, torch="w -= lr * (r1/r2 or 1) * g (LAMB phase 2)")
+def lamb_update_phase2(weight, g, r1, r2, lr=None, lower_bound=-1.0, upper_bound=-1.0):
+    op = "lamb_update_phase2"
+    _req(op, lr=lr)
+    _check(op, weight, g)
+    return _lamb2(_d(weight), g, r1, r2, lr, lower_bound, upper_bound)
+
+
+@register("mp_lamb_update_phase2", params={"lr": Float, "lower_bound": Float,
+                                           "upper_bound": Float},
+          family=_FAM, torch="lamb_update_phase2 on weight32", notes="weight32 in place")
+def mp_lamb_update_phase2(weight, g, r1, r2, weight32, lr=None, lower_bound=-1.0,
+                          upper_bound=-1.0):
+    op = "mp_lamb_update_phase2"
+    _req(op, lr=lr)
+    _check(op, weight, g, weight32)
+    nw = _lamb2(weight32.detach(), g.to(weight32.dtype), r1, r2, lr, lower_bound, upper_bound)
+    _set(weight32, nw)
+    return nw.to(weight.dtype)
+
+
+def _mp_sgd(weight, grad, mom, weight32, lr, momentum, wd, rescale_grad, clip_gradient):
+    w32 = weight32.detach()
+    g = _d(grad).to(w32.dtype)
+    step = lr * _rescale(g, rescale_grad, clip_gradient)
+    if mom is None:
+        nw = w32 * (1 - lr * wd) - step
+    else:
+        nm = momentum * mom.detach() - (lr * wd) * w32 - step
+        _set(mom, nm)
+        nw = w32 + nm
+    _set(weight32, nw)
+    return nw.to(weight.dtype)
+
+
+@register("mp_sgd_update", params=dict(_COMMON, lazy_update=Bool), family=_FAM,
+          torch="sgd_update on the float32 master copy weight32",
+          notes="weight32 updated in place; returns weight32 cast to weight's dtype")
+def mp_sgd_update(weight, grad, weight32, lr=None, wd=0.0, rescale_grad=1.0,
+                  clip_gradient=-1.0, lazy_update=True):
+    op = "mp_sgd_update"
+    _req(op, lr=lr)
+    _check(op, weight, grad, weight32)
+    return _mp_sgd(weight, grad, None, weight32, lr, 0.0, wd, rescale_grad, clip_gradient)
+
+
+@register("mp_sgd_mom_update", params=dict(_COMMON, momentum=Float, lazy_update=Bool),
+          family=_FAM, torch="sgd_mom_update on the float32 master copy weight32",
+          notes="mom and weight32 updated in place")
+def mp_sgd_mom_update(weight, grad, mom, weight32, lr=None, momentum=0.0, wd=0.0,
+                      rescale_grad=1.0, clip_gradient=-1.0, lazy_update=True):
+    op = "mp_sgd_mom_update"
+    _req(op, lr=lr)
+    _check(op, weight, grad, mom, weight32)
+    return _mp_sgd(weight, grad, mom, weight32, lr, momentum, wd, rescale_grad, clip_gradient)
+
+
+# ---- multi-tensor variants: data = [w0, g0, (mom0), (w32_0), w1, g1, ...] -----------------
+def _multi(name: str, per: int, has_mom: bool, mp: bool) -> Callable:
+    params = {"lrs": FloatTuple, "wds": FloatTuple, "rescale_grad": Float,
+              "clip_gradient": Float, "num_weights": Int}
+    if has_mom:
+        params["momentum"] = Float
+
+    def impl(*data, lrs=None, wds=None, momentum=0.0, rescale_grad=1.0, clip_gradient=-1.0,
+             num_weights=1):
+        if has_mom:  # the op wrapper passes parameters positionally after the inputs
+            *data, lrs, wds, momentum, rescale_grad, clip_gradient, num_weights = data
+        if lrs is None or wds is None:
+            raise MXNetValueError(f"{name}: Required parameter "
+                                  f"{'lrs' if lrs is None else 'wds'} of tuple of <float> "
+                                  "is not presented")
+        if len(data) != per * num_weights:
+            raise MXNetValueError(f"{name}: expects {per * num_weights} inputs ({per} per "
+                                  f"weight, num_weights={num_weights}), got {len(data)}")
+        if len(lrs) != num_weights or len(wds) != num_weights:
+            raise MXNetValueError(f"{name}: lrs and wds need num_weights={num_weights} "
+                                  f"values, got {len(lrs)} and {len(wds)}")
+        outs = []
+        for i in range(num_weights):
+            grp = data[i * per:(i + 1) * per]
+            w, g = grp[0], grp[1]
+            mom = grp[2] if has_mom else None
+            _check(name, *grp)
+            if mp:
+                outs.append(_mp_sgd(w, g, mom, grp[-1], lrs[i], momentum, wds[i],
+                                    rescale_grad, clip_gradient))
+            elif has_mom:
+                outs.append(sgd_mom_update._mx_impl(w, g, mom, lrs[i], momentum, wds[i],
+                                                    rescale_grad, clip_gradient))
+            else:
+                outs.append(sgd_update._mx_impl(w, g, lrs[i], wds[i], rescale_grad,
+                                                clip_gradient))
+        return outs[0] if num_weights == 1 else outs
+    if not has_mom:
+        def impl_nm(*data, lrs=None, wds=None, rescale_grad=1.0, clip_gradient=-1.0,
+                    num_weights=1):
+            *data, lrs, wds, rescale_grad, clip_gradient, num_weights = data
+            return impl(*data, lrs=lrs, wds=wds, rescale_grad=rescale_grad,
+                        clip_gradient=clip_gradient, num_weights=num_weights)
+        fn = impl_nm
+        params.pop("momentum", None)
+    else:
+        fn = impl
+    fn.__name__ = name
+    return register(name, params=params, family=_FAM,
+                    torch=f"a loop of {'mp_' if mp else ''}sgd{'_mom' if has_mom else ''}"
+                          "_update",
+                    notes="returns a list of num_weights arrays (one bare array when "
+                          "num_weights=1); MXNet requires out=, mxcompat also allows "
+                          "omitting it")(fn)
+
+
+multi_sgd_update = _multi("multi_sgd_update", 2, False, False)
+multi_sgd_mom_update = _multi("multi_sgd_mom_update", 3, True, False)
+multi_mp_sgd_update = _multi("multi_mp_sgd_update", 3, False, True)
+multi_mp_sgd_mom_update = _multi("multi_mp_sgd_mom_update", 4, True, True)
+
+
+# ---- finiteness, sums of squares, resets --------------------------------------------------
+def _finite(op: str, ts: Any) -> torch.Tensor:
+    ok = True
+    for t in ts:
+        if t.dtype not in _FLOATS:
+            raise MXNetTypeError(f"{op}: This operation only support floating point types, "
+                                 f"not {_dtypes.name(t.dtype)}")
+        ok = ok and bool(torch.isfinite(t.detach()).all())
+    return torch.tensor([1.0 if ok else 0.0], dtype=torch.float32, device=ts[0].device)
+
+
+@register("all_finite", params={"init_output": Bool}, family=_FAM,
+          torch="torch.isfinite(x).all() as float32 (1,)",
+          notes="init_output=False with out=: out is only set to 0 when a value is not finite")
+def _all_finite(data, init_output=True):
+    return _finite("all_finite", [data])
+
+
+@register("multi_all_finite", params={"num_arrays": Int, "init_output": Bool}, family=_FAM,
+          torch="torch.isfinite over all inputs, float32 (1,)")
+def _multi_all_finite(*data, num_arrays=1, init_output=True):
+    *data, num_arrays, init_output = data  # parameters come positionally after the inputs
+    if len(data) != num_arrays:
+        raise MXNetValueError(f"multi_all_finite: expects num_arrays={num_arrays} inputs, got "
+                              f"{len(data)}")
+    return _finite("multi_all_finite", data)
+
+
+def _with_init_output(fn: Callable) -> Callable:
+    """init_output=False keeps out='s value unless a value is not finite (MXNet ANDs the
+    result into the existing output)."""
+    def public(*args: Any, **kwargs: Any) -> Any:
+        init = kwargs.get("init_output", True)
+        out = kwargs.get("out")
+        if out is not None and not Bool(init, fn.__name__, "init_output"):
+            kwargs.pop("out")
+            r = fn(*args, **kwargs)
+            if float(r._t[0]) == 0.0:
+                out._assign(torch.zeros_like(out._t))
+            return out
+        return fn(*args, **kwargs)
+    public.__name__ = public.__qualname__ = fn.__name__
+    public.__doc__ = fn.__doc__
+    public.__module__ = fn.__module__
+    public._mx_impl = fn._mx_impl  # type: ignore[attr-defined]
+    public._mx_info = fn._mx_info  # type: ignore[attr-defined]
+    return public
+
+
+def _publish_finite() -> None:
+    from ._op import NAMESPACES, OPS
+    for name, fn in (("all_finite", _all_finite), ("multi_all_finite", _multi_all_finite)):
+        pub = _with_init_output(fn)
+        NAMESPACES["nd"][name] = pub
+        OPS[f"nd.{name}"].fn = pub
+        globals()[name] = pub
+
+
+_publish_finite()
+
+
+@register("multi_sum_sq", params={"num_arrays": OptInt}, family=_FAM,
+          torch="torch.stack([(x.float()**2).sum() for x in data])",
+          notes="float32 result of shape (num_arrays,)")
+def multi_sum_sq(*data, num_arrays=None):
+    *data, num_arrays = data  # parameters come positionally after the inputs
+    op = "multi_sum_sq"
+    if num_arrays is None:
+        raise MXNetValueError(f"{op}: Required parameter num_arrays of int is not presented")
+    if len(data) != num_arrays:
+        raise MXNetValueError(f"{op}: expects num_arrays={num_arrays} inputs, got {len(data)}")
+    vals = [(t.detach().to(torch.float32) ** 2).sum() for t in data]
+    return torch.stack(vals)
+
+
+def _reset_arrays_public(*data: Any, **kwargs: Any) -> list:
+    """Set every input array to zero in place; returns [] as MXNet does."""
+    op = "reset_arrays"
+    kwargs.pop("name", None)
+    kwargs.pop("out", None)
+    n = kwargs.pop("num_arrays", None)
+    if kwargs:
+        raise MXNetValueError(f"{op}: Cannot find argument '{next(iter(kwargs))}', Possible "
+                              "Arguments: num_arrays")
+    if n is None:
+        raise MXNetValueError(f"{op}: Required parameter num_arrays of int is not presented")
+    n = Int(n, op, "num_arrays")
+    if len(data) != n:
+        raise MXNetValueError(f"{op}: expects num_arrays={n} inputs, got {len(data)}")
+    for a in data:
+        if not isinstance(a, NDArray):
+            raise MXNetTypeError(f"{op}: inputs must be NDArrays, got {type(a).__name__}")
+    for a in data:
+        a._assign(torch.zeros_like(a._t))
+    return []
+
+
+def _publish_reset() -> None:
+    from ._op import NAMESPACES, OPS, OpInfo
+    NAMESPACES.setdefault("nd", {})["reset_arrays"] = _reset_arrays_public
+    _reset_arrays_public.__name__ = "reset_arrays"
+    OPS["nd.reset_arrays"] = OpInfo(name="reset_arrays", fn=_reset_arrays_public,
+                                    family=_FAM, torch="tensor.zero_() on each input",
+                                    notes="in place; returns []", inputs=("data",),
+                                    params=("num_arrays",))
+
+
+_publish_reset()
+reset_arrays = _reset_arrays_public
+del _wrap
