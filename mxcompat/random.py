@@ -55,10 +55,15 @@ def seed(seed_state: Any, ctx: Any = "all") -> None:
     g.manual_seed(_seed_for(s, str(dev)))
 
 
+#: the mx.nd.random functions that MXNet 1.9.1 also exposes as mx.random.<name>
+_MIRRORED = frozenset({"exponential", "gamma", "generalized_negative_binomial", "multinomial",
+                       "negative_binomial", "normal", "poisson", "randint", "randn", "shuffle",
+                       "uniform"})
+
+
 def __getattr__(name: str) -> Any:
     # mx.random.uniform & co. are the mx.nd.random functions
-    from .ndarray import random as _ndr
-    try:
+    if name in _MIRRORED:
+        from .ndarray import random as _ndr
         return getattr(_ndr, name)
-    except AttributeError:
-        raise AttributeError(f"module 'mxcompat.random' has no attribute {name!r}") from None
+    raise AttributeError(f"module 'mxcompat.random' has no attribute {name!r}")

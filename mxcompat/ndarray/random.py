@@ -1,123 +1,747 @@
-"""``mx.nd.random``: sampling ops, plus the legacy ``mx.nd.uniform`` / ``random_*`` names.
+"""``mx.nd.random``: sampling ops, plus MXNet's older spellings in ``mx.nd`` (``uniform``,
+``random_*``, ``sample_*``, ``shuffle``).
 
-Samplers draw from mxcompat's per-device generators (``mxcompat.random``).
+Every sampler draws from mxcompat's per-device generators (``mxcompat.random.generator``),
+never from torch's global generator, so ``mx.random.seed`` makes streams reproducible and the
+user's own ``torch.manual_seed`` neither affects nor is affected by them. The bit streams differ
+from MXNet's; the distributions, shapes, dtypes and error cases are MXNet 1.9.1's.
+
+Distribution parameters are Python numbers (validated, as MXNet does) or NDArrays of one
+shape and dtype (not validated, as in MXNet); with NDArray parameters the output shape is
+``param.shape + shape``.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+import math
+from typing import Any, Callable, Dict, Optional, Sequence, Tuple
 
+import numpy as np
 import torch
 
 from .. import _dtypes
-from ..base import MXNetError, MXNetValueError, _Null
+from ..base import MXNetError, MXNetTypeError, MXNetValueError, _Null
 from ..random import generator
-from ._op import NAMESPACES, OPS, OpInfo, Shape
+from ._op import NAMESPACES, OPS, Bool, Float, Int, OpInfo, Shape
 from .ndarray import NDArray, _ctx_for, _default_ctx, _wrap
 
-__all__ = ["uniform", "normal"]
+__all__ = ["uniform", "normal", "randn", "randint", "exponential", "gamma", "poisson",
+           "negative_binomial", "generalized_negative_binomial", "multinomial", "shuffle",
+           "uniform_like", "normal_like", "exponential_like", "gamma_like", "poisson_like",
+           "negative_binomial_like", "generalized_negative_binomial_like"]
 
-_FLOATS = ("float16", "float32", "float64")
+
+class MXNetAssertionError(MXNetError, AssertionError):
+    """MXNet's Python front end asserts here (AssertionError); also an MXNetError."""
 
 
-def _float_dtype(dtype: Any, op: str) -> torch.dtype:
-    if dtype is _Null or dtype is None or dtype == "None":
-        return torch.float32
-    dt = _dtypes.to_torch(dtype, where=op)
-    if not dt.is_floating_point:
-        raise MXNetValueError(f"{op}: Invalid Input: {_dtypes.name(dt)!r}, valid values are: "
-                              "{'None', 'float16', 'float32', 'float64'}")
+class MXNetZeroDivisionError(MXNetError, ZeroDivisionError):
+    """MXNet divides by the scale in Python (ZeroDivisionError); also an MXNetError."""
+
+
+_FLOAT_DT = (torch.float16, torch.float32, torch.float64)
+_FLOAT_VALID = "{'None', 'float16', 'float32', 'float64'}"
+_INT_VALID = "{'None', 'int32', 'int64'}"
+_MULTI_VALID = "{'float16', 'float32', 'float64', 'int32', 'uint8'}"
+_INT32_MIN = -2147483648.0
+
+
+def _none(v: Any) -> bool:
+    return v is _Null or v is None or (isinstance(v, str) and v == "None")
+
+
+def _dtype(dtype: Any, op: str, allowed: tuple, valid: str,
+           default: torch.dtype) -> torch.dtype:
+    if _none(dtype):
+        return default
+    try:
+        dt = _dtypes.to_torch(dtype, where=op)
+    except MXNetError:
+        dt = None
+    if dt not in allowed:
+        name = dtype if isinstance(dtype, str) else (_dtypes.name(dt) if dt else str(dtype))
+        raise MXNetValueError(f"{op}: Invalid Input: {name!r}, valid values are: {valid}")
     return dt
 
 
-def _sampler(op: str, draw: Callable, check: Callable, default_shape: tuple) -> Callable:
-    """Build a sampler ``f(p1, p2, shape, dtype, ctx, out)`` with scalar parameters."""
-    def run(p1: Any, p2: Any, shape: Any, dtype: Any, ctx: Any, out: Any) -> NDArray:
-        if isinstance(p1, NDArray) or isinstance(p2, NDArray):
-            from ..base import unsupported
-            raise unsupported(f"mx.nd.random.{op} with NDArray parameters",
-                              "array-valued parameters are not implemented yet")
-        check(float(p1), float(p2))
-        if out is not None:
-            shp, dt, c, dev = out.shape, out._t.dtype, out.context, out._t.device
-        else:
-            shp = default_shape if shape is _Null or shape is None else Shape(shape, op,
-                                                                              "shape")
-            if shp == ():
-                raise MXNetError(f"{op}: shape () is not supported for sampling")
-            dt = _float_dtype(dtype, op)
-            c = _default_ctx(ctx)
-            dev = c.torch_device
-        t = torch.empty(shp, dtype=dt, device=dev)
-        with torch.no_grad():
-            draw(t, float(p1), float(p2), generator(dev))
-        if out is not None:
-            out._assign(t)
-            return out
-        return _wrap(t, _ctx_for(c, dev))
-    return run
+def _compute_dtype(dt: torch.dtype) -> torch.dtype:
+    # sample in float32 for float16 outputs (torch's samplers lack float16 kernels on CPU)
+    return torch.float64 if dt == torch.float64 else torch.float32
 
 
-def _check_uniform(low: float, high: float) -> None:
-    if low > high:
-        raise MXNetValueError(f"uniform: low ({low}) must be <= high ({high})")
+# ----------------------------------------------------------------------------------------
+# Draws over full-shape parameters. ``p`` are Python floats or tensors broadcastable to
+# ``shape``; every draw uses the given generator.
+
+def _rand(shape: tuple, dt: torch.dtype, dev: torch.device, g: torch.Generator) -> torch.Tensor:
+    return torch.rand(shape, dtype=dt, device=dev, generator=g)
 
 
-def _check_normal(loc: float, scale: float) -> None:
+def _std_gamma(alpha: torch.Tensor, g: torch.Generator) -> torch.Tensor:
+    """Gamma(alpha, 1) by Marsaglia and Tsang's method (vectorised rejection); alpha <= 0 or
+    NaN gives NaN. torch._standard_gamma takes no generator, so it cannot be used here."""
+    a = alpha.reshape(-1)
+    bad = ~(a > 0)
+    small = a < 1
+    aa = torch.where(bad, torch.ones_like(a), torch.where(small, a + 1, a))
+    d = aa - 1.0 / 3.0
+    c = 1.0 / torch.sqrt(9.0 * d)
+    out = torch.empty_like(a)
+    todo = torch.arange(a.numel(), device=a.device)
+    while todo.numel():
+        dp, cp = d[todo], c[todo]
+        x = torch.randn(todo.shape, dtype=a.dtype, device=a.device, generator=g)
+        v = (1.0 + cp * x) ** 3
+        u = torch.rand(todo.shape, dtype=a.dtype, device=a.device, generator=g)
+        ok = (v > 0) & (torch.log(u) < 0.5 * x * x + dp - dp * v + dp * torch.log(v))
+        out[todo[ok]] = (dp * v)[ok]
+        todo = todo[~ok]
+    if bool(small.any()):
+        boost = _rand(a.shape, a.dtype, a.device, g).pow(1.0 / torch.where(small, a, aa))
+        out = torch.where(small, out * boost, out)
+    out = torch.where(bad, torch.full_like(out, float("nan")), out)
+    return out.reshape(alpha.shape)
+
+
+def _full(p: Any, shape: tuple, dt: torch.dtype, dev: torch.device) -> torch.Tensor:
+    if isinstance(p, torch.Tensor):
+        return p.expand(shape).to(dt)
+    return torch.full(shape, float(p), dtype=dt, device=dev)
+
+
+def _poisson(lam: torch.Tensor, g: torch.Generator) -> torch.Tensor:
+    # torch.poisson rejects negative and NaN rates; MXNet yields 0 for them
+    lam = torch.where(lam > 0, lam, torch.zeros_like(lam))
+    return torch.poisson(lam, generator=g)
+
+
+def _d_uniform(p: Sequence, shape: tuple, dt: torch.dtype, dev: torch.device,
+               g: torch.Generator) -> torch.Tensor:
+    lo, hi = p
+    return lo + (hi - lo) * _rand(shape, dt, dev, g)
+
+
+def _d_normal(p: Sequence, shape: tuple, dt: torch.dtype, dev: torch.device,
+              g: torch.Generator) -> torch.Tensor:
+    loc, scale = p
+    return loc + scale * torch.randn(shape, dtype=dt, device=dev, generator=g)
+
+
+def _d_exponential(p: Sequence, shape: tuple, dt: torch.dtype, dev: torch.device,
+                   g: torch.Generator) -> torch.Tensor:
+    (lam,) = p  # the rate
+    e = torch.empty(shape, dtype=dt, device=dev).exponential_(1.0, generator=g)
+    return e / lam
+
+
+def _d_gamma(p: Sequence, shape: tuple, dt: torch.dtype, dev: torch.device,
+             g: torch.Generator) -> torch.Tensor:
+    alpha, beta = p  # beta is the scale
+    return _std_gamma(_full(alpha, shape, dt, dev), g) * beta
+
+
+def _d_poisson(p: Sequence, shape: tuple, dt: torch.dtype, dev: torch.device,
+               g: torch.Generator) -> torch.Tensor:
+    return _poisson(_full(p[0], shape, dt, dev), g)
+
+
+def _d_negbin(p: Sequence, shape: tuple, dt: torch.dtype, dev: torch.device,
+              g: torch.Generator) -> torch.Tensor:
+    k = _full(p[0], shape, dt, dev)
+    pr = _full(p[1], shape, dt, dev)
+    live = (k > 0) & (pr > 0) & (pr < 1)
+    one = torch.ones_like(k)
+    lam = _std_gamma(torch.where(live, k, one), g) * torch.where(live, (1 - pr) / pr, one)
+    r = torch.where(live, _poisson(torch.where(live, lam, one), g), torch.zeros_like(k))
+    # p == 0 (infinite mean): MXNet casts an infinite rate to int, i.e. INT32_MIN
+    return torch.where((pr <= 0) & (k > 0), torch.full_like(r, _INT32_MIN), r)
+
+
+def _d_gennegbin(p: Sequence, shape: tuple, dt: torch.dtype, dev: torch.device,
+                 g: torch.Generator) -> torch.Tensor:
+    mu = _full(p[0], shape, dt, dev)
+    alpha = _full(p[1], shape, dt, dev)
+    mixed = alpha > 0
+    one = torch.ones_like(mu)
+    shape_k = torch.where(mixed, 1.0 / torch.where(mixed, alpha, one), one)
+    lam = torch.where(mixed, _std_gamma(shape_k, g) * alpha * mu, mu)
+    return _poisson(lam, g)
+
+
+# ----------------------------------------------------------------------------------------
+# Scalar parameter checks (MXNet checks scalar parameters only).
+
+def _chk_uniform(op: str, lo: float, hi: float) -> None:
+    if not hi >= lo:
+        raise MXNetValueError(f"{op}: Check failed: param.high >= param.low ({hi} vs. {lo}) : "
+                              "low must be less or equal to high in uniform distribution")
+
+
+def _chk_normal(op: str, loc: float, scale: float) -> None:
     if not scale > 0:
-        raise MXNetValueError(f"normal: scale parameter in gaussian has to be positive "
-                              f"(got {scale})")
+        raise MXNetValueError(f"{op}: Check failed: param.scale > 0 ({scale} vs. 0) : scale "
+                              "parameter in gaussian has to be positive")
 
 
-_uniform = _sampler("uniform", lambda t, a, b, g: t.uniform_(a, b, generator=g),
-                    _check_uniform, (1,))
-_normal = _sampler("normal", lambda t, a, b, g: t.normal_(a, b, generator=g),
-                   _check_normal, (1,))
+def _chk_exponential(op: str, lam: float) -> None:
+    if not lam > 0:
+        raise MXNetValueError(f"{op}: Check failed: param.lam > 0 ({lam} vs. 0) : lambda "
+                              "parameter in exponential distribution has to be positive")
 
 
+def _chk_gamma(op: str, alpha: float, beta: float) -> None:
+    for n, v in (("alpha", alpha), ("beta", beta)):
+        if not v > 0:
+            raise MXNetValueError(f"{op}: Check failed: param.{n} > 0 ({v} vs. 0) : {n} "
+                                  "parameter in gamma distribution has to be positive")
+
+
+def _chk_poisson(op: str, lam: float) -> None:
+    if not lam >= 0:
+        raise MXNetValueError(f"{op}: Check failed: param.lam >= 0 ({lam} vs. 0) : lambda "
+                              "parameter in poisson distribution has to be non-negative")
+
+
+def _chk_negbin(op: str, k: float, p: float) -> None:
+    if not k >= 0:
+        raise MXNetValueError(f"{op}: Check failed: param.k >= 0 ({k} vs. 0) : k parameter "
+                              "in negative binomial distribution has to be non-negative")
+    if not 0 <= p:
+        raise MXNetValueError(f"{op}: Check failed: param.p >= 0 ({p} vs. 0) : p parameter "
+                              "in negative binomial distribution has to be non-negative")
+
+
+def _chk_gennegbin(op: str, mu: float, alpha: float) -> None:
+    for n, v in (("mu", mu), ("alpha", alpha)):
+        if not v >= 0:
+            raise MXNetValueError(f"{op}: Check failed: param.{n} >= 0 ({v} vs. 0) : {n} "
+                                  "parameter in generalized negative binomial distribution "
+                                  "has to be non-negative")
+
+
+class _Dist:
+    __slots__ = ("name", "pnames", "draw", "check", "conv", "torch")
+
+    def __init__(self, name: str, pnames: tuple, draw: Callable, check: Callable,
+                 torch_eq: str, conv: Optional[tuple] = None):
+        self.name, self.pnames, self.draw, self.check = name, pnames, draw, check
+        self.conv = conv or tuple(Float for _ in pnames)
+        self.torch = torch_eq
+
+
+_UNIFORM = _Dist("uniform", ("low", "high"), _d_uniform, _chk_uniform,
+                 "torch.rand (low + (high - low) * U)")
+_NORMAL = _Dist("normal", ("loc", "scale"), _d_normal, _chk_normal,
+                "torch.randn (loc + scale * Z)")
+_EXPONENTIAL = _Dist("exponential", ("lam",), _d_exponential, _chk_exponential,
+                     "Tensor.exponential_(1) / lam")
+_GAMMA = _Dist("gamma", ("alpha", "beta"), _d_gamma, _chk_gamma,
+               "Marsaglia-Tsang on torch.randn/torch.rand (torch._standard_gamma has no "
+               "generator argument)")
+_POISSON = _Dist("poisson", ("lam",), _d_poisson, _chk_poisson, "torch.poisson")
+_NEGBIN = _Dist("negative_binomial", ("k", "p"), _d_negbin, _chk_negbin,
+                "torch.poisson(Gamma(k, (1 - p) / p))", conv=(Int, Float))
+_GENNEGBIN = _Dist("generalized_negative_binomial", ("mu", "alpha"), _d_gennegbin,
+                   _chk_gennegbin, "torch.poisson(Gamma(1 / alpha, alpha * mu))")
+
+
+# ----------------------------------------------------------------------------------------
+# The sampling core shared by every spelling.
+
+def _out_check(op: str, out: Any) -> None:
+    if not isinstance(out, NDArray):
+        raise MXNetTypeError(f"{op}: out= must be an NDArray, got {type(out).__name__}")
+
+
+def _sample(dist: _Dist, op: str, params: Sequence, shape: Any, dtype: Any, ctx: Any,
+            out: Any, default_shape: Optional[tuple]) -> NDArray:
+    """Draw from ``dist``: params are all Python numbers or all NDArrays."""
+    arrays = [isinstance(p, NDArray) for p in params]
+    shp = None if _none(shape) else Shape(shape, op, "shape")
+    req = None if _none(dtype) else _dtype(dtype, op, _FLOAT_DT, _FLOAT_VALID, torch.float32)
+    if out is not None:
+        _out_check(op, out)
+    if all(arrays):
+        ts = [p._t for p in params]
+        for t in ts[1:]:
+            if t.dtype != ts[0].dtype:
+                raise MXNetTypeError(f"{op}: distribution parameters must have the same "
+                                     f"dtype, got {_dtypes.name(ts[0].dtype)} and "
+                                     f"{_dtypes.name(t.dtype)}")
+            if t.shape != ts[0].shape:
+                raise MXNetValueError(f"{op}: distribution parameters must have the same "
+                                      f"shape, got {list(ts[0].shape)} and {list(t.shape)}")
+        extra = shp or ()
+        full = tuple(ts[0].shape) + extra
+        dev, c = ts[0].device, params[0]._ctx
+    else:
+        for p, a in zip(params, arrays):
+            if a:
+                other = next(type(q) for q in params if not isinstance(q, NDArray))
+                raise MXNetAssertionError(
+                    f"{op}: Distribution parameters must all have the same type, but got "
+                    f"both {other} and {NDArray}.")
+        vals = [conv(p, op, n) for p, conv, n in zip(params, dist.conv, dist.pnames)]
+        dist.check(op, *vals)
+        if shp is None:
+            if out is not None:
+                shp = tuple(out.shape)
+            elif default_shape is None:
+                raise MXNetValueError(f"{op}: shape is required (Operator {op} inferring "
+                                      "shapes failed)")
+            else:
+                shp = default_shape
+        if shp == ():
+            raise MXNetValueError(f"{op}: shape () cannot be sampled (Operator {op} inferring "
+                                  "shapes failed)")
+        full = shp
+        if out is not None and ctx is None:
+            dev, c = out._t.device, out._ctx
+        else:
+            cc = _default_ctx(None if _none(ctx) else ctx)
+            dev = cc.torch_device
+            c = _ctx_for(cc, dev)
+    if out is not None:
+        if tuple(out.shape) != full:
+            raise MXNetValueError(f"{op}: Shape inconsistent, Provided = {list(out.shape)}, "
+                                  f"inferred shape={list(full)}")
+        if req is not None and req != out._t.dtype:
+            raise MXNetTypeError(f"{op}: Output type does not match requested type: "
+                                 f"{_dtypes.name(out._t.dtype)} vs {_dtypes.name(req)}")
+        dt = out._t.dtype
+    else:
+        dt = req or torch.float32
+    cdt = _compute_dtype(dt)
+    if all(arrays):
+        tail = (1,) * (len(full) - ts[0].dim())
+        ps = [t.to(cdt).reshape(tuple(t.shape) + tail) for t in ts]
+    else:
+        ps = vals
+    with torch.no_grad():
+        r = dist.draw(ps, full, cdt, dev, generator(dev))
+        if r.dtype != dt:
+            r = r.to(dt)
+    if out is not None:
+        out._assign(r)
+        return out
+    return _wrap(r, c)
+
+
+def _numbers(op: str, params: Sequence) -> None:
+    """mx.nd.random.* accept NDArrays or numbers, nothing else (MXNet's front-end check)."""
+    for p in params:
+        if not isinstance(p, (NDArray, int, float, np.number)) or isinstance(p, bool):
+            raise MXNetValueError(f"{op}: Distribution parameters must be either NDArray or "
+                                  f"numbers, but got {type(p)}.")
+
+
+def _no_kwargs(op: str, kwargs: Dict[str, Any], allowed: Sequence[str]) -> None:
+    kwargs.pop("name", None)
+    if kwargs:
+        bad = next(iter(kwargs))
+        raise MXNetValueError(f"{op}: Cannot find argument '{bad}', Possible Arguments: "
+                              f"{', '.join(allowed)}")
+
+
+_FRONT = ("shape", "dtype", "ctx", "out")
+
+
+# ---- mx.nd.random.* ------------------------------------------------------------------------
 def uniform(low: Any = 0, high: Any = 1, shape: Any = _Null, dtype: Any = _Null,
             ctx: Any = None, out: Any = None, **kwargs: Any) -> NDArray:
     """Samples from U[low, high); shape defaults to (1,)."""
-    return _uniform(low, high, shape, dtype, ctx, out)
+    _no_kwargs("uniform", kwargs, ("low", "high") + _FRONT)
+    _numbers("uniform", (low, high))
+    return _sample(_UNIFORM, "uniform", (low, high), shape, dtype, ctx, out, (1,))
 
 
 def normal(loc: Any = 0, scale: Any = 1, shape: Any = _Null, dtype: Any = _Null,
            ctx: Any = None, out: Any = None, **kwargs: Any) -> NDArray:
     """Samples from N(loc, scale**2); shape defaults to (1,)."""
-    return _normal(loc, scale, shape, dtype, ctx, out)
+    _no_kwargs("normal", kwargs, ("loc", "scale") + _FRONT)
+    _numbers("normal", (loc, scale))
+    return _sample(_NORMAL, "normal", (loc, scale), shape, dtype, ctx, out, (1,))
 
 
-def _legacy(fn: Callable, p1: str, p2: str, d1: float, d2: float, name: str) -> Callable:
-    """The generated-op spellings (mx.nd.uniform, mx.nd.random_uniform): keyword params and
-    no (1,) default shape."""
-    def legacy(*args: Any, **kwargs: Any) -> NDArray:
+def randn(*shape: Any, **kwargs: Any) -> NDArray:
+    """``randn(d0, d1, ..., loc=0, scale=1, dtype=None, ctx=None, out=None)``: normal
+    samples of shape (d0, d1, ...)."""
+    if "shape" in kwargs:
+        raise MXNetTypeError("randn: got multiple values for keyword argument 'shape' (pass "
+                             "the dimensions positionally)")
+    loc, scale = kwargs.pop("loc", 0), kwargs.pop("scale", 1)
+    dtype, ctx, out = kwargs.pop("dtype", _Null), kwargs.pop("ctx", None), kwargs.pop("out",
+                                                                                      None)
+    _no_kwargs("randn", kwargs, ("loc", "scale", "dtype", "ctx", "out"))
+    _numbers("randn", (loc, scale))
+    return _sample(_NORMAL, "randn", (loc, scale), tuple(shape), dtype, ctx, out, None)
+
+
+def exponential(scale: Any = 1, shape: Any = _Null, dtype: Any = _Null, ctx: Any = None,
+                out: Any = None, **kwargs: Any) -> NDArray:
+    """Samples from the exponential distribution with mean ``scale`` (rate 1/scale)."""
+    _no_kwargs("exponential", kwargs, ("scale",) + _FRONT)
+    _numbers("exponential", (scale,))
+    if isinstance(scale, NDArray):
+        lam: Any = _wrap(1.0 / scale._t.to(torch.float64), scale._ctx)
+    else:
+        try:
+            lam = 1.0 / scale
+        except ZeroDivisionError:
+            raise MXNetZeroDivisionError("exponential: scale must not be 0 (float division "
+                                         "by zero)") from None
+    return _sample(_EXPONENTIAL, "exponential", (lam,), shape, dtype, ctx, out, (1,))
+
+
+def gamma(alpha: Any = 1, beta: Any = 1, shape: Any = _Null, dtype: Any = _Null,
+          ctx: Any = None, out: Any = None, **kwargs: Any) -> NDArray:
+    """Samples from Gamma(shape=alpha, scale=beta): mean alpha*beta."""
+    _no_kwargs("gamma", kwargs, ("alpha", "beta") + _FRONT)
+    _numbers("gamma", (alpha, beta))
+    return _sample(_GAMMA, "gamma", (alpha, beta), shape, dtype, ctx, out, (1,))
+
+
+def poisson(lam: Any = 1, shape: Any = _Null, dtype: Any = _Null, ctx: Any = None,
+            out: Any = None, **kwargs: Any) -> NDArray:
+    """Samples from Poisson(lam), as float32 (or the float ``dtype``)."""
+    _no_kwargs("poisson", kwargs, ("lam",) + _FRONT)
+    _numbers("poisson", (lam,))
+    return _sample(_POISSON, "poisson", (lam,), shape, dtype, ctx, out, (1,))
+
+
+def negative_binomial(k: Any = 1, p: Any = 1, shape: Any = _Null, dtype: Any = _Null,
+                      ctx: Any = None, out: Any = None, **kwargs: Any) -> NDArray:
+    """Samples failures before the k-th success (success probability p): mean k(1-p)/p."""
+    _no_kwargs("negative_binomial", kwargs, ("k", "p") + _FRONT)
+    _numbers("negative_binomial", (k, p))
+    return _sample(_NEGBIN, "negative_binomial", (k, p), shape, dtype, ctx, out, (1,))
+
+
+def generalized_negative_binomial(mu: Any = 1, alpha: Any = 1, shape: Any = _Null,
+                                  dtype: Any = _Null, ctx: Any = None, out: Any = None,
+                                  **kwargs: Any) -> NDArray:
+    """Samples with mean mu and variance mu + alpha*mu**2."""
+    op = "generalized_negative_binomial"
+    _no_kwargs(op, kwargs, ("mu", "alpha") + _FRONT)
+    _numbers(op, (mu, alpha))
+    return _sample(_GENNEGBIN, op, (mu, alpha), shape, dtype, ctx, out, (1,))
+
+
+def randint(low: Any, high: Any, shape: Any = _Null, dtype: Any = _Null, ctx: Any = None,
+            out: Any = None, **kwargs: Any) -> NDArray:
+    """Samples integers from [low, high); int32 by default (int32 or int64)."""
+    return _randint("randint", low, high, shape, dtype, ctx, out, kwargs, (1,))
+
+
+def _randint(op: str, low: Any, high: Any, shape: Any, dtype: Any, ctx: Any, out: Any,
+             kwargs: Dict[str, Any], default_shape: Optional[tuple]) -> NDArray:
+    _no_kwargs(op, kwargs, ("low", "high") + _FRONT)
+    if isinstance(low, NDArray) or isinstance(high, NDArray):
+        raise MXNetTypeError(f"{op}: NDArray parameters are not supported by randint (MXNet "
+                             "fails with TypeError as well); pass Python integers")
+    for n, v in (("low", low), ("high", high)):
+        if v is _Null or v is None:
+            raise MXNetValueError(f"{op}: Required parameter {n} of long is not presented")
+    lo, hi = Int(low, op, "low"), Int(high, op, "high")
+    if hi < lo:
+        raise MXNetValueError(f"{op}: Check failed: param.high >= param.low ({hi} vs. {lo}) : "
+                              "low must be less or equal to high in uniform distribution")
+    if hi == lo:
+        # MXNet 1.9.1 crashes the process (SIGFPE) here
+        raise MXNetValueError(f"{op}: low ({lo}) == high ({hi}): the range [low, high) is "
+                              "empty")
+    if out is not None:
+        _out_check(op, out)
+    dt = _dtype(dtype, op, (torch.int32, torch.int64), _INT_VALID,
+                out._t.dtype if out is not None else torch.int32)
+    shp = None if _none(shape) else Shape(shape, op, "shape")
+    if shp is None:
+        if out is not None:
+            shp = tuple(out.shape)
+        elif default_shape is None:
+            raise MXNetValueError(f"{op}: shape is required (Operator {op} inferring shapes "
+                                  "failed)")
+        else:
+            shp = default_shape
+    if shp == ():
+        raise MXNetValueError(f"{op}: shape () cannot be sampled")
+    if out is not None:
+        if tuple(out.shape) != shp:
+            raise MXNetValueError(f"{op}: Shape inconsistent, Provided = {list(out.shape)}, "
+                                  f"inferred shape={list(shp)}")
+        if out._t.dtype != dt:
+            raise MXNetTypeError(f"{op}: Output type does not match requested type: "
+                                 f"{_dtypes.name(out._t.dtype)} vs {_dtypes.name(dt)}")
+        dev, c = out._t.device, out._ctx
+    else:
+        cc = _default_ctx(None if _none(ctx) else ctx)
+        dev = cc.torch_device
+        c = _ctx_for(cc, dev)
+    r = torch.randint(lo, hi, shp, generator=generator(dev), device=dev, dtype=torch.int64)
+    if dt != torch.int64:
+        r = r.to(dt)  # an int32 draw from a wider range wraps, as in MXNet
+    if out is not None:
+        out._assign(r)
+        return out
+    return _wrap(r, c)
+
+
+def multinomial(data: Any, shape: Any = _Null, get_prob: Any = False, out: Any = None,
+                dtype: Any = "int32", **kwargs: Any) -> Any:
+    """Samples category indices from the last axis of ``data`` (probabilities are used as
+    given, not normalised, as in MXNet); ``get_prob=True`` also returns their log
+    probabilities."""
+    return _multinomial("multinomial", data, shape, get_prob, out, dtype, kwargs)
+
+
+def _multinomial(op: str, data: Any, shape: Any, get_prob: Any, out: Any, dtype: Any,
+                 kwargs: Dict[str, Any]) -> Any:
+    _no_kwargs(op, kwargs, ("shape", "get_prob", "dtype", "out"))
+    if not isinstance(data, NDArray):
+        raise MXNetTypeError(f"{op}: data must be an NDArray, got {type(data).__name__}")
+    p = data._t
+    if p.dtype not in _FLOAT_DT:
+        raise MXNetTypeError(f"{op}: This operation only support floating point types, not "
+                             f"{_dtypes.name(p.dtype)}")
+    if p.dim() == 0:
+        raise MXNetValueError(f"{op}: data must have at least one axis")
+    dt = _dtype("int32" if _none(dtype) else dtype, op,
+                (torch.float16, torch.float32, torch.float64, torch.int32, torch.uint8),
+                _MULTI_VALID, torch.int32)
+    gp = False if _none(get_prob) else Bool(get_prob, op, "get_prob")
+    extra = () if _none(shape) else Shape(shape, op, "shape")
+    batch = tuple(p.shape[:-1])
+    full = batch + extra
+    if full == ():
+        full = (1,)
+    k = p.shape[-1]
+    n_b = int(np.prod(batch)) if batch else 1
+    n_s = int(np.prod(extra)) if extra else 1
+    with torch.no_grad():
+        cdt = _compute_dtype(p.dtype)
+        # MXNet returns the first i with u < p[0] + ... + p[i], or K when there is none
+        cdf = p.to(cdt).reshape(n_b, k).cumsum(-1)
+        dev = p.device
+        u = torch.rand((n_b, n_s), dtype=cdt, device=dev, generator=generator(dev))
+        idx = torch.searchsorted(cdf.contiguous(), u, right=True)
+        samples = idx.reshape(full).to(dt)
+        if gp:
+            logp = torch.log(p.reshape(n_b, k).to(cdt))
+            # an out-of-range index (MXNet reads past the row) gets log(0) = -inf here
+            padded = torch.cat([logp, torch.full((n_b, 1), float("-inf"), dtype=cdt,
+                                                 device=dev)], -1)
+            lp = torch.gather(padded, 1, idx).reshape(full).to(p.dtype)
+    res = [samples, lp] if gp else [samples]
+    if out is not None:
+        outs = list(out) if isinstance(out, (list, tuple)) else [out]
+        if len(outs) != len(res):
+            raise MXNetValueError(f"{op}: out= needs {len(res)} arrays, got {len(outs)}")
+        for o, r in zip(outs, res):
+            _out_check(op, o)
+            if tuple(o.shape) != tuple(r.shape):
+                raise MXNetValueError(f"{op}: Shape inconsistent, Provided = {list(o.shape)}, "
+                                      f"inferred shape={list(r.shape)}")
+            if o._t.dtype != r.dtype:
+                raise MXNetTypeError(f"{op}: Type inconsistent, Provided = "
+                                     f"{_dtypes.name(o._t.dtype)}, inferred type = "
+                                     f"{_dtypes.name(r.dtype)}")
+            o._assign(r)
+        return out
+    wrapped = [_wrap(r, data._ctx) for r in res]
+    return wrapped if gp else wrapped[0]
+
+
+def shuffle(data: Any, **kwargs: Any) -> NDArray:
+    """A copy of ``data`` with its first axis randomly permuted."""
+    out = kwargs.pop("out", None)
+    _no_kwargs("shuffle", kwargs, ("data", "out"))
+    if not isinstance(data, NDArray):
+        raise MXNetTypeError(f"shuffle: data must be an NDArray, got {type(data).__name__}")
+    t = data._t
+    if t.dim() == 0:
+        r = t.clone()
+    else:
+        perm = torch.randperm(t.shape[0], generator=generator(t.device), device=t.device)
+        r = t[perm]
+    if out is not None:
+        _out_check("shuffle", out)
+        if tuple(out.shape) != tuple(r.shape) or out._t.dtype != r.dtype:
+            raise MXNetValueError(f"shuffle: out= must have shape {list(r.shape)} and dtype "
+                                  f"{_dtypes.name(r.dtype)}")
+        out._assign(r)
+        return out
+    return _wrap(r, data._ctx)
+
+
+# ---- *_like: shape, dtype and context of ``data`` ------------------------------------------
+def _like(dist: _Dist, defaults: tuple) -> Callable:
+    op = f"{dist.name}_like"
+    names = dist.pnames
+
+    def fn(data: Any = None, *args: Any, out: Any = None, name: Any = None,
+           **kwargs: Any) -> NDArray:
+        vals = list(defaults)
+        for i, v in enumerate(args[:len(names)]):
+            vals[i] = v
+        for i, n in enumerate(names):
+            if n in kwargs:
+                vals[i] = kwargs.pop(n)
+        vals = [defaults[i] if v is _Null else v for i, v in enumerate(vals)]
+        _no_kwargs(op, kwargs, names)
+        if not isinstance(data, NDArray):
+            raise MXNetTypeError(f"{op}: data must be an NDArray, got {type(data).__name__}")
+        if data._t.dtype not in _FLOAT_DT:
+            raise MXNetTypeError(f"{op}: This operation only support floating point types, "
+                                 f"not {_dtypes.name(data._t.dtype)}")
+        for v in vals:
+            if isinstance(v, NDArray):
+                raise MXNetTypeError(f"{op}: parameters must be numbers, not NDArrays")
+        return _sample(dist, op, vals, tuple(data.shape), _dtypes.name(data._t.dtype),
+                       data.context, out, None)
+    fn.__name__ = fn.__qualname__ = op
+    fn.__doc__ = (f"Samples from the {dist.name} distribution ({', '.join(names)}) with the "
+                  "shape, dtype and context of ``data``.")
+    return fn
+
+
+uniform_like = _like(_UNIFORM, (0.0, 1.0))
+normal_like = _like(_NORMAL, (0.0, 1.0))
+exponential_like = _like(_EXPONENTIAL, (1.0,))
+gamma_like = _like(_GAMMA, (1.0, 1.0))
+poisson_like = _like(_POISSON, (1.0,))
+negative_binomial_like = _like(_NEGBIN, (1, 1.0))
+generalized_negative_binomial_like = _like(_GENNEGBIN, (1.0, 1.0))
+
+
+# ---- mx.nd.random_* / mx.nd.uniform / mx.nd.normal: the generated ops ----------------------
+def _legacy(name: str, dist: _Dist, defaults: tuple) -> Callable:
+    """Keyword-style generated op ``name(p1, p2, shape, ctx, dtype, out, name)``: numbers
+    only (strings too, as MXNet stringifies params), no default shape."""
+    names = dist.pnames
+    order = names + ("shape", "ctx", "dtype")
+
+    def fn(*args: Any, **kwargs: Any) -> NDArray:
         kwargs.pop("name", None)
-        names = [p1, p2, "shape", "ctx", "dtype", "out"]
-        for n, v in zip(names, args):
+        out = kwargs.pop("out", None)
+        if len(args) > len(order):
+            raise MXNetTypeError(f"{name}: too many positional arguments")
+        for n, v in zip(order, args):
+            if n in kwargs:
+                raise MXNetTypeError(f"{name}: got multiple values for argument '{n}'")
             kwargs[n] = v
-        if kwargs.get("shape", _Null) in (_Null, None, ()) and kwargs.get("out") is None:
-            raise MXNetError(f"{name}: shape is required (Operator {name} inferring shapes "
-                             "failed)")
-        return fn(kwargs.pop(p1, d1), kwargs.pop(p2, d2), kwargs.pop("shape", _Null),
-                  kwargs.pop("dtype", _Null), kwargs.pop("ctx", None), kwargs.pop("out", None))
-    legacy.__name__ = legacy.__qualname__ = name
-    return legacy
+        vals = [kwargs.pop(n, _Null) for n in names]
+        vals = [defaults[i] if v is _Null or v is None else v for i, v in enumerate(vals)]
+        shape, ctx, dtype = (kwargs.pop(n, _Null) for n in ("shape", "ctx", "dtype"))
+        _no_kwargs(name, kwargs, order)
+        for v in vals:
+            if isinstance(v, NDArray):
+                raise MXNetTypeError(f"{name}: parameters must be numbers, not NDArrays "
+                                     f"(use mx.nd.sample_{dist.name} for array parameters)")
+        return _sample(dist, name, vals, shape, dtype, None if _none(ctx) else ctx, out,
+                       None)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = (f"Samples from the {dist.name} distribution ({', '.join(names)}); "
+                  "``shape`` is required.")
+    return fn
+
+
+def random_randint(low: Any = _Null, high: Any = _Null, shape: Any = _Null, ctx: Any = _Null,
+                   dtype: Any = _Null, out: Any = None, name: Any = None,
+                   **kwargs: Any) -> NDArray:
+    """Samples integers from [low, high); ``shape`` is required."""
+    return _randint("random_randint", low, high, shape, dtype,
+                    None if _none(ctx) else ctx, out, kwargs, None)
+
+
+# ---- mx.nd.sample_*: NDArray parameters ----------------------------------------------------
+def _sample_op(name: str, dist: _Dist, pnames: tuple) -> Callable:
+    order = pnames + ("shape", "dtype")
+
+    def fn(*args: Any, **kwargs: Any) -> NDArray:
+        kwargs.pop("name", None)
+        out = kwargs.pop("out", None)
+        if len(args) > len(order):
+            raise MXNetTypeError(f"{name}: too many positional arguments")
+        for n, v in zip(order, args):
+            kwargs[n] = v
+        vals = [kwargs.pop(n, None) for n in pnames]
+        shape, dtype = kwargs.pop("shape", _Null), kwargs.pop("dtype", _Null)
+        _no_kwargs(name, kwargs, order)
+        for n, v in zip(pnames, vals):
+            if not isinstance(v, NDArray):
+                raise MXNetAssertionError(f"{name}: Argument {n} must have NDArray type, but "
+                                          f"got {v}")
+        return _sample(dist, name, vals, shape, dtype, None, out, None)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = (f"Samples from {dist.name} distributions with NDArray parameters "
+                  f"({', '.join(pnames)}): output shape = parameter shape + ``shape``.")
+    return fn
+
+
+def sample_multinomial(data: Any = None, shape: Any = _Null, get_prob: Any = _Null,
+                       dtype: Any = _Null, out: Any = None, name: Any = None,
+                       **kwargs: Any) -> Any:
+    """Same as mx.nd.random.multinomial."""
+    return _multinomial("sample_multinomial", data, shape, get_prob, out, dtype, kwargs)
+
+
+def _shuffle_op(data: Any = None, out: Any = None, name: Any = None, **kwargs: Any) -> NDArray:
+    """A copy of ``data`` with its first axis randomly permuted."""
+    return shuffle(data, out=out, **kwargs)
+
+
+_shuffle_op.__name__ = _shuffle_op.__qualname__ = "shuffle"
+
+_LEGACY = {
+    "uniform": (_UNIFORM, (0.0, 1.0)), "random_uniform": (_UNIFORM, (0.0, 1.0)),
+    "normal": (_NORMAL, (0.0, 1.0)), "random_normal": (_NORMAL, (0.0, 1.0)),
+    "random_exponential": (_EXPONENTIAL, (1.0,)), "random_gamma": (_GAMMA, (1.0, 1.0)),
+    "random_poisson": (_POISSON, (1.0,)),
+    "random_negative_binomial": (_NEGBIN, (1, 1.0)),
+    "random_generalized_negative_binomial": (_GENNEGBIN, (1.0, 1.0)),
+}
+_SAMPLE = {
+    "sample_uniform": (_UNIFORM, ("low", "high")), "sample_normal": (_NORMAL, ("mu", "sigma")),
+    "sample_gamma": (_GAMMA, ("alpha", "beta")), "sample_exponential": (_EXPONENTIAL, ("lam",)),
+    "sample_poisson": (_POISSON, ("lam",)),
+    "sample_negative_binomial": (_NEGBIN, ("k", "p")),
+    "sample_generalized_negative_binomial": (_GENNEGBIN, ("mu", "alpha")),
+}
 
 
 def _publish() -> None:
-    for fn, torch_name in ((uniform, "torch.rand / Tensor.uniform_"),
-                           (normal, "torch.randn / Tensor.normal_")):
-        NAMESPACES.setdefault("random", {})[fn.__name__] = fn
-        OPS[f"random.{fn.__name__}"] = OpInfo(name=fn.__name__, fn=fn, family="random",
-                                              namespace="random", torch=torch_name)
+    rnd = NAMESPACES.setdefault("random", {})
+    g = globals()
+    notes = {"exponential": "scale = 1 / rate", "gamma": "beta is the scale",
+             "multinomial": "probabilities not normalised; an out-of-range index gets log "
+                            "probability -inf", "randint": "low == high raises (MXNet crashes)"}
+    dists = {d.name: d for d in (_UNIFORM, _NORMAL, _EXPONENTIAL, _GAMMA, _POISSON, _NEGBIN,
+                                 _GENNEGBIN)}
+    extra_torch = {"randn": "torch.randn", "randint": "torch.randint",
+                   "multinomial": "torch.searchsorted(cumsum(p), torch.rand(...))",
+                   "shuffle": "x[torch.randperm(n)]"}
+    for name in __all__:
+        fn = g[name]
+        base = name[:-5] if name.endswith("_like") else name
+        teq = dists[base].torch if base in dists else extra_torch[base]
+        rnd[name] = fn
+        OPS[f"random.{name}"] = OpInfo(name=name, fn=fn, family="random", namespace="random",
+                                       torch=teq, notes=notes.get(base, ""))
     nd = NAMESPACES.setdefault("nd", {})
-    for name, p1, p2, d1, d2, base in (("uniform", "low", "high", 0.0, 1.0, uniform),
-                                        ("random_uniform", "low", "high", 0.0, 1.0, uniform),
-                                        ("normal", "loc", "scale", 0.0, 1.0, normal),
-                                        ("random_normal", "loc", "scale", 0.0, 1.0, normal)):
-        f = _legacy(base, p1, p2, d1, d2, name)
-        nd[name] = f
-        OPS[f"nd.{name}"] = OpInfo(name=name, fn=f, family="random",
-                                   torch=OPS[f"random.{base.__name__}"].torch)
+
+    def add(name: str, fn: Callable, teq: str, note: str = "") -> None:
+        nd[name] = fn
+        OPS[f"nd.{name}"] = OpInfo(name=name, fn=fn, family="random", torch=teq, notes=note)
+
+    for name, (dist, defaults) in _LEGACY.items():
+        add(name, _legacy(name, dist, defaults), dist.torch,
+            "lam is the RATE" if dist is _EXPONENTIAL else "shape is required")
+    add("random_randint", random_randint, "torch.randint", notes["randint"])
+    for name, (dist, pnames) in _SAMPLE.items():
+        add(name, _sample_op(name, dist, pnames), dist.torch,
+            "lam is the RATE" if dist is _EXPONENTIAL else "NDArray parameters")
+    add("sample_multinomial", sample_multinomial, extra_torch["multinomial"],
+        notes["multinomial"])
+    add("shuffle", _shuffle_op, extra_torch["shuffle"])
 
 
 _publish()
