@@ -1,1 +1,650 @@
-"""The .params format (mx.nd.save / load); being written."""
+"""The ``.params`` format: ``mx.nd.save``, ``mx.nd.load``, ``mx.nd.load_frombuffer``, and the
+single-record form behind NDArray pickling (``dumps_record`` / ``loads_record``).
+
+The layout is MXNet 1.9.1's (little-endian, no padding anywhere):
+
+* file: u64 magic ``0x112``, u64 reserved 0, u64 count, ``count`` records, u64 name count
+  (0 for a list, ``count`` for a dict), then per name a u64 byte length and the UTF-8 bytes;
+* record V2 (``0xF993FAC9``, what MXNet 1.9.1 writes outside np-shape mode): u32 magic,
+  i32 storage type, [sparse: storage shape], shape (i32 ndim + ndim x i64), i32 dev_type,
+  i32 dev_id, i32 type flag, [sparse: per aux array i32 type flag + shape], data, [aux data];
+* record V3 (``0xF993FACA``, np-shape mode): as V2, dense only, ndim 0 is a true 0-d array;
+* record V1 (``0xF993FAC8``): as V2 without the storage-type field;
+* v0 (before magic numbers): the first u32 is ndim, then ndim x u32 dims, ctx, type flag, data.
+
+Writing is byte-identical to MXNet 1.9.1 (always V2 records, since mxcompat has no np-shape
+mode). Reading accepts every version above, and also what MXNet writes but cannot read back
+(0-d arrays in V2 records). Sparse records (csr, row_sparse) load as dense NDArrays.
+
+Hardening: the reader never trusts a size field. Every count, ndim, dim and byte length is
+checked against the bytes that remain *before* anything is allocated, the whole file is parsed
+and validated before the first array is built, and every problem raises MXNetError naming the
+file and what is wrong. Nothing is ever unpickled or evaluated.
+
+Memory: ``load`` reads the whole file into one private ``bytearray`` and the arrays are
+zero-copy ``torch.frombuffer`` views of it (copied only when a payload is misaligned for its
+dtype, for bool payloads, which are normalised to 0/1, and on big-endian hosts). The arrays
+therefore stay valid after the file is closed, replaced or deleted; the price is that the
+buffer lives as long as any array loaded from it does.
+"""
+from __future__ import annotations
+
+import math
+import os
+import secrets
+import stat
+import struct
+import sys
+from typing import Any, Callable, List, Optional, Tuple, Union
+
+import numpy as np
+import torch
+
+from .. import _dtypes
+from ..base import MXNetError, MXNetTypeError, MXNetValueError
+from ..context import Context
+from ._op import NAMESPACES, OPS, OpInfo
+from .ndarray import NDArray, _ctx_for, _default_ctx, _wrap
+
+__all__ = ["save", "load", "load_frombuffer", "dumps_record", "loads_record"]
+
+LIST_MAGIC = 0x112
+V1_MAGIC = 0xF993FAC8
+V2_MAGIC = 0xF993FAC9
+V3_MAGIC = 0xF993FACA
+#: the largest ndim accepted from a file (NumPy 1.x's limit)
+MAX_NDIM = 32
+#: sparse records become dense arrays; refuse a dense result larger than this many bytes
+#: (a hostile header can claim a huge dense shape over a tiny payload)
+SPARSE_DENSE_LIMIT = 1 << 32
+#: chunk size for reading files (progress callbacks fire once per chunk)
+READ_CHUNK = 64 << 20
+
+_DEV_TYPES = {1: "cpu", 2: "gpu", 3: "cpu_pinned", 5: "cpu_shared"}
+_ITEMSIZE = {0: 4, 1: 8, 2: 2, 3: 1, 4: 4, 5: 1, 6: 8, 7: 1}
+_NP_LE = {0: "<f4", 1: "<f8", 2: "<f2", 3: "u1", 4: "<i4", 5: "i1", 6: "<i8", 7: "u1"}
+_AUX_FLAGS = (3, 4, 5, 6)  # integer types valid for sparse index arrays
+_LITTLE = sys.byteorder == "little"
+
+_U32 = struct.Struct("<I")
+_I32 = struct.Struct("<i")
+_U64 = struct.Struct("<Q")
+_I32X2 = struct.Struct("<ii")
+_HEAD = struct.Struct("<QQQ")
+_REC_HEAD = struct.Struct("<Ii")      # magic, stype
+_REC_TAIL = struct.Struct("<iii")     # dev_type, dev_id, type flag
+_DIMS: dict = {}
+
+
+def _dims_struct(n: int, code: str) -> struct.Struct:
+    key = (n, code)
+    s = _DIMS.get(key)
+    if s is None:
+        s = _DIMS[key] = struct.Struct(f"<{n}{code}")
+    return s
+
+
+# ---------------------------------------------------------------------------------------------
+# parsing (no allocation beyond small Python objects; every size checked before use)
+# ---------------------------------------------------------------------------------------------
+class Record:
+    """One parsed record: where its bytes are and what they mean (no data copied)."""
+
+    __slots__ = ("version", "stype", "shape", "sshape", "dev", "flag", "data_off",
+                 "aux", "none", "offset")
+
+    def __init__(self) -> None:
+        self.version = 2
+        self.stype = 0
+        self.shape: Tuple[int, ...] = ()
+        self.sshape: Optional[Tuple[int, ...]] = None
+        self.dev: Tuple[int, int] = (1, 0)
+        self.flag = 0
+        self.data_off = 0
+        self.aux: List[Tuple[int, Tuple[int, ...], int]] = []  # (flag, shape, offset)
+        self.none = False
+        self.offset = 0
+
+    @property
+    def dtype_name(self) -> str:
+        return _dtypes.FLAG_NAMES[self.flag]
+
+    @property
+    def stype_name(self) -> str:
+        return ("default", "row_sparse", "csr")[self.stype]
+
+    @property
+    def size(self) -> int:
+        """Elements of the (dense) array."""
+        return 0 if self.none else math.prod(self.shape)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the (dense) array once loaded."""
+        return self.size * _ITEMSIZE[self.flag] if not self.none else 0
+
+    @property
+    def stored_bytes(self) -> int:
+        """Bytes of payload in the file (values plus sparse index arrays)."""
+        if self.none:
+            return 0
+        n = math.prod(self.sshape if self.sshape is not None else self.shape)
+        n *= _ITEMSIZE[self.flag]
+        for f, s, _ in self.aux:
+            n += math.prod(s) * _ITEMSIZE[f]
+        return n
+
+    @property
+    def format(self) -> str:
+        return {0: "v0", 1: "V1", 2: "V2", 3: "V3"}[self.version]
+
+
+class _Parser:
+    __slots__ = ("buf", "pos", "end", "where", "label")
+
+    def __init__(self, buf: Any, where: str) -> None:
+        self.buf = buf
+        self.pos = 0
+        self.end = len(buf)
+        self.where = where
+        self.label = ""
+
+    def error(self, msg: str) -> MXNetError:
+        lab = f"{self.label}: " if self.label else ""
+        return MXNetError(f"{self.where}: invalid NDArray file: {lab}{msg}")
+
+    def take(self, size: int, what: str) -> int:
+        p = self.pos
+        left = self.end - p
+        if size > left:
+            raise self.error(f"truncated: {what} needs {size} bytes at offset {p}, but only "
+                             f"{left} remain")
+        self.pos = p + size
+        return p
+
+    def u32(self, what: str) -> int:
+        return _U32.unpack_from(self.buf, self.take(4, what))[0]
+
+    def i32(self, what: str) -> int:
+        return _I32.unpack_from(self.buf, self.take(4, what))[0]
+
+    def u64(self, what: str) -> int:
+        return _U64.unpack_from(self.buf, self.take(8, what))[0]
+
+    def tshape(self, what: str, v3: bool) -> Optional[Tuple[int, ...]]:
+        """i32 ndim + ndim x i64 dims; None for ndim -1 (MXNet's 'none' array)."""
+        ndim = self.i32(f"the ndim of the {what}")
+        if ndim == -1:
+            return None
+        if ndim < 0 or ndim > MAX_NDIM:
+            raise self.error(f"{what} has ndim {ndim} (expected 0..{MAX_NDIM})")
+        if ndim == 0:
+            return ()
+        dims = _dims_struct(ndim, "q").unpack_from(
+            self.buf, self.take(8 * ndim, f"the {ndim} dims of the {what}"))
+        for d in dims:
+            if d < 0:
+                raise self.error(f"{what} {dims} has a negative dimension"
+                                 + (" (unknown size)" if v3 and d == -1 else ""))
+        return dims
+
+    def valid_flag(self, flag: int, what: str) -> int:
+        if flag in _ITEMSIZE:
+            return flag
+        if flag in _dtypes.FLAG_NAMES:
+            raise self.error(f"{what} has dtype {_dtypes.FLAG_NAMES[flag]} (type flag {flag}), "
+                             "which MXNet 1.9.1 NDArrays (and mxcompat) do not support; "
+                             "supported: float32, float64, float16, uint8, int8, int32, int64, "
+                             "bool")
+        raise self.error(f"{what} has an unknown type flag {flag}")
+
+    def looks_like_payload_head(self) -> bool:
+        """After an ndim 0 in a V0/V1/V2 record: does a context and a type flag follow (a 0-d
+        array, as MXNet 1.9.1 writes them), or not (an old 'none' array, nothing follows)?"""
+        if self.end - self.pos < 12:
+            return False
+        dev_type, dev_id, flag = _REC_TAIL.unpack_from(self.buf, self.pos)
+        return dev_type in _DEV_TYPES and 0 <= dev_id < (1 << 16) and flag in _dtypes.FLAG_NAMES
+
+    def record(self) -> Record:
+        r = Record()
+        r.offset = self.pos
+        magic = self.u32("the record magic")
+        if magic == V2_MAGIC or magic == V3_MAGIC:
+            r.version = 2 if magic == V2_MAGIC else 3
+            r.stype = self.i32("the storage type")
+            if r.stype not in (0, 1, 2):
+                raise self.error(f"unknown storage type {r.stype} (expected 0 default, "
+                                 "1 row_sparse, 2 csr)")
+            if r.version == 3 and r.stype != 0:
+                raise self.error("a V3 (np-shape) record must be dense, but has storage "
+                                 f"type {r.stype}")
+        elif magic == V1_MAGIC:
+            r.version = 1
+        elif magic <= MAX_NDIM:
+            r.version = 0
+        else:
+            raise self.error(f"unknown record magic 0x{magic:08x} (not an MXNet NDArray "
+                             "record)")
+        v3 = r.version == 3
+        nad = r.stype  # number of aux arrays: row_sparse 1, csr 2
+        if nad:
+            r.sshape = self.tshape("storage shape", v3)
+            if r.sshape is None:
+                raise self.error("a sparse record has no storage shape (ndim -1)")
+        if r.version == 0:
+            ndim = magic
+            dims = _dims_struct(ndim, "I").unpack_from(
+                self.buf, self.take(4 * ndim, f"the {ndim} dims of the shape")) if ndim else ()
+            shape: Optional[Tuple[int, ...]] = tuple(dims)
+        else:
+            shape = self.tshape("shape", v3)
+        if shape is None or (not shape and not v3 and not nad
+                             and not self.looks_like_payload_head()):
+            r.none = True  # an empty ('none') NDArray: nothing else was written
+            return r
+        r.shape = shape
+        dev_type, dev_id = _I32X2.unpack_from(self.buf, self.take(8, "the context"))
+        if dev_type not in _DEV_TYPES or dev_id < 0:
+            raise self.error(f"invalid context (device type {dev_type}, id {dev_id})")
+        r.dev = (dev_type, dev_id)
+        r.flag = self.valid_flag(self.i32("the type flag"), "the array")
+        for k in range(nad):
+            af = self.valid_flag(self.i32(f"the type flag of aux array {k}"),
+                                 f"aux array {k}")
+            if af not in _AUX_FLAGS:
+                raise self.error(f"sparse index array {k} has non-integer dtype "
+                                 f"{_dtypes.FLAG_NAMES[af]}")
+            ash = self.tshape(f"shape of aux array {k}", v3)
+            if ash is None:
+                raise self.error(f"aux array {k} has no shape (ndim -1)")
+            r.aux.append((af, ash, 0))
+        isz = _ITEMSIZE[r.flag]
+        if nad:
+            self._check_sparse(r)
+        n = math.prod(r.sshape if nad else shape)  # type: ignore[arg-type]
+        r.data_off = self.take(n * isz, f"the data ({n} x {isz}-byte "
+                                        f"{_dtypes.FLAG_NAMES[r.flag]} elements)")
+        for k, (af, ash, _) in enumerate(r.aux):
+            m = math.prod(ash)
+            r.aux[k] = (af, ash, self.take(m * _ITEMSIZE[af], f"aux array {k} ({m} elements)"))
+        if nad:
+            self._check_indices(r)
+        return r
+
+    def _check_sparse(self, r: Record) -> None:
+        shape, ss = r.shape, r.sshape
+        assert ss is not None
+        dense = math.prod(shape) * _ITEMSIZE[r.flag]
+        if dense > SPARSE_DENSE_LIMIT:
+            raise self.error(f"sparse array of shape {shape} would need {dense} bytes as a "
+                             "dense array (limit: serialization.SPARSE_DENSE_LIMIT = "
+                             f"{SPARSE_DENSE_LIMIT})")
+        if r.stype == 2:  # csr: values (nnz,), indptr (rows+1,), indices (nnz,)
+            if len(shape) != 2 or len(ss) != 1:
+                raise self.error(f"csr array must be 2-D with a 1-D storage shape, got shape "
+                                 f"{shape}, storage shape {ss}")
+            want = [(shape[0] + 1,), (ss[0],)]
+        else:  # row_sparse: values (k,)+shape[1:], row indices (k,)
+            if len(shape) < 1 or len(ss) != len(shape) or tuple(ss[1:]) != tuple(shape[1:]) \
+                    or ss[0] > shape[0]:
+                raise self.error(f"row_sparse storage shape {ss} does not fit shape {shape}")
+            want = [(ss[0],)]
+        got = [tuple(a[1]) for a in r.aux]
+        if got != want:
+            raise self.error(f"{r.stype_name} index arrays have shapes {got}, expected {want}")
+
+    def _check_indices(self, r: Record) -> None:
+        def view(k: int) -> np.ndarray:
+            af, ash, off = r.aux[k]
+            return np.frombuffer(self.buf, dtype=_NP_LE[af], count=math.prod(ash), offset=off)
+        if r.stype == 2:
+            indptr, idx = view(0), view(1)
+            nnz, cols = r.sshape[0], r.shape[1]  # type: ignore[index]
+            if indptr[0] != 0 or indptr[-1] != nnz or (np.diff(indptr) < 0).any():
+                raise self.error("csr indptr is not a non-decreasing sequence from 0 to nnz")
+            if idx.size and (idx.min() < 0 or idx.max() >= cols):
+                raise self.error(f"csr column index out of range [0, {cols})")
+        else:
+            idx = view(0)
+            if idx.size and (idx.min() < 0 or idx.max() >= r.shape[0]):
+                raise self.error(f"row_sparse row index out of range [0, {r.shape[0]})")
+
+
+def parse(buf: Any, where: str = "mx.nd.load") -> Tuple[List[Record], Optional[List[str]]]:
+    """Parse and validate a whole ``.params`` buffer; return its records and its names (None
+    for a list file). Nothing is allocated from size fields; the data is not touched except to
+    validate sparse index arrays."""
+    p = _Parser(buf, where)
+    if p.end < 8 or _U64.unpack_from(buf, 0)[0] != LIST_MAGIC:
+        if p.end < 8:
+            raise p.error(f"the file holds {p.end} bytes, too short for the header")
+        raise p.error("bad header (not an NDArray list file: the magic number 0x112 is "
+                      "missing)")
+    p.pos = 8
+    p.u64("the reserved field")
+    count = p.u64("the array count")
+    # every record takes at least 4 bytes, and the name count 8 more
+    if count > (p.end - p.pos - 8) // 4:
+        raise p.error(f"the header claims {count} arrays, but only {p.end - p.pos} bytes "
+                      "follow")
+    recs = []
+    for i in range(count):
+        p.label = f"array {i}"
+        recs.append(p.record())
+    p.label = ""
+    ncount = p.u64("the name count")
+    if ncount not in (0, count):
+        raise p.error(f"the file has {count} arrays but {ncount} names")
+    if not ncount:
+        return recs, None
+    names = []
+    for i in range(ncount):
+        p.label = f"name {i}"
+        n = p.u64("the name length")
+        off = p.take(n, "the name")
+        raw = bytes(buf[off:off + n])
+        # MXNet hands names to Python as C strings: a NUL byte ends the name
+        raw = raw.split(b"\0", 1)[0]
+        try:
+            names.append(raw.decode("utf-8"))
+        except UnicodeDecodeError as e:
+            raise p.error(f"the name at offset {off} is not valid UTF-8 ({e.reason})") from None
+    return recs, names
+
+
+def parse_record(buf: Any, where: str) -> Record:
+    """Parse one record at the start of ``buf`` (the pickle / raw-bytes form)."""
+    p = _Parser(buf, where)
+    r = p.record()
+    if r.none:
+        raise p.error("the record holds no array")
+    return r
+
+
+# ---------------------------------------------------------------------------------------------
+# building arrays from parsed records
+# ---------------------------------------------------------------------------------------------
+def _address(buf: bytearray) -> int:
+    return torch.frombuffer(buf, dtype=torch.uint8).data_ptr() if len(buf) else 0
+
+
+def _payload(buf: bytearray, base: int, flag: int, n: int, off: int) -> torch.Tensor:
+    """n elements of type ``flag`` at ``off``: a zero-copy view where possible."""
+    dt = _dtypes.FLAG_TO_TORCH[flag]
+    if n == 0:
+        return torch.empty(0, dtype=dt)
+    if flag == 7:
+        # bytes other than 0/1 in a bool tensor are undefined behaviour in torch: normalise
+        return torch.frombuffer(buf, dtype=torch.uint8, count=n, offset=off) != 0
+    if not _LITTLE:
+        a = np.frombuffer(buf, dtype=_NP_LE[flag], count=n, offset=off)
+        return torch.from_numpy(a.astype(a.dtype.newbyteorder("=")))
+    isz = _ITEMSIZE[flag]
+    if (base + off) % isz:
+        # misaligned for its dtype: copy into fresh (aligned) storage
+        return torch.frombuffer(buf, dtype=torch.uint8, count=n * isz,
+                                offset=off).clone().view(dt)
+    return torch.frombuffer(buf, dtype=dt, count=n, offset=off)
+
+
+def _tensor(buf: bytearray, base: int, r: Record) -> torch.Tensor:
+    if r.none:
+        return torch.empty(0, dtype=torch.float32)
+    if r.stype == 0:
+        return _payload(buf, base, r.flag, math.prod(r.shape), r.data_off).view(r.shape)
+    ss = r.sshape
+    assert ss is not None
+    vals = _payload(buf, base, r.flag, math.prod(ss), r.data_off).view(ss)
+    aux = [_payload(buf, base, f, math.prod(s), off).view(s).long() for f, s, off in r.aux]
+    dense = torch.zeros(r.shape, dtype=vals.dtype)
+    if r.stype == 2:
+        indptr, idx = aux
+        rows = torch.repeat_interleave(torch.arange(r.shape[0]), indptr.diff())
+        dense[rows, idx] = vals
+    else:
+        dense[aux[0]] = vals
+    return dense
+
+
+def _arrays(buf: bytearray, recs: List[Record], ctx: Any) -> List[NDArray]:
+    base = _address(buf)
+    tensors = [_tensor(buf, base, r) for r in recs]
+    if ctx is None:
+        return [_wrap(t) for t in tensors]
+    c = _default_ctx(ctx)
+    dev = c.torch_device
+    cs = _ctx_for(c, dev)
+    return [_wrap(t.to(dev) if t.device != dev else t, cs) for t in tensors]
+
+
+def _result(buf: bytearray, where: str, ctx: Any) -> Union[list, dict]:
+    recs, names = parse(buf, where)
+    arrays = _arrays(buf, recs, ctx)
+    if names is None:
+        return arrays
+    return dict(zip(names, arrays))
+
+
+# ---------------------------------------------------------------------------------------------
+# reading files
+# ---------------------------------------------------------------------------------------------
+def _path(fname: Any, op: str) -> str:
+    if isinstance(fname, str):
+        return fname
+    if isinstance(fname, os.PathLike):  # extension: MXNet 1.9.1 takes only str
+        p = os.fspath(fname)
+        return p if isinstance(p, str) else os.fsdecode(p)
+    raise MXNetTypeError(f"{op}: fname required to be a string (or an os.PathLike, an "
+                         f"mxcompat extension), got {type(fname).__name__}")
+
+
+def _os_error(op: str, fname: str, e: OSError) -> MXNetError:
+    return MXNetError(f"{op}: cannot {'write' if op.endswith('save') else 'open'} "
+                      f"{fname!r}: {e.strerror or e}")
+
+
+def read_file(fname: str, op: str = "mx.nd.load",
+              progress: Optional[Callable[[int, int], None]] = None) -> bytearray:
+    """The whole file in one private bytearray (``progress(done, total)`` per chunk)."""
+    try:
+        f = open(fname, "rb")
+    except OSError as e:
+        raise _os_error(op, fname, e) from None
+    with f:
+        try:
+            st = os.fstat(f.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                return bytearray(f.read())
+            size = st.st_size
+            buf = bytearray(size)
+            got = 0
+            with memoryview(buf) as mv:
+                while got < size:
+                    k = f.readinto(mv[got:got + READ_CHUNK])
+                    if not k:
+                        break
+                    got += k
+                    if progress is not None:
+                        progress(got, size)
+        except OSError as e:
+            raise _os_error(op, fname, e) from None
+    if got < size:  # the file shrank while we read it
+        del buf[got:]
+    return buf
+
+
+def load(fname: Any, ctx: Any = None) -> Union[List[NDArray], dict]:
+    """Load arrays saved by ``mx.nd.save`` (or by MXNet, any version): a list, or a dict when
+    the file holds names.
+
+    ``ctx`` (an mxcompat extension) places every array there; by default arrays land on
+    cpu(0), as in a CPU build of MXNet, whatever context they were saved from. ``fname`` may
+    also be an ``os.PathLike`` (extension). Sparse records load as dense NDArrays.
+    """
+    path = _path(fname, "mx.nd.load")
+    buf = read_file(path)
+    return _result(buf, f"mx.nd.load: {path!r}", ctx)
+
+
+def load_frombuffer(buf: Any, ctx: Any = None) -> Union[List[NDArray], dict]:
+    """Load arrays from the bytes of a ``.params`` file (as ``load``). The buffer is copied
+    once, so the arrays do not alias it. ``bytearray``/``memoryview`` buffers and ``ctx``
+    are mxcompat extensions."""
+    if isinstance(buf, str):
+        raise MXNetValueError("mx.nd.load_frombuffer: a str cannot hold an NDArray file (it "
+                              "contains NUL bytes); pass the file's bytes")
+    if not isinstance(buf, (bytes, bytearray, memoryview)):
+        raise MXNetTypeError("mx.nd.load_frombuffer: buf required to be a string or bytes, "
+                             f"got {type(buf).__name__}")
+    data = bytearray(buf)
+    return _result(data, f"mx.nd.load_frombuffer: <buffer of {len(data)} bytes>", ctx)
+
+
+# ---------------------------------------------------------------------------------------------
+# writing
+# ---------------------------------------------------------------------------------------------
+def _record_parts(a: NDArray) -> Tuple[bytes, np.ndarray]:
+    """The V2 record header of ``a`` and its payload as a flat uint8 NumPy array."""
+    t = a._t.detach()
+    if t.device.type != "cpu":
+        t = t.cpu()
+    if not t.is_contiguous():
+        t = t.contiguous()
+    shape = tuple(t.shape)
+    nd = len(shape)
+    c = a.context
+    flag = _dtypes.TORCH_TO_FLAG[t.dtype]
+    head = (_REC_HEAD.pack(V2_MAGIC, 0) + _I32.pack(nd)
+            + (_dims_struct(nd, "q").pack(*shape) if nd else b"")
+            + _REC_TAIL.pack(c.device_typeid, c.device_id, flag))
+    arr = t.numpy()
+    if not _LITTLE and arr.dtype.itemsize > 1:
+        arr = arr.astype(arr.dtype.newbyteorder("<"))
+    return head, arr.reshape(-1).view(np.uint8)
+
+
+def _check_data(data: Any) -> Tuple[List[NDArray], Optional[List[str]]]:
+    if isinstance(data, NDArray):
+        return [data], None
+    msg = "save only accept dict str->NDArray or list of NDArray"
+    if isinstance(data, dict):
+        if any(not isinstance(k, str) for k in data) or \
+                any(not isinstance(v, NDArray) for v in data.values()):
+            raise MXNetTypeError(f"mx.nd.save: {msg}")
+        return list(data.values()), list(data.keys())
+    if isinstance(data, list):
+        if any(not isinstance(v, NDArray) for v in data):
+            raise MXNetTypeError(f"mx.nd.save: {msg}")
+        return list(data), None
+    raise MXNetValueError("mx.nd.save: data needs to either be a NDArray, dict of str, NDArray "
+                          f"pairs or a list of NDarrays (got {type(data).__name__})")
+
+
+def _name_bytes(names: Optional[List[str]]) -> bytes:
+    if not names:
+        return _U64.pack(0)
+    out = [_U64.pack(len(names))]
+    for k in names:
+        # MXNet passes names to C as NUL-terminated strings: a NUL byte ends the name
+        b = k.encode("utf-8", "surrogatepass").split(b"\0", 1)[0]
+        out.append(_U64.pack(len(b)))
+        out.append(b)
+    return b"".join(out)
+
+
+def _write_params(f: Any, arrays: List[NDArray], names: Optional[List[str]]) -> None:
+    f.write(_HEAD.pack(LIST_MAGIC, 0, len(arrays)))
+    for a in arrays:
+        head, payload = _record_parts(a)
+        f.write(head)
+        if payload.size:
+            f.write(memoryview(payload))
+    f.write(_name_bytes(names))
+
+
+def atomic_write(path: str, write: Callable[[Any], None], op: str) -> None:
+    """Write ``path`` through ``write(file)`` atomically: a temporary file in the same folder,
+    flushed and fsync'ed, then ``os.replace``. On any exception the temporary file is removed
+    and an existing ``path`` is left untouched. A symlink is written through (its target is
+    replaced). A new file gets the usual ``0o666 & ~umask`` mode; an existing one keeps its
+    mode."""
+    target = os.path.realpath(path) if os.path.islink(path) else path
+    folder = os.path.dirname(target) or "."
+    tmp = os.path.join(folder, f".{os.path.basename(target)}.{os.getpid()}."
+                               f"{secrets.token_hex(4)}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                     0o666)
+    except OSError as e:
+        raise _os_error(op, path, e) from None
+    try:
+        try:
+            mode = stat.S_IMODE(os.stat(target).st_mode)
+        except OSError:
+            mode = None
+        with open(fd, "wb", buffering=1 << 20) as f:
+            if mode is not None:
+                os.chmod(tmp, mode)
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException as e:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(e, OSError):
+            raise _os_error(op, path, e) from None
+        raise
+
+
+def save(fname: Any, data: Any) -> None:
+    """Save an NDArray, a list of NDArrays or a dict str -> NDArray in MXNet's format (bytes
+    identical to MXNet 1.9.1's). The write is atomic (temporary file, fsync, rename).
+    ``fname`` may also be an ``os.PathLike`` (an mxcompat extension)."""
+    arrays, names = _check_data(data)
+    path = _path(fname, "mx.nd.save")
+    atomic_write(path, lambda f: _write_params(f, arrays, names), "mx.nd.save")
+
+
+def dumps_record(nd: NDArray) -> bytearray:
+    """One V2 record without the list container (MXNet's raw-bytes / pickle form).
+
+    A ``bytearray``, as MXNet's ``__getstate__`` produces: MXNet's ``__setstate__`` needs a
+    writable buffer, so a pickle holding ``bytes`` would not load in MXNet."""
+    if not isinstance(nd, NDArray):
+        raise MXNetTypeError(f"dumps_record: expected an NDArray, got {type(nd).__name__}")
+    head, payload = _record_parts(nd)
+    out = bytearray(len(head) + payload.size)
+    out[:len(head)] = head
+    out[len(head):] = memoryview(payload)
+    return out
+
+
+def loads_record(buf: Any, ctx: Any = None) -> NDArray:
+    """The NDArray in one record (``dumps_record``'s inverse; any record version). The bytes
+    are copied, so the array does not alias ``buf``."""
+    if not isinstance(buf, (bytes, bytearray, memoryview)):
+        raise MXNetTypeError(f"loads_record: expected bytes, got {type(buf).__name__}")
+    data = bytearray(buf)
+    r = parse_record(data, f"NDArray record (<{len(data)} bytes>)")
+    return _arrays(data, [r], ctx)[0]
+
+
+def _publish() -> None:
+    notes = {"save": "byte-identical to MXNet 1.9.1; atomic write; os.PathLike accepted",
+             "load": "V0/V1/V2/V3 records, sparse records as dense arrays; ctx= extension",
+             "load_frombuffer": "bytes (bytearray/memoryview accepted as an extension)"}
+    torch_names = {"save": "torch.save", "load": "torch.load", "load_frombuffer": "torch.load"}
+    for name in ("save", "load", "load_frombuffer"):
+        fn = globals()[name]
+        fn.__module__ = "mxcompat.ndarray"
+        NAMESPACES.setdefault("nd", {})[name] = fn
+        OPS[f"nd.{name}"] = OpInfo(name=name, fn=fn, family="serialization",
+                                   torch=torch_names[name], notes=notes[name])
+
+
+_publish()
+_ = Context
