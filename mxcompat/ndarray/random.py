@@ -117,12 +117,16 @@ def _poisson(lam: torch.Tensor, g: torch.Generator) -> torch.Tensor:
 def _d_uniform(p: Sequence, shape: tuple, dt: torch.dtype, dev: torch.device,
                g: torch.Generator) -> torch.Tensor:
     lo, hi = p
+    if not isinstance(lo, torch.Tensor):
+        return torch.empty(shape, dtype=dt, device=dev).uniform_(lo, hi, generator=g)
     return lo + (hi - lo) * _rand(shape, dt, dev, g)
 
 
 def _d_normal(p: Sequence, shape: tuple, dt: torch.dtype, dev: torch.device,
               g: torch.Generator) -> torch.Tensor:
     loc, scale = p
+    if not isinstance(loc, torch.Tensor):
+        return torch.empty(shape, dtype=dt, device=dev).normal_(loc, scale, generator=g)
     return loc + scale * torch.randn(shape, dtype=dt, device=dev, generator=g)
 
 
@@ -316,10 +320,13 @@ def _sample(dist: _Dist, op: str, params: Sequence, shape: Any, dtype: Any, ctx:
         ps = [t.to(cdt).reshape(tuple(t.shape) + tail) for t in ts]
     else:
         ps = vals
-    with torch.no_grad():
+    if all(arrays) and torch.is_grad_enabled():
+        with torch.no_grad():  # samples carry no gradient to their parameters
+            r = dist.draw(ps, full, cdt, dev, generator(dev))
+    else:
         r = dist.draw(ps, full, cdt, dev, generator(dev))
-        if r.dtype != dt:
-            r = r.to(dt)
+    if r.dtype != dt:
+        r = r.to(dt)
     if out is not None:
         out._assign(r)
         return out
