@@ -163,10 +163,7 @@ def _sm_prep(op: str, data: torch.Tensor, axis: int, temperature: Optional[float
     nd = data.dim()
     if not -nd <= axis < max(nd, 1):
         raise MXNetValueError(f"{op}: axis {axis} is out of range for a {nd}-d input")
-    x = data
-    wide = torch.float64 if torch.float64 in (data.dtype, dtype) else data.dtype
-    if x.dtype != wide:
-        x = x.to(wide)
+    x = data  # MXNet computes in the input dtype and casts the result to dtype=
     if temperature is not None and temperature != 1.0:
         x = x / temperature
     return x, (dtype or data.dtype)
@@ -234,14 +231,15 @@ def softmin(data, axis=-1, temperature=None, dtype=None, use_length=False):
 
 
 @register("SoftmaxActivation", params={"mode": Enum("channel", "instance")}, family="nn",
-          torch="torch.softmax", notes="instance: over all non-batch dims; channel: axis 1")
+          torch="torch.softmax", notes="instance: over the last axis (MXNet flattens to 2-D "
+                                       "keeping the last dim); channel: axis 1")
 def SoftmaxActivation(data, mode="instance"):
     _need_float("SoftmaxActivation", data)
     if mode == "channel":
         if data.dim() < 2:
             raise MXNetValueError("SoftmaxActivation: mode='channel' needs at least 2-D input")
         return torch.softmax(data, 1)
-    return torch.softmax(data.reshape(data.shape[0], -1), 1).reshape(data.shape)
+    return torch.softmax(data, -1)
 
 
 # ========================================================================================
@@ -481,7 +479,8 @@ def Pooling(data, kernel=(), pool_type="max", global_pool=False, cudnn_off=False
     else:
         ones = F.pad(ones, padspec)
     cnt = _AVGPOOL[nd](ones, ks, st) * ksize
-    return sums / cnt
+    # a window entirely in the padding has no elements: MXNet gives 0 there
+    return sums / cnt.clamp(min=1)
 
 
 _MAXPOOL = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
@@ -588,6 +587,8 @@ def LayerNorm(data, gamma, beta, axis=-1, eps=1e-5, output_mean_var=False):
 def InstanceNorm(data, gamma, beta, eps=1e-3):
     op = "InstanceNorm"
     _need_float(op, data)
+    if data.dtype != torch.float32:  # as MXNet 1.9.1
+        raise MXNetTypeError(f"{op}: Unsupported data type {_dname(data)} (float32 only)")
     nd = data.dim()
     if nd < 3:
         raise MXNetValueError(f"{op}: input must be at least 3-D, got shape "
@@ -652,6 +653,9 @@ def LRN(data, alpha=1e-4, beta=0.75, knorm=2.0, nsize=None):
         raise MXNetValueError(f"{op}: Required parameter nsize of int (non-negative) is not "
                               "presented")
     _need_float(op, data)
+    if data.dtype != torch.float32:  # MXNet 1.9.1's CPU kernel fails on other types
+        raise MXNetTypeError(f"{op}: data type {_dname(data)} is not supported (float32 "
+                             "only)")
     if data.dim() != 4:
         raise MXNetValueError(f"{op}: input data should be 4-D (N, C, H, W), got shape "
                               f"{list(data.shape)}")
@@ -687,15 +691,17 @@ def Embedding(data, weight, input_dim=None, output_dim=None, dtype=None, sparse_
 
 @register("UpSampling", params={"scale": Int, "sample_type": Enum("bilinear", "nearest"),
                                 "num_filter": Int, "multi_input_mode": Enum("concat", "sum"),
-                                "workspace": Int},
+                                "num_args": Int, "workspace": Int},
           variadic=True, family="nn",
           torch="repeat_interleave (nearest) / conv_transpose2d (bilinear)",
           notes="bilinear takes (data, weight) and is a depthwise deconvolution")
 def UpSampling(*data, scale=None, sample_type=None, num_filter=0, multi_input_mode="concat",
-               workspace=512):
+               num_args=1, workspace=512):
     op = "UpSampling"
     # the op wrapper passes the parameters positionally after the inputs
-    *data, scale, sample_type, num_filter, multi_input_mode, workspace = data
+    *data, scale, sample_type, num_filter, multi_input_mode, num_args, workspace = data
+    if len(data) != num_args and not (sample_type == "bilinear" and len(data) == 2):
+        raise MXNetValueError(f"{op}: num_args={num_args} but {len(data)} inputs were given")
     if scale is None:
         raise MXNetValueError(f"{op}: Required parameter scale of int is not presented")
     if sample_type is None:
@@ -789,7 +795,8 @@ class _SoftmaxOutputFn(torch.autograd.Function):
         grad = grad * grad_scale
         grad = grad.reshape(prob.shape)
         if out_grad:
-            grad = grad * g
+            # MXNet 1.9.1 multiplies by its own output here, not by the head gradient
+            grad = grad * prob
         return grad, None, None
 
 
