@@ -150,3 +150,11 @@ def indices(lo: int, hi: int) -> Callable:
     def gen(rng: np.random.Generator, shape: tuple, dt: str) -> np.ndarray:
         return np.floor(lo + rng.random(size=shape) * (hi - lo)).astype(dt)
     return gen
+
+
+def with_nan(lo: float = -3, hi: float = 3, p: float = 0.3) -> Callable:
+    """Floats in [lo, hi) with about a fraction p of NaNs (no infinities)."""
+    def gen(rng: np.random.Generator, shape: tuple, dt: str) -> np.ndarray:
+        a = lo + rng.random(size=shape) * (hi - lo)
+        return np.where(rng.random(size=shape) < p, np.nan, a).astype(dt)
+    return gen

@@ -212,6 +212,8 @@ def _forward_sample(mx: Any, case: Case, cell: Cell, ctx: Any, si: int, ins: lis
         err = rec.get("error") or {"type": "crash", "message": rec["crash"], "mxnet": True}
         _expect_error(mx, case, arrays, dtype, ctx, err, where)
         return
+    if not case.values:  # random ops: a reproducible stream per cell sample
+        mx.random.seed(spec.seed_of(case.id, dtype, si, 0, "mx"))
     try:
         kind, got = _call(mx, case, arrays, dtype, ctx)
     except Exception as e:  # noqa: BLE001
@@ -286,6 +288,10 @@ def _compare_ref(case: Case, dtype: str, kind: str, got: Any, ins: list, where: 
             assert_close(a, b, *case.tolerance(dtype), what)
 
 
+def _at(idx: Any) -> tuple:
+    return tuple(int(x) for x in idx)
+
+
 def assert_close(got: np.ndarray, want: np.ndarray, rtol: float, atol: float,
                  what: str) -> None:
     """Values within MXNet's tolerance, NaN at the same positions, infinities equal."""
@@ -294,28 +300,29 @@ def assert_close(got: np.ndarray, want: np.ndarray, rtol: float, atol: float,
     if got.dtype.kind in "biu" and want.dtype.kind in "biu" and rtol == 0 and atol == 0:
         if not np.array_equal(got, want):
             bad = np.argwhere(got != want)
-            i = tuple(bad[0])
+            i = _at(bad[0])
             raise AssertionError(f"{what}: {len(bad)} of {got.size} values differ; first at "
-                                 f"{i}: {got[i]!r} vs MXNet {want[i]!r}")
+                                 f"{i}: {got[i].item()!r} vs MXNet {want[i].item()!r}")
         return
     g, w = got.astype(np.float64), want.astype(np.float64)
     gn, wn = np.isnan(g), np.isnan(w)
     if not np.array_equal(gn, wn):
-        i = tuple(np.argwhere(gn != wn)[0])
+        i = _at(np.argwhere(gn != wn)[0])
         raise AssertionError(f"{what}: NaN positions differ; first at {i}: {g[i]} vs {w[i]}")
     ok = ~gn
     gi, wi = np.isinf(g) & ok, np.isinf(w) & ok
     if not np.array_equal(gi, wi) or not np.array_equal(g[gi], w[wi]):
-        i = tuple(np.argwhere((gi != wi) | (gi & (g != w)))[0])
+        i = _at(np.argwhere((gi != wi) | (gi & (g != w)))[0])
         raise AssertionError(f"{what}: infinities differ; first at {i}: {g[i]} vs {w[i]}")
     fin = ok & ~gi
-    err = np.abs(g - w)
+    with np.errstate(invalid="ignore"):
+        err = np.abs(g - w)
     bad = fin & (err > atol + rtol * np.abs(w))
     if bad.any():
-        i = tuple(np.argwhere(bad)[0])
+        i = _at(np.argwhere(bad)[0])
         raise AssertionError(f"{what}: {int(bad.sum())} of {got.size} values outside rtol="
-                             f"{rtol:g} atol={atol:g}; first at {i}: {g[i]!r} vs MXNet "
-                             f"{w[i]!r}")
+                             f"{rtol:g} atol={atol:g}; first at {i}: {float(g[i])!r} vs MXNet "
+                             f"{float(w[i])!r}")
 
 
 def _strided(mx: Any, a: np.ndarray, ctx: Any) -> Any:
@@ -379,6 +386,8 @@ def _grad_sample(mx: Any, case: Case, cell: Cell, ctx: Any, si: int, sample: tup
                  ins: list, rec: Optional[Dict[str, Any]], g: golden.Golden, key: str,
                  where: str) -> None:
     dtype = cell.dtype
+    if not hasattr(mx.nd.NDArray, "attach_grad"):
+        raise NotRun("mxcompat has no NDArray.attach_grad (autograd) yet")
     gidx = spec.grad_inputs(case, sample, dtype)
     if not gidx:
         return

@@ -96,7 +96,8 @@ class Case:
     raises: bool = False                      # MXNet raises here (an error case)
     extension: str = ""                       # MXNet raises, mxcompat deliberately succeeds
     note: str = ""                            # why MXNet differs from the NumPy reference etc.
-    mx_crash: str = ""                        # MXNet crashes the process here (not recorded)
+    mx_crash: str = ""                        # MXNet crashes (or returns garbage) here: not
+    #                                           recorded; mxcompat must raise MXNetError
     call: Optional[Callable] = None           # call(mx, arrays, args, kwargs) -> result
     full_samples: Sequence[tuple] = ()        # extra samples in the full run
     noncontig: bool = True                    # also run on sliced/strided inputs
