@@ -228,14 +228,15 @@ _grad_on = torch.is_grad_enabled
 _set_grad = torch._C._set_grad_enabled
 
 
-def call(impl: Callable, op: str, *args: Any) -> Any:
-    """Run impl(*args) with torch autograd enabled only while mx.autograd is recording."""
+def call(impl: Callable, op: str, *args: Any, **kwargs: Any) -> Any:
+    """Run impl(*args, **kwargs) with torch autograd enabled only while mx.autograd is
+    recording."""
     try:
         if STATE.recording or not _grad_on():
-            return impl(*args)
+            return impl(*args, **kwargs)
         _set_grad(False)
         try:
-            return impl(*args)
+            return impl(*args, **kwargs)
         finally:
             _set_grad(True)
     except _TORCH_ERRORS as e:
@@ -373,7 +374,8 @@ def _build(name: str, impl: Callable, inputs: list, plist: list, var_input: Opti
             lines.append(f"    {pn} = _d_{pn} if {pn} is _Null else "
                          f"(None if {pn} is None and _d_{pn} is None else "
                          f"_c_{pn}({pn}, _op, '{pn}'))")
-        call_args.append(pn)
+        # after *data, parameters can only be passed by keyword
+        call_args.append(f"{pn}={pn}" if var_input else pn)
     g["_PNAMES"] = tuple(p[0] for p in plist)
     lines.append(f"    _r = _call(_impl, _op, {', '.join(call_args)})")
     lines.append(f"    return _finish(_r, {ctx_expr}, out, _op)")

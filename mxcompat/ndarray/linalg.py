@@ -113,8 +113,6 @@ def _full_reduce_shape(r: torch.Tensor) -> torch.Tensor:
           notes="float32/float64 only, as in MXNet")
 def khatri_rao(*args: torch.Tensor, num_args: int = 0) -> torch.Tensor:
     """Column-wise Kronecker product of 2-D matrices with the same number of columns."""
-    # the op wrapper passes the parameters positionally after the variadic inputs
-    *args, num_args = args  # type: ignore[assignment]
     if not args:
         raise MXNetValueError("khatri_rao: value 0 for Parameter num_args should be greater "
                               "equal to 1")
