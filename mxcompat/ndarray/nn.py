@@ -698,8 +698,8 @@ def Embedding(data, weight, input_dim=None, output_dim=None, dtype=None, sparse_
 def UpSampling(*data, scale=None, sample_type=None, num_filter=0, multi_input_mode="concat",
                num_args=1, workspace=512):
     op = "UpSampling"
-    # the op wrapper passes the parameters positionally after the inputs
-    *data, scale, sample_type, num_filter, multi_input_mode, num_args, workspace = data
+    if data and not isinstance(data[-1], torch.Tensor):  # parameters passed positionally
+        *data, scale, sample_type, num_filter, multi_input_mode, num_args, workspace = data
     if len(data) != num_args and not (sample_type == "bilinear" and len(data) == 2):
         raise MXNetValueError(f"{op}: num_args={num_args} but {len(data)} inputs were given")
     if scale is None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+import threading
+
 import torch
 
 from .. import _dtypes
@@ -101,23 +103,63 @@ def nag_mom_update(weight, grad, mom, lr=None, momentum=0.0, wd=0.0, rescale_gra
     w, g = _d(weight), _d(grad)
     _check(op, w, g, mom)
     _same_dt(op, w, g, mom)
-    gg = _rescale(g, rescale_grad, clip_gradient) + wd * w
-    nm = momentum * mom.detach() - lr * gg
+    gr = _rescale(g, rescale_grad, clip_gradient)
+    gg = gr + wd * w
+    m0 = mom.detach()
+    nm = momentum * m0 - lr * gg
+    nw = w + momentum * nm - lr * gg
+    if _NAG_ALIAS.on:
+        # MXNet 1.9.1 writes the weight first and then computes mom from the weight array;
+        # with out=weight the state therefore sees the updated weight
+        nm = momentum * m0 - lr * (gr + wd * nw)
     _set(mom, nm)
-    return w + momentum * nm - lr * gg
+    return nw
+
+
+class _Alias(threading.local):
+    on = False
+
+
+_NAG_ALIAS = _Alias()
 
 
 def _mp_nag(weight, grad, mom, weight32, lr, momentum, wd, rescale_grad, clip_gradient):
-    op = "mp_nag_mom_update"
     w32 = weight32.detach()
     g = _d(grad).to(w32.dtype)
-    gg = _rescale(g, rescale_grad, clip_gradient) + wd * w32
-    nm = momentum * mom.detach() - lr * gg
-    _set(mom, nm)
-    nw = w32 + momentum * nm - lr * gg
+    gr = _rescale(g, rescale_grad, clip_gradient)
+    gg = gr + wd * w32
+    m0 = mom.detach()
+    nw = w32 + momentum * (momentum * m0 - lr * gg) - lr * gg
     _set(weight32, nw)
-    del op
+    # as MXNet: mom is computed after weight32 was updated in place, from the new weight32
+    _set(mom, momentum * m0 - lr * (gr + wd * nw))
     return nw.to(weight.dtype)
+
+
+def _nag_public(fn: Callable) -> Callable:
+    def nag_mom_update(weight=None, grad=None, mom=None, *args: Any, **kwargs: Any) -> Any:
+        out = kwargs.get("out")
+        alias = isinstance(out, NDArray) and isinstance(weight, NDArray) and (
+            out is weight or (out._t.data_ptr() == weight._t.data_ptr()
+                              and out._t.shape == weight._t.shape))
+        if not alias:
+            return fn(weight, grad, mom, *args, **kwargs)
+        _NAG_ALIAS.on = True
+        try:
+            return fn(weight, grad, mom, *args, **kwargs)
+        finally:
+            _NAG_ALIAS.on = False
+    nag_mom_update.__doc__ = fn.__doc__
+    nag_mom_update.__module__ = fn.__module__
+    nag_mom_update._mx_impl = fn._mx_impl  # type: ignore[attr-defined]
+    nag_mom_update._mx_info = fn._mx_info  # type: ignore[attr-defined]
+    from ._op import NAMESPACES, OPS
+    NAMESPACES["nd"]["nag_mom_update"] = nag_mom_update
+    OPS["nd.nag_mom_update"].fn = nag_mom_update
+    return nag_mom_update
+
+
+nag_mom_update = _nag_public(nag_mom_update)
 
 
 @register("mp_nag_mom_update", params=dict(_COMMON, momentum=Float), family=_FAM,
@@ -386,6 +428,12 @@ def mp_sgd_mom_update(weight, grad, mom, weight32, lr=None, momentum=0.0, wd=0.0
     return _mp_sgd(weight, grad, mom, weight32, lr, momentum, wd, rescale_grad, clip_gradient)
 
 
+def _positional(data: tuple) -> bool:
+    """Whether the op wrapper passed the parameters positionally after the variadic inputs
+    (older _op.py) rather than by keyword: inputs are tensors, parameters never are."""
+    return bool(data) and not isinstance(data[-1], torch.Tensor)
+
+
 # ---- multi-tensor variants: data = [w0, g0, (mom0), (w32_0), w1, g1, ...] -----------------
 def _multi(name: str, per: int, has_mom: bool, mp: bool) -> Callable:
     params = {"lrs": FloatTuple, "wds": FloatTuple, "rescale_grad": Float,
@@ -395,7 +443,7 @@ def _multi(name: str, per: int, has_mom: bool, mp: bool) -> Callable:
 
     def impl(*data, lrs=None, wds=None, momentum=0.0, rescale_grad=1.0, clip_gradient=-1.0,
              num_weights=1):
-        if has_mom:  # the op wrapper passes parameters positionally after the inputs
+        if has_mom and _positional(data):
             *data, lrs, wds, momentum, rescale_grad, clip_gradient, num_weights = data
         if lrs is None or wds is None:
             raise MXNetValueError(f"{name}: Required parameter "
@@ -426,7 +474,8 @@ def _multi(name: str, per: int, has_mom: bool, mp: bool) -> Callable:
     if not has_mom:
         def impl_nm(*data, lrs=None, wds=None, rescale_grad=1.0, clip_gradient=-1.0,
                     num_weights=1):
-            *data, lrs, wds, rescale_grad, clip_gradient, num_weights = data
+            if _positional(data):
+                *data, lrs, wds, rescale_grad, clip_gradient, num_weights = data
             return impl(*data, lrs=lrs, wds=wds, rescale_grad=rescale_grad,
                         clip_gradient=clip_gradient, num_weights=num_weights)
         fn = impl_nm
@@ -469,7 +518,8 @@ def _all_finite(data, init_output=True):
 @register("multi_all_finite", params={"num_arrays": Int, "init_output": Bool}, family=_FAM,
           torch="torch.isfinite over all inputs, float32 (1,)")
 def _multi_all_finite(*data, num_arrays=1, init_output=True):
-    *data, num_arrays, init_output = data  # parameters come positionally after the inputs
+    if _positional(data):
+        *data, num_arrays, init_output = data
     if len(data) != num_arrays:
         raise MXNetValueError(f"multi_all_finite: expects num_arrays={num_arrays} inputs, got "
                               f"{len(data)}")
@@ -513,8 +563,14 @@ _publish_finite()
           torch="torch.stack([(x.float()**2).sum() for x in data])",
           notes="float32 result of shape (num_arrays,)")
 def multi_sum_sq(*data, num_arrays=None):
-    *data, num_arrays = data  # parameters come positionally after the inputs
+    if _positional(data):
+        *data, num_arrays = data
     op = "multi_sum_sq"
+    for i, t in enumerate(data):
+        if t.dtype != data[0].dtype:
+            raise MXNetTypeError(f"{op}: This layer requires uniform type. Expected "
+                                 f"'{_dtypes.name(data[0].dtype)}' v.s. given "
+                                 f"'{_dtypes.name(t.dtype)}' at 'array_{i}'")
     if num_arrays is None:
         raise MXNetValueError(f"{op}: Required parameter num_arrays of int is not presented")
     if len(data) != num_arrays:
