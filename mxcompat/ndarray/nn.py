@@ -1029,3 +1029,93 @@ def SequenceReverse(data, sequence_length=None, use_sequence_length=False, axis=
     src = torch.where(pos < ln, ln - 1 - pos, pos)  # (T, N)
     idx = src.reshape(src.shape + (1,) * (data.dim() - 2)).expand(data.shape)
     return torch.gather(data, 0, idx)
+
+
+# ========================================================================================
+# RNN (fused, MXNet's packed parameter vector)
+_RNN_GATES = {"rnn_relu": 1, "rnn_tanh": 1, "lstm": 4, "gru": 3}
+
+
+def _rnn_param_size(mode: str, layers: int, dirs: int, inp: int, hid: int) -> int:
+    g = _RNN_GATES[mode]
+    size = 0
+    for layer in range(layers):
+        i = inp if layer == 0 else hid * dirs
+        size += dirs * (g * hid * (i + hid) + 2 * g * hid)
+    return size
+
+
+def _rnn_unpack(params: torch.Tensor, mode: str, layers: int, dirs: int, inp: int,
+                hid: int) -> list:
+    """MXNet packs every weight first (per layer, per direction: W_i2h then W_h2h), then every
+    bias in the same order; torch wants (w_ih, w_hh, b_ih, b_hh) per layer and direction.
+    Gate order is the same in both (LSTM i, f, g, o; GRU r, z, n)."""
+    g = _RNN_GATES[mode]
+    ws, off = [], 0
+    for layer in range(layers):
+        i = inp if layer == 0 else hid * dirs
+        for _ in range(dirs):
+            w_ih = params[off:off + g * hid * i].reshape(g * hid, i)
+            off += g * hid * i
+            w_hh = params[off:off + g * hid * hid].reshape(g * hid, hid)
+            off += g * hid * hid
+            ws.append([w_ih, w_hh])
+    for k in range(layers * dirs):
+        b_ih = params[off:off + g * hid]
+        off += g * hid
+        b_hh = params[off:off + g * hid]
+        off += g * hid
+        ws[k] += [b_ih, b_hh]
+    return [t for grp in ws for t in grp]
+
+
+@register("RNN", params={"state_cell": Any_, "sequence_length": Any_, "state_size": Int,
+                         "num_layers": Int, "bidirectional": Bool,
+                         "mode": Enum("gru", "lstm", "rnn_relu", "rnn_tanh"), "p": Float,
+                         "state_outputs": Bool, "projection_size": OptInt,
+                         "lstm_state_clip_min": OptFloat, "lstm_state_clip_max": OptFloat,
+                         "lstm_state_clip_nan": Bool, "use_sequence_length": Bool},
+          family="nn", torch="torch.nn.LSTM / GRU / RNN kernels (torch._VF) on unpacked weights",
+          notes="layout TNC; MXNet's packed parameters (all weights, then all biases); "
+                "returns [out, h(, c)] with state_outputs=True; inter-layer dropout p uses "
+                "torch's global generator")
+def RNN(data, parameters, state, state_cell=None, sequence_length=None, state_size=None,
+        num_layers=None, bidirectional=False, mode=None, p=0.0, state_outputs=False,
+        projection_size=None, lstm_state_clip_min=None, lstm_state_clip_max=None,
+        lstm_state_clip_nan=False, use_sequence_length=False):
+    op = "RNN"
+    for name, v in (("state_size", state_size), ("num_layers", num_layers), ("mode", mode)):
+        if v is None:
+            raise MXNetValueError(f"{op}: Required parameter {name} is not presented")
+    if projection_size is not None or lstm_state_clip_min is not None or \
+            lstm_state_clip_max is not None or use_sequence_length:
+        raise unsupported(f"{op} with projection_size / lstm_state_clip_* / "
+                          "use_sequence_length")
+    _need_float(op, data)
+    if data.dim() != 3:
+        raise MXNetValueError(f"{op}: data must be 3-D (seq_len, batch, input_size), got "
+                              f"shape {list(data.shape)}")
+    dirs = 2 if bidirectional else 1
+    t, n, inp = data.shape
+    hid = state_size
+    psize = _rnn_param_size(mode, num_layers, dirs, inp, hid)
+    if parameters.dim() != 1 or parameters.numel() != psize:
+        raise MXNetValueError(f"{op}: Shape inconsistent for 'parameters', Provided = "
+                              f"{list(parameters.shape)}, inferred shape=({psize},)")
+    _shape_check(op, "state", state, (num_layers * dirs, n, hid))
+    c0 = _opt(state_cell, op, "state_cell")
+    if mode == "lstm":
+        if c0 is None:
+            raise MXNetValueError(f"{op}: mode='lstm' needs the 'state_cell' input")
+        _shape_check(op, "state_cell", c0, (num_layers * dirs, n, hid))
+    flat = _rnn_unpack(parameters, mode, num_layers, dirs, inp, hid)
+    train = _training()
+    # torch._VF kernels are what torch.nn.LSTM/GRU/RNN call; they take the flat weight list
+    if mode == "lstm":
+        out, h, c = torch._VF.lstm(data, (state, c0), flat, True, num_layers, p, train,
+                                   bidirectional, False)
+        return [out, h, c] if state_outputs else out
+    fn = {"gru": torch._VF.gru, "rnn_tanh": torch._VF.rnn_tanh,
+          "rnn_relu": torch._VF.rnn_relu}[mode]
+    out, h = fn(data, state, flat, True, num_layers, p, train, bidirectional, False)
+    return [out, h] if state_outputs else out

@@ -407,6 +407,33 @@ _c("nn:SequenceReverse:grad", "result = GRAD(lambda x: mx.nd.SequenceReverse(x, 
    "use_sequence_length=True), R(4, 3, 2), head=R(4, 3, 2, seed=3))")
 
 # ---------------------------------------------------------------------------------------
+# RNN: parameters packed as MXNet does (sizes: see mxcompat.ndarray.nn._rnn_param_size)
+def _rnn_psize(mode, layers, dirs, inp, hid):
+    g = {"rnn_relu": 1, "rnn_tanh": 1, "lstm": 4, "gru": 3}[mode]
+    return sum(dirs * (g * hid * ((inp if i == 0 else hid * dirs) + hid) + 2 * g * hid)
+               for i in range(layers))
+
+
+for mode in ("lstm", "gru", "rnn_tanh", "rnn_relu"):
+    for layers, bi in ((1, False), (2, True)):
+        dirs = 2 if bi else 1
+        ps = _rnn_psize(mode, layers, dirs, 3, 4)
+        cell = f", R({layers * dirs}, 2, 4, seed=3)" if mode == "lstm" else ""
+        _c(f"nn:RNN:{mode}:L{layers}:bi{int(bi)}",
+           f"result = mx.nd.RNN(R(5, 2, 3), R({ps}, seed=1, lo=-0.5, hi=0.5), "
+           f"R({layers * dirs}, 2, 4, seed=2){cell}, state_size=4, num_layers={layers}, "
+           f"bidirectional={bi}, mode='{mode}', state_outputs=True)")
+_c("nn:RNN:lstm:grad", "ps = R(%d, seed=1, lo=-0.5, hi=0.5)\n"
+   "result = GRAD(lambda x, p: mx.nd.RNN(x, p, R(1, 2, 4, seed=2), R(1, 2, 4, seed=3), "
+   "state_size=4, num_layers=1, mode='lstm'), R(5, 2, 3), ps, head=R(5, 2, 4, seed=4))"
+   % _rnn_psize("lstm", 1, 1, 3, 4))
+_c("nn:RNN:gru:f64", "result = mx.nd.RNN(R(4, 2, 3, dtype='float64'), R(%d, seed=1, "
+   "dtype='float64'), R(1, 2, 5, seed=2, dtype='float64'), state_size=5, num_layers=1, "
+   "mode='gru')" % _rnn_psize("gru", 1, 1, 3, 5))
+_c("nn:RNN:err_psize", "result = mx.nd.RNN(R(5, 2, 3), R(10), R(1, 2, 4), state_size=4, "
+   "num_layers=1, mode='rnn_tanh')")
+
+# ---------------------------------------------------------------------------------------
 # Optimizer updates: result = [returned, weight, states...] after the call
 OPT = []
 
