@@ -127,6 +127,10 @@ def main() -> int:
            "emoji 🎉": nd(np.array([3], "int32")), "": nd(np.array([4.0], "float64")),
            "a/b.c:d\te\nf": nd(np.array([5], "uint8")), "x" * 300: nd(np.array([True]))}
     record("unicode_names.params", uni, how="nd.save")
+    # MXNet hands names to C as NUL-terminated strings: 'a\0b' is written (and read) as 'a'
+    record("nul_name.params", {"a\x00b": nd(np.array([1.0], "float32"))}, how="nd.save",
+           resave=True, content=None)
+    manifest["files"]["nul_name.params"]["saved_names"] = ["a\x00b"]
     # contexts other than cpu(0) are written into the record (and load back on cpu(0))
     cx = [nd(np.array([1.0, 2.0], "float32"), mx.cpu(3)),
           nd(np.array([3, 4], "int64"), mx.cpu_pinned(1)),
