@@ -62,7 +62,8 @@ def pytest_sessionfinish(session: Any, exitstatus: Any) -> None:
                               "rejects": bool(c.dtype and c.dtype in c.case.rejects),
                               "case_module": c.case.family}
     api = report.api_ops()
-    ops = report.op_meta(sorted(set(api) | {r["op"] for r in _RESULTS.values()}))
+    tested = {c.op for cs in cases.load().values() for c in cs}
+    ops = report.op_meta(sorted(set(api) | {r["op"] for r in _RESULTS.values()}), tested)
     for _fam, cs in cases.load().items():
         for case in cs:
             m = ops[case.op]

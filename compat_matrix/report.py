@@ -9,8 +9,9 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-REPORT = HERE / "report.json"
-PARTIAL = HERE / "report.partial.json"
+REPORT = HERE / "report.json"               # committed: the run behind docs/compat-matrix.md
+LAST = HERE / ".last-run.json"              # written by every complete pytest run (ignored)
+PARTIAL = HERE / ".last-run.partial.json"   # runs with deselected cells (ignored)
 BASELINE = HERE / "baseline.txt"
 API_JSON = HERE / "data" / "mxnet_api.json"
 DOCS = ROOT / "docs" / "compat-matrix.md"
@@ -22,41 +23,38 @@ OP_STATUSES = ("supported", "partial", "failing", "unsupported", "untested")
 # ---------------------------------------------------------------------------------------
 # the op universe: MXNet 1.9.1's public names
 def _names_from_api(data: Any) -> Tuple[List[str], List[str]]:
-    """(mx.nd names incl. "linalg.gemm"-style submodule names, NDArray method names) from
-    compat_matrix/data/mxnet_api.json, tolerating a few layouts."""
-    nd: List[str] = []
-    meth: List[str] = []
-
-    def names(v: Any) -> List[str]:
+    """(mx.nd names incl. "linalg.gemm"-style submodule names, NDArray method/dunder names)
+    from compat_matrix/data/mxnet_api.json (tools/oracle/record_api.py's layout: "nd",
+    "nd_submodules", "ndarray_methods", "ndarray_dunders"; entries with a "kind" other than
+    function/method/property, i.e. modules and classes, are not ops)."""
+    def names(v: Any, kinds: tuple = ("function",)) -> List[str]:
         if isinstance(v, dict):
-            return list(v)
+            return [k for k, e in v.items()
+                    if not isinstance(e, dict) or e.get("kind", kinds[0]) in kinds]
         if isinstance(v, list):
             return [x if isinstance(x, str) else x.get("name", "") for x in v]
         return []
+    nd: List[str] = []
+    meth: List[str] = []
     if not isinstance(data, dict):
         return nd, meth
-    src = data.get("mx.nd", data.get("nd", data.get("ndarray", {})))
-    if isinstance(src, dict) and any(k in src for k in ("names", "functions", "ops")):
-        for k in ("names", "functions", "ops"):
-            nd += names(src.get(k))
-    else:
-        nd += names(src)
-    subs = data.get("submodules", data.get("mx.nd.submodules", {}))
+    nd += names(data.get("nd", data.get("mx.nd", {})))
+    subs = data.get("nd_submodules", data.get("submodules", {}))
     if isinstance(subs, dict):
         for sub, v in subs.items():
-            sub = sub.split(".")[-1]
-            nd += [f"{sub}.{n}" for n in names(v)]
-    for key in ("mx.nd.linalg", "mx.nd.random", "mx.nd.contrib", "mx.nd.sparse",
-                "mx.nd.image"):
+            if sub.split(".")[-1] == "op":   # mx.nd.op is mx.nd itself
+                continue
+            nd += [f"{sub.split('.')[-1]}.{n}" for n in names(v)]
+    for key in ("mx.nd.linalg", "mx.nd.random", "mx.nd.contrib", "mx.nd.sparse"):
         if key in data:
             nd += [f"{key.split('.')[-1]}.{n}" for n in names(data[key])]
-    for key in ("NDArray", "ndarray_methods", "methods", "mx.nd.NDArray"):
-        if key in data:
-            v = data[key]
-            if isinstance(v, dict) and ("methods" in v or "attributes" in v):
-                meth += names(v.get("methods")) + names(v.get("attributes"))
-            else:
-                meth += names(v)
+    for key in ("ndarray_methods", "NDArray"):
+        v = data.get(key)
+        if isinstance(v, dict) and ("methods" in v or "attributes" in v):
+            meth += names(v.get("methods")) + names(v.get("attributes"))
+        elif v is not None:
+            meth += names(v, ("method", "property", "function"))
+    meth += names(data.get("ndarray_dunders", []))
     return nd, meth
 
 
@@ -125,8 +123,12 @@ def build_rows(report: Dict[str, Any], cuda_as_not_run: bool = False) -> List[Di
         by_op[c["op"]].append((cid, c))
     rows = []
     for op in sorted(set(report.get("api", [])) | set(by_op)):
-        cs = by_op.get(op, [])
         meta = report.get("ops", {}).get(op, {})
+        target = meta.get("alias_of", "")
+        cs = by_op.get(op, [])
+        if not cs and target and by_op.get(target):
+            cs = by_op[target]   # the same function as a tested name: its cells count here
+            meta = dict(meta, notes=[f"same function as `{target}`"] + meta.get("notes", []))
         sts = []
         for _cid, c in cs:
             s = c["status"]
@@ -142,7 +144,7 @@ def build_rows(report: Dict[str, Any], cuda_as_not_run: bool = False) -> List[Di
                 if s == "pass":
                     dt_ok[c["device"]].add(c["dtype"])
         for (cid, c), s in zip(cs, sts):
-            if s != "pass" and c.get("dtype"):
+            if s in ("fail", "xfail", "unsupported") and c.get("dtype"):
                 dt_ok[c["device"]].discard(c["dtype"])
         notes = list(meta.get("notes", []))
         fails = sorted(cid for (cid, c), s in zip(cs, sts) if s in ("fail", "xfail"))
@@ -171,8 +173,8 @@ def render(report: Dict[str, Any], cuda_as_not_run: bool = False) -> str:
         "<!-- generated by `python -m compat_matrix render` from compat_matrix/report.json "
         "(written by `pytest compat_matrix`); do not edit by hand -->",
         "",
-        "Every public name of MXNet 1.9.1's `mx.nd` (submodules as `linalg.gemm`) and every "
-        "`NDArray` method, with what the conformance matrix measured for mxcompat. Cells are "
+        "Every public name of MXNet 1.9.1's `mx.nd` (submodules as `linalg.gemm`; `mx.nd.op` "
+        "is `mx.nd` itself) and every `NDArray` method, with what the conformance matrix measured for mxcompat. Cells are "
         "op x dtype x device (x gradient), compared with outputs recorded from real MXNet "
         "1.9.1 (`compat_matrix/golden/`). See `compat_matrix/README.md`.",
         "",
@@ -238,7 +240,7 @@ def load_report(path: Path = REPORT) -> Dict[str, Any]:
 
 
 def write_report(data: Dict[str, Any], complete: bool) -> Path:
-    path = REPORT if complete else PARTIAL
+    path = LAST if complete else PARTIAL
     path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
     return path
 
@@ -263,13 +265,14 @@ def write_baseline(report: Dict[str, Any], path: Path = BASELINE) -> int:
     return len(ids)
 
 
-def check(report_path: Path = REPORT, docs_path: Path = DOCS,
+def check(report_path: Path = LAST, docs_path: Path = DOCS,
           baseline_path: Path = BASELINE) -> List[str]:
     """Problems (empty = fine): the committed docs differ from a fresh render of the report,
     or a baseline cell no longer passes."""
     problems: List[str] = []
     if not report_path.exists():
-        return [f"{report_path} is missing: run `pytest compat_matrix` first"]
+        return [f"{report_path.name} is missing: run `pytest compat_matrix` (a complete run) "
+                "first"]
     rep = load_report(report_path)
     fresh = render(rep, cuda_as_not_run=True)
     have = docs_path.read_text() if docs_path.exists() else ""
@@ -301,12 +304,20 @@ def summary_line(report: Dict[str, Any]) -> str:
             + "; cells: " + ", ".join(f"{cc.get(s, 0)} {s}" for s in STATUSES))
 
 
-def op_meta(ops: Iterable[str]) -> Dict[str, Dict[str, Any]]:
+def op_meta(ops: Iterable[str], tested: Optional[set] = None) -> Dict[str, Dict[str, Any]]:
     """Per-op facts for the report (family, torch equivalent, notes, stub or not)."""
     from . import runner
+    ops = list(ops)
+    tested = tested or set()
+    fns = {op: runner.op_function(op) for op in ops}
+    canon: Dict[int, str] = {}
+    for op in sorted(ops, key=lambda o: (o not in tested, o.startswith("NDArray."), o)):
+        f = fns[op]
+        if f is not None and not getattr(f, "_mx_stub", False):
+            canon.setdefault(id(f), op)
     out: Dict[str, Dict[str, Any]] = {}
     for op in ops:
-        fn = runner.op_function(op)
+        fn = fns[op]
         stub = fn is None or bool(getattr(fn, "_mx_stub", False))
         info: Optional[Any] = op_info(op)
         notes = []
@@ -314,5 +325,7 @@ def op_meta(ops: Iterable[str]) -> Dict[str, Dict[str, Any]]:
             notes.append(info.notes)
         out[op] = {"family": info.family if info is not None else "",
                    "torch": info.torch if info is not None else "",
-                   "notes": notes, "stub": stub, "implemented": fn is not None and not stub}
+                   "notes": notes, "stub": stub, "implemented": fn is not None and not stub,
+                   "alias_of": canon.get(id(fn), op) if fn is not None and
+                   canon.get(id(fn), op) != op else ""}
     return out

@@ -224,18 +224,21 @@ def _forward_sample(mx: Any, case: Case, cell: Cell, ctx: Any, si: int, ins: lis
         _compare_recorded(case, dtype, kind, got, rec, g, key, where)
     elif case.ref is not None:
         _compare_ref(case, dtype, kind, got, ins, where)
-    if case.stat is not None and kind != "py":
+    if case.stat is not None and kind not in ("py", "npscalar"):
         for a in got:
             case.stat(a, dtype, {k: spec.subst(v, dtype, None) for k, v in case.kwargs.items()})
-    if kind == "py":
+    if kind in ("py", "npscalar"):
         return
     # inputs must not be modified by the op
-    if not case.op.startswith("NDArray.__i"):
+    if not case.op.startswith("NDArray.__i") and case.op not in _MUTATING:
         for i, (a, x) in enumerate(zip(ins, arrays)):
             if not _same(a, x.asnumpy()):
                 raise AssertionError(f"{where}: the op modified input {i}")
     if case.noncontig and first_draw and case.values and ins:
         _check_noncontig(mx, case, dtype, ctx, ins, got, where)
+
+
+_MUTATING = ("NDArray.__setitem__", "NDArray.copyto")
 
 
 def _same(a: np.ndarray, b: np.ndarray) -> bool:
@@ -245,7 +248,7 @@ def _same(a: np.ndarray, b: np.ndarray) -> bool:
 def _compare_recorded(case: Case, dtype: str, kind: str, got: Any, rec: Dict[str, Any],
                       g: golden.Golden, key: str, where: str) -> None:
     want_kind = rec["kind"]
-    if want_kind == "py" or kind == "py":
+    if want_kind in ("py", "npscalar") or kind in ("py", "npscalar"):
         if kind != want_kind:
             raise AssertionError(f"{where}: MXNet returned {want_kind!r} result, mxcompat "
                                  f"{kind!r} ({got!r})")
@@ -256,10 +259,9 @@ def _compare_recorded(case: Case, dtype: str, kind: str, got: Any, rec: Dict[str
             raise AssertionError(f"{where}: MXNet returned {want!r}, mxcompat {gv!r}")
         return
     outs = rec["out"]
-    if (kind == "nds") != (want_kind == "nds") or len(got) != len(outs):
+    if kind != want_kind or len(got) != len(outs):
         raise AssertionError(f"{where}: MXNet returned {len(outs)} output(s) "
-                             f"({'list' if want_kind == 'nds' else 'NDArray'}), mxcompat "
-                             f"{len(got)} ({'list' if kind == 'nds' else 'NDArray'})")
+                             f"({_KINDS[want_kind]}), mxcompat {len(got)} ({_KINDS[kind]})")
     for k, (a, o) in enumerate(zip(got, outs)):
         what = f"{where} output {k}"
         if str(a.dtype) != o["dtype"]:
@@ -270,11 +272,15 @@ def _compare_recorded(case: Case, dtype: str, kind: str, got: Any, rec: Dict[str
             assert_close(a, g.array(f"{key}|out{k}"), *case.tolerance(dtype), what)
 
 
+_KINDS = {"nd": "NDArray", "nds": "a list of NDArrays", "np": "a NumPy array",
+          "py": "a Python value", "npscalar": "a NumPy scalar"}
+
+
 def _compare_ref(case: Case, dtype: str, kind: str, got: Any, ins: list, where: str) -> None:
     assert case.ref is not None
     r = case.ref(*ins, *case.args, **{k: spec.subst(v, dtype, None)
                                       for k, v in case.kwargs.items()})
-    if kind == "py":
+    if kind in ("py", "npscalar"):
         assert got == r, f"{where}: {got!r} != reference {r!r}"
         return
     refs = [np.asarray(x) for x in (r if isinstance(r, (list, tuple)) else [r])]

@@ -244,15 +244,18 @@ def cell_id(case: Case, dtype: str, device: str, grad: bool = False) -> str:
 
 
 def outputs(result: Any) -> Tuple[str, Any]:
-    """Normalise an op's result: ("nd", [np arrays]) for an NDArray or a list/tuple of them
-    ("nds" for a list), ("py", value) for a plain Python/NumPy value."""
+    """Normalise an op's result: ("nd", [np arrays]) for an NDArray, ("nds", [...]) for a
+    list/tuple of them, ("np", [array]) for a NumPy array, ("npscalar", value) for a NumPy
+    scalar, ("py", value) for a plain Python value."""
     if hasattr(result, "asnumpy"):
         return "nd", [result.asnumpy()]
     if isinstance(result, (list, tuple)) and result and all(hasattr(r, "asnumpy")
                                                                for r in result):
         return "nds", [r.asnumpy() for r in result]
+    if isinstance(result, np.ndarray):
+        return "np", [result]
     if isinstance(result, np.generic):
-        result = result.item()
+        return "npscalar", result.item()
     return "py", result
 
 

@@ -59,7 +59,7 @@ def record_case(mx, case, meta, arrays, problems):
                                         "expected an error? fine if the case says so)")
                     continue
                 rec["kind"] = kind
-                if kind == "py":
+                if kind in ("py", "npscalar"):
                     rec["value"] = val if isinstance(val, (bool, int, float, str)) or \
                         val is None else repr(val)
                 else:
