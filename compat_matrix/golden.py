@@ -37,7 +37,7 @@ def _dumps(doc: Dict[str, Any]) -> str:
     parts = []
     for k in sorted(doc):
         v = doc[k]
-        if isinstance(v, dict) and k in ("cells", "probe"):
+        if isinstance(v, dict) and k in ("cells", "probe", "ops"):
             inner = ",\n".join(f"  {json.dumps(kk)}: "
                                f"{json.dumps(v[kk], sort_keys=True, separators=(',', ':'))}"
                                for kk in sorted(v))

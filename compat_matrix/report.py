@@ -241,7 +241,10 @@ def load_report(path: Path = REPORT) -> Dict[str, Any]:
 
 def write_report(data: Dict[str, Any], complete: bool) -> Path:
     path = LAST if complete else PARTIAL
-    path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+    from .golden import _dumps
+    data = dict(data, cells={k: {f: v for f, v in c.items() if v not in ("", False)}
+                             for k, c in data["cells"].items()})
+    path.write_text(_dumps(data))
     return path
 
 
