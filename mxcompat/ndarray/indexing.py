@@ -12,6 +12,7 @@
 """
 from __future__ import annotations
 
+import operator
 from typing import Any, List, Tuple
 
 import numpy as np
@@ -38,9 +39,13 @@ def _index_tensor(k: Any, device: torch.device) -> torch.Tensor:
         return t.to(device=device, dtype=torch.int64)
     if isinstance(k, torch.Tensor):
         return k.to(device=device, dtype=torch.int64)
-    a = np.asarray(k)
-    if a.dtype == object:
-        raise MXNetTypeError(f"NDArray does not support indexing with {k!r}")
+    try:
+        a = np.asarray(k)
+    except ValueError:  # ragged nested lists
+        a = None
+    if a is None or a.dtype == object:
+        raise MXNetTypeError(f"source_array must be array like object: NDArray does not "
+                             f"support indexing with {k!r}")
     if a.dtype.kind == "f":
         a = np.trunc(a)
     # MXNet converts index arrays to int32: a NumPy bool array becomes 0/1 indices
@@ -73,9 +78,9 @@ def _expand(key: Any, ndim: int) -> Tuple[list, bool]:
     entries: List[Any] = []
     advanced = False
     for k in key:
-        if isinstance(k, bool) or isinstance(k, np.bool_):
-            raise _bad_key(k)
-        if isinstance(k, _INT_TYPES) or (isinstance(k, np.integer)):
+        # MXNet's integer key types are int (bool included: True is 1), np.int32, np.int64;
+        # other NumPy scalars (np.uint8, np.bool_, np.float32, ...) are refused
+        if isinstance(k, _INT_TYPES):
             entries.append(int(k))
         elif k is None or k is Ellipsis or isinstance(k, slice):
             entries.append(k)
@@ -94,10 +99,13 @@ def _expand(key: Any, ndim: int) -> Tuple[list, bool]:
 
 
 def _slice_bounds(s: slice, n: int, axis: int) -> Tuple[int, int, int]:
-    step = 1 if s.step is None else int(s.step)
-    if step == 0:
-        raise MXNetValueError("slice step cannot be zero")
-    start, stop, step = s.indices(n)
+    try:
+        step = 1 if s.step is None else operator.index(s.step)
+        if step == 0:
+            raise MXNetValueError("slice step cannot be zero")
+        start, stop, step = s.indices(n)
+    except TypeError as e:  # float bounds
+        raise MXNetTypeError(f"NDArray slicing: {e} ({s!r})") from None
     if step > 0 and s.start is not None and s.stop is not None and start > stop:
         raise MXNetError(f"Check failed: begin <= end ({start} vs. {stop}) : Invalid slicing "
                          f"range [{start}, {stop}) on axis {axis}")
@@ -167,9 +175,7 @@ def getitem(self: NDArray, key: Any) -> NDArray:
     entries, advanced = _expand(key, t.dim())
     if advanced:
         _check_bool_masks(entries, t)
-        dev = t.device
-        tkey = tuple(_index_tensor(k, dev) if isinstance(k, (_ADV_TYPES, tuple)) else k
-                     for k in entries)
+        tkey = _adv_key(entries, t.device)
         try:
             r = t[tkey]
         except IndexError as e:
@@ -185,8 +191,23 @@ def getitem(self: NDArray, key: Any) -> NDArray:
     return _wrap(r, self._ctx)
 
 
+def _adv_key(entries: list, dev: torch.device) -> tuple:
+    """A torch key for an advanced index. Python ints become (1,)-shaped index tensors: NumPy
+    (and MXNet) count them as advanced indices when placing the broadcast dims, while torch
+    treats an int (or a 0-d tensor) as a basic index."""
+    tkey = [_index_tensor(k, dev) if isinstance(k, (_ADV_TYPES, tuple)) else k
+            for k in entries]
+    if any(type(k) is int for k in tkey) and any(
+            isinstance(k, torch.Tensor) and k.dim() >= 1 for k in tkey):
+        tkey = [torch.tensor([k], dtype=torch.int64, device=dev) if type(k) is int else k
+                for k in tkey]
+    return tuple(tkey)
+
+
 def _value_tensor(self: NDArray, value: Any) -> Any:
     t = self._t
+    if value is None:  # MXNet goes through np.array(None): NaN
+        value = float("nan")
     if isinstance(value, NDArray):
         v = value._t
         return v if v.dtype == t.dtype else _cast(v, t.dtype)
@@ -235,6 +256,8 @@ def setitem(self: NDArray, key: Any, value: Any) -> None:
 
 def _fill(target: torch.Tensor, v: Any) -> None:
     if isinstance(v, torch.Tensor):
+        if v.untyped_storage().data_ptr() == target.untyped_storage().data_ptr():
+            v = v.clone()  # torch's copy_ refuses overlapping source and destination
         vv = v
         # NumPy-style: leading length-1 dims of the value may be dropped
         while vv.dim() > target.dim() and vv.shape[0] == 1:
@@ -260,24 +283,24 @@ def _setitem(t: torch.Tensor, key: Any, v: Any) -> None:
         return
     entries, advanced = _expand(key, t.dim())
     if advanced:
-        dev = t.device
-        tkey = tuple(_index_tensor(k, dev) if isinstance(k, (_ADV_TYPES, tuple)) else k
-                     for k in entries)
+        tkey = _adv_key(entries, t.device)
         try:
             region_shape = t[tkey].shape
-            if isinstance(v, torch.Tensor):
-                vv = v
-                while vv.dim() > len(region_shape) and vv.shape[0] == 1:
-                    vv = vv[0]
-                vv = vv.expand(region_shape)
-            else:
-                vv = torch.tensor(v, dtype=t.dtype, device=dev)
-            t.index_put_(tkey, vv)
         except IndexError as e:
             raise MXNetIndexError(str(e)) from None
-        except RuntimeError:
-            raise _bcast_error(tuple(v.shape) if isinstance(v, torch.Tensor) else (),
-                               tuple(t[tkey].shape)) from None
+        if isinstance(v, torch.Tensor):
+            vv = v
+            while vv.dim() > len(region_shape) and vv.shape[0] == 1:
+                vv = vv[0]
+            try:
+                vv = vv.expand(region_shape)
+            except RuntimeError:
+                raise _bcast_error(tuple(v.shape), tuple(region_shape)) from None
+            if vv.untyped_storage().data_ptr() == t.untyped_storage().data_ptr():
+                vv = vv.clone()
+            t[tkey] = vv
+        else:
+            t[tkey] = v
         return
     region, _copy, flips = _basic(t, entries)  # torch basic indexing is always a view
     if flips and isinstance(v, torch.Tensor):
@@ -291,3 +314,185 @@ def _setitem(t: torch.Tensor, key: Any, v: Any) -> None:
 
 NDArray.__getitem__ = getitem  # type: ignore[attr-defined]
 NDArray.__setitem__ = setitem  # type: ignore[attr-defined]
+
+
+# ======================================================================== indexing ops
+from ._op import Dtype, Enum, Float, Int, Shape, register  # noqa: E402
+
+_INT_DT = (torch.uint8, torch.int8, torch.int32, torch.int64)
+
+
+def _trunc_idx(t: torch.Tensor) -> torch.Tensor:
+    """Index values as int64, floats truncated toward zero (MXNet casts them to int)."""
+    return t.detach().to(torch.int64)
+
+
+@register("take", params={"axis": Int, "mode": Enum("clip", "wrap", "raise")},
+          family="indexing", torch="torch.index_select (+ clip/wrap of the indices)",
+          notes="out-of-range indices are clipped by default; mode='raise' rejects any index "
+                "outside [0, n), negative ones included")
+def take(a: torch.Tensor, indices: torch.Tensor, axis: int = 0,
+         mode: str = "clip") -> torch.Tensor:
+    """Gather slices of ``a`` along ``axis``; the result's shape splices ``indices.shape`` in
+    at ``axis``."""
+    nd_ = a.dim()
+    if not -nd_ <= axis < nd_:
+        raise MXNetError(f"take: Axis should be in the range of [-r, r-1] where r is the rank "
+                         f"of input tensor (axis={axis}, r={nd_})")
+    ax = axis + nd_ if axis < 0 else axis
+    n = a.shape[ax]
+    idx = _trunc_idx(indices)
+    if mode == "clip":
+        idx = idx.clamp(0, n - 1)
+    elif mode == "wrap":
+        idx = torch.remainder(idx, n)
+    elif idx.numel() and bool(((idx < 0) | (idx >= n)).any()):
+        raise MXNetIndexError("take: Check failed: is_valid: take operator contains indices "
+                              "out of bound")
+    r = torch.index_select(a, ax, idx.reshape(-1))
+    return r.reshape(tuple(a.shape[:ax]) + tuple(indices.shape) + tuple(a.shape[ax + 1:]))
+
+
+@register("batch_take", family="indexing", torch="torch.gather along the last axis",
+          notes="indices must be int32 (as in MXNet); out-of-range indices are clipped")
+def batch_take(a: torch.Tensor, indices: torch.Tensor) -> torch.Tensor:
+    """out[i] = a[i, indices[i]] for a 2-D ``a`` (leading axes are flattened)."""
+    if indices.dtype != torch.int32:
+        from .. import _dtypes
+        raise MXNetTypeError(f"batch_take: Type inconsistent, Provided = "
+                             f"{_dtypes.name(indices.dtype)}, inferred type = int32 (the "
+                             "indices must be int32)")
+    if a.dim() < 1:
+        raise MXNetError("batch_take: the data must have at least one axis")
+    last = a.shape[-1]
+    flat = a.reshape(-1, last)
+    if indices.numel() != flat.shape[0]:
+        raise MXNetError(f"batch_take: Index array's size must be the same as data array's "
+                         f"size excluding the first dimension ({indices.numel()} vs. "
+                         f"{flat.shape[0]})")
+    idx = indices.to(torch.int64).reshape(-1, 1).clamp(0, last - 1)
+    return torch.gather(flat, 1, idx).reshape(indices.shape)
+
+
+def _nd_index(indices: torch.Tensor, shape: tuple, op: str) -> List[torch.Tensor]:
+    """gather_nd/scatter_nd index rows as int64 tensors, after MXNet's bounds check
+    (-dim <= i <= dim - 1, compared before truncation; negative values wrap)."""
+    if indices.dim() < 1:
+        raise MXNetError(f"{op}: indices must have at least one axis")
+    m = indices.shape[0]
+    if m > len(shape):
+        raise MXNetError(f"{op}: Number of indices exceeds data dimension ({m} vs. "
+                         f"{len(shape)})")
+    rows = []
+    for k in range(m):
+        v = indices[k].detach()
+        n = shape[k]
+        bad = (v < -n) | (v > n - 1)
+        if v.numel() and bool(bad.any()):
+            b = v[bad].reshape(-1)[0].item()
+            b = int(b) if float(b).is_integer() else b
+            raise MXNetIndexError(f"{op}: index {b} is out of bounds for axis {k} with size "
+                                  f"{n}")
+        if v.is_floating_point():
+            v = torch.where(v < 0, v + n, v)
+        i = v.to(torch.int64)
+        rows.append(torch.where(i < 0, i + n, i))
+    return rows
+
+
+@register("gather_nd", family="indexing", torch="data[tuple(indices)] (advanced indexing)")
+def gather_nd(data: torch.Tensor, indices: torch.Tensor) -> torch.Tensor:
+    """out[y...] = data[indices[0, y...], ..., indices[M-1, y...], ...]; the result's shape
+    is indices.shape[1:] + data.shape[M:]."""
+    rows = _nd_index(indices, tuple(data.shape), "gather_nd")
+    return data[tuple(rows)]
+
+
+@register("scatter_nd", params={"shape": Shape}, family="indexing",
+          torch="torch.zeros(shape).index_put(tuple(indices), data)",
+          notes="out-of-range (or negative) indices raise IndexError; MXNet writes outside "
+                "the output there")
+def scatter_nd(data: torch.Tensor, indices: torch.Tensor, shape: tuple) -> torch.Tensor:
+    """The inverse of gather_nd: a zero array of ``shape`` with data written at indices."""
+    if not shape:
+        raise MXNetValueError("scatter_nd: Required parameter shape is not presented")
+    m = indices.shape[0] if indices.dim() else 0
+    want = tuple(indices.shape[1:]) + tuple(shape[m:])
+    if indices.dim() < 1 or m > len(shape) or tuple(data.shape) != want:
+        raise MXNetError(f"scatter_nd: Invalid data, indices, and output shape combination "
+                         f"for scatter_nd: {list(data.shape)}, {list(indices.shape)}, "
+                         f"{list(shape)}")
+    rows = []
+    for k in range(m):
+        i = _trunc_idx(indices[k])
+        if i.numel() and bool(((i < 0) | (i >= shape[k])).any()):
+            raise MXNetIndexError(f"scatter_nd: an index on axis {k} is out of bounds for size "
+                                  f"{shape[k]} (MXNet 1.9.1 would write outside the output)")
+        rows.append(i)
+    out = torch.zeros(shape, dtype=data.dtype, device=data.device)
+    return out.index_put(tuple(rows), data)
+
+
+@register("one_hot", params={"depth": Int, "on_value": Float, "off_value": Float,
+                             "dtype": Dtype},
+          family="indexing", torch="torch.nn.functional.one_hot (+ on/off values, dtype)",
+          notes="float32 by default; indices outside [0, depth) give an all-off_value row")
+def one_hot(indices: torch.Tensor, depth: int, on_value: float = 1.0, off_value: float = 0.0,
+            dtype: Any = "float32") -> torch.Tensor:
+    dt = dtype if isinstance(dtype, torch.dtype) else Dtype(dtype, "one_hot", "dtype")
+    if dt == torch.bool:
+        raise MXNetValueError("one_hot: Invalid Input: 'bool' for parameter 'dtype', valid "
+                              "values are: {'bfloat16', 'float16', 'float32', 'float64', "
+                              "'int32', 'int64', 'int8', 'uint8'}")
+    if depth < 0:
+        raise MXNetValueError(f"one_hot: Dimension size, depth, must be a non-negative "
+                              f"integer (got {depth})")
+    idx = _trunc_idx(indices)
+    hit = idx.unsqueeze(-1) == torch.arange(depth, device=idx.device)
+    on = _rules.scalar_for(on_value, dt)
+    off = _rules.scalar_for(off_value, dt)
+    out = torch.full(hit.shape, off, dtype=dt, device=idx.device)
+    return out.masked_fill_(hit, on)
+
+
+@register("ravel_multi_index", params={"shape": Shape}, family="indexing",
+          torch="sum(index[k] * stride[k]) (no bounds check, as in MXNet)")
+def ravel_multi_index(data: torch.Tensor, shape: tuple = ()) -> torch.Tensor:
+    if not shape:
+        raise MXNetValueError("ravel_multi_index: Empty shape parameter for ravel operator.")
+    if data.dim() < 1 or data.shape[0] != len(shape):
+        raise MXNetError(f"ravel_multi_index: data must have shape ({len(shape)}, ...), got "
+                         f"{list(data.shape)}")
+    idx = _trunc_idx(data)
+    out = torch.zeros(idx.shape[1:], dtype=torch.int64, device=idx.device)
+    for k, n in enumerate(shape):
+        out = out * n + idx[k]
+    return out.to(data.dtype)
+
+
+@register("unravel_index", params={"shape": Shape}, family="indexing",
+          torch="torch.unravel_index (C remainder/division: no wrap of the leading index)")
+def unravel_index(data: torch.Tensor, shape: tuple = ()) -> torch.Tensor:
+    if not shape:
+        raise MXNetValueError("unravel_index: Empty shape parameter for unravel operator.")
+    idx = _trunc_idx(data)
+    coords = []
+    for n in reversed(shape[1:]):
+        coords.append(torch.fmod(idx, n))
+        idx = torch.div(idx, n, rounding_mode="trunc")
+    coords.append(idx)
+    return torch.stack(coords[::-1]).to(data.dtype)
+
+
+@register("boolean_mask", params={"axis": Int}, family="indexing", ns="contrib",
+          torch="data[index != 0] (a boolean mask along axis 0)")
+def boolean_mask(data: torch.Tensor, index: torch.Tensor, axis: int = 0) -> torch.Tensor:
+    """The rows of ``data`` (axis 0) where ``index`` is non-zero."""
+    if axis != 0:
+        raise MXNetError(f"boolean_mask: axis must be 0 (MXNet 1.9.1: Not supported yet; got "
+                         f"axis={axis})")
+    if index.dim() != 1 or data.dim() < 1 or index.shape[0] != data.shape[0]:
+        raise MXNetError(f"boolean_mask: the index must be 1-D with data.shape[0] = "
+                         f"{data.shape[0] if data.dim() else 0} entries, got "
+                         f"{list(index.shape)}")
+    return data[index.detach() != 0]

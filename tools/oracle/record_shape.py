@@ -477,6 +477,8 @@ for key in ["(1, 2)", "(1, slice(None), 3)", "(slice(None, None, -1), 0)",
             "(slice(None), [])", "np.array([], dtype=np.int64)", "{1: 2}", "(0, 'a')",
             "[0, [1]]", "[[0, 1], [1]]", "(Ellipsis, Ellipsis)", "(slice(None), None, None, 0)"]:
     i(f"getitem:x[{key}]", f"result = x[{key}]")
+i("getitem:int-apart", "result = (x[0, :, [3, 1]], x[1, [0, 2], :], x[:, 1, [0, 3]])")
+i("getitem:int-apart-nd", "result = x[0, :, mx.nd.array([[3], [1]])]")
 i("getitem:shape-1", "y = mx.nd.zeros((1, 3)); result = (y[0].shape, y[:, 0].shape, "
   "y[0, 0].shape, y[:, 0:1].shape)")
 i("getitem:float16", "result = x.astype('float16')[1, 2]")
@@ -523,7 +525,6 @@ i("view:chain", f"{_z}r = x[1][2]; r[:] = 3; result = x")
 i("view:iter", f"{_z}\nfor row in x:\n    row[0] = 1\nresult = x")
 i("view:nested-slice", f"{_z}r = x[0:2][1]; r[:] = 5; result = x")
 i("view:reshape-of-view", f"{_z}r = x[1].reshape((12,)); r[:] = 5; result = x")
-i("view:detach", f"{_z}r = x.detach(); r[0] = 5; result = x")
 
 # ---- __setitem__ ----
 _w = "w = mx.nd.zeros((2, 3, 4)); "
