@@ -33,8 +33,7 @@ MXNET_BROKEN = {"nn:Deconvolution:target", "nn:Deconvolution:target_odd"}
 # MXNet's backward of a predict-mode BatchNorm (record(train_mode=False)) mixes in batch
 # statistics the forward never used; mxcompat gives the gradient of the forward it computed
 # (gamma / sqrt(moving_var + eps)). Only the outputs and the untouched arrays are compared.
-# rrelu outside training: MXNet returns an uninitialised mask (garbage); mxcompat gives zeros.
-PARTIAL = {"nn:BatchNorm:record_predict": [0, 2, 3, 4, 5], "nn:LeakyReLU:rrelu:predict": [0]}
+PARTIAL = {"nn:BatchNorm:record_predict": [0, 2, 3, 4, 5]}
 
 
 def replay(cid, code):

@@ -1119,3 +1119,84 @@ def RNN(data, parameters, state, state_cell=None, sequence_length=None, state_si
           "rnn_relu": torch._VF.rnn_relu}[mode]
     out, h = fn(data, state, flat, True, num_layers, p, train, bidirectional, False)
     return [out, h] if state_outputs else out
+
+
+# ========================================================================================
+# CTC loss, im2col / col2im
+@register("CTCLoss", params={"data_lengths": Any_, "label_lengths": Any_,
+                             "use_data_lengths": Bool, "use_label_lengths": Bool,
+                             "blank_label": Enum("first", "last")},
+          aliases=("ctc_loss",), family="nn",
+          torch="torch.nn.functional.ctc_loss(log_softmax(data), reduction='none')",
+          notes="data (T, N, alphabet) of unnormalised scores; label (N, L) padded with 0 "
+                "(blank_label='first') or -1 ('last'); returns the per-sample loss (N,)")
+def CTCLoss(data, label, data_lengths=None, label_lengths=None, use_data_lengths=False,
+            use_label_lengths=False, blank_label="first"):
+    op = "CTCLoss"
+    _need_float(op, data)
+    if data.dim() != 3 or label.dim() != 2 or label.shape[0] != data.shape[1]:
+        raise MXNetValueError(f"{op}: expects data (T, N, alphabet) and label (N, L), got "
+                              f"{list(data.shape)} and {list(label.shape)}")
+    t, n, k = data.shape
+    lab = label.detach().to(torch.int64)
+    blank, pad = (0, 0) if blank_label == "first" else (k - 1, -1)
+    if use_label_lengths:
+        ll = _opt(label_lengths, op, "label_lengths")
+        if ll is None:
+            raise MXNetValueError(f"{op}: use_label_lengths=True needs 'label_lengths'")
+        tl = ll.detach().reshape(-1).to(torch.int64)
+    else:  # the label ends at its first padding value
+        is_pad = lab == pad
+        first = torch.where(is_pad.any(1), is_pad.to(torch.int64).argmax(1),
+                            torch.full((n,), lab.shape[1], dtype=torch.int64,
+                                       device=lab.device))
+        tl = first
+    if use_data_lengths:
+        dl = _opt(data_lengths, op, "data_lengths")
+        if dl is None:
+            raise MXNetValueError(f"{op}: use_data_lengths=True needs 'data_lengths'")
+        il = dl.detach().reshape(-1).to(torch.int64)
+    else:
+        il = torch.full((n,), t, dtype=torch.int64, device=data.device)
+    logp = torch.log_softmax(data, -1)
+    tgt = lab.clamp(min=0)
+    return F.ctc_loss(logp, tgt, il, tl, blank=blank, reduction="none", zero_infinity=False)
+
+
+def _im2col_args(op: str, data: torch.Tensor, kernel: tuple, stride: tuple, dilate: tuple,
+                 pad: tuple) -> tuple:
+    if len(kernel) != 2:
+        raise unsupported(f"{op} with a {len(kernel)}-D kernel", "2-D kernels only")
+    s = tuple(stride) if stride else (1, 1)
+    d = tuple(dilate) if dilate else (1, 1)
+    p = tuple(pad) if pad else (0, 0)
+    return tuple(kernel), d, p, s
+
+
+@register("im2col", params={"kernel": Shape, "stride": Shape, "dilate": Shape, "pad": Shape},
+          family="nn", torch="torch.nn.functional.unfold", notes="2-D (N, C, H, W) only")
+def im2col(data, kernel=None, stride=(), dilate=(), pad=()):
+    op = "im2col"
+    if kernel is None:
+        raise MXNetValueError(f"{op}: Required parameter kernel of Shape(tuple) is not "
+                              "presented")
+    if data.dim() != 4:
+        raise MXNetValueError(f"{op}: data must be 4-D (N, C, H, W), got {list(data.shape)}")
+    k, d, p, s = _im2col_args(op, data, kernel, stride, dilate, pad)
+    return F.unfold(data, k, d, p, s)
+
+
+@register("col2im", params={"output_size": Shape, "kernel": Shape, "stride": Shape,
+                            "dilate": Shape, "pad": Shape},
+          family="nn", torch="torch.nn.functional.fold", notes="2-D only; overlaps are summed")
+def col2im(data, output_size=None, kernel=None, stride=(), dilate=(), pad=()):
+    op = "col2im"
+    if output_size is None or kernel is None:
+        raise MXNetValueError(f"{op}: Required parameter "
+                              f"{'output_size' if output_size is None else 'kernel'} of "
+                              "Shape(tuple) is not presented")
+    if data.dim() != 3:
+        raise MXNetValueError(f"{op}: data must be 3-D (N, C*kh*kw, L), got "
+                              f"{list(data.shape)}")
+    k, d, p, s = _im2col_args(op, data, kernel, stride, dilate, pad)
+    return F.fold(data, tuple(output_size), k, d, p, s)

@@ -119,8 +119,9 @@ _c("nn:LeakyReLU:prelu", "result = mx.nd.LeakyReLU(R(2, 3, 4, lo=-3, hi=3), R(3,
    "act_type='prelu')")
 _c("nn:LeakyReLU:prelu:scalar", "result = mx.nd.LeakyReLU(R(2, 3, 4, lo=-3, hi=3), "
    "I([0.3]), act_type='prelu')")
+# (the second output, the mask, is uninitialised memory in MXNet outside training)
 _c("nn:LeakyReLU:rrelu:predict", "result = mx.nd.LeakyReLU(R(2, 3, lo=-3, hi=3), "
-   "act_type='rrelu')")
+   "act_type='rrelu')[0]")
 _c("nn:LeakyReLU:grad:prelu", "result = GRAD(lambda x, g: mx.nd.LeakyReLU(x, g, "
    "act_type='prelu'), R(2, 3, 4, lo=-3, hi=3), R(3, seed=1))")
 _c("nn:LeakyReLU:grad:elu", "result = GRAD(lambda x: mx.nd.LeakyReLU(x, act_type='elu'), "
@@ -432,6 +433,21 @@ _c("nn:RNN:gru:f64", "result = mx.nd.RNN(R(4, 2, 3, dtype='float64'), R(%d, seed
    "mode='gru')" % _rnn_psize("gru", 1, 1, 3, 5))
 _c("nn:RNN:err_psize", "result = mx.nd.RNN(R(5, 2, 3), R(10), R(1, 2, 4), state_size=4, "
    "num_layers=1, mode='rnn_tanh')")
+
+# ---------------------------------------------------------------------------------------
+# CTC, im2col / col2im
+_c("nn:CTCLoss:first", "result = mx.nd.CTCLoss(R(6, 2, 4, lo=-2, hi=2), I([[1, 2, 0], "
+   "[3, 3, 1]]))")
+_c("nn:CTCLoss:last", "result = mx.nd.CTCLoss(R(6, 2, 4, lo=-2, hi=2), I([[0, 1, -1], "
+   "[2, 2, 0]]), blank_label='last')")
+_c("nn:CTCLoss:lengths", "result = mx.nd.ctc_loss(R(6, 2, 4, lo=-2, hi=2), I([[1, 2, 0], "
+   "[3, 3, 1]]), I([5, 6]), I([1, 3]), use_data_lengths=True, use_label_lengths=True)")
+_c("nn:CTCLoss:grad", "result = GRAD(lambda x: mx.nd.CTCLoss(x, I([[1, 2, 0], [3, 1, 1]])), "
+   "R(6, 2, 4, lo=-2, hi=2))")
+_c("nn:im2col", "result = mx.nd.im2col(R(2, 2, 5, 4), kernel=(3, 2), stride=(2, 1), "
+   "pad=(1, 0), dilate=(1, 2))")
+_c("nn:col2im", "result = mx.nd.col2im(R(1, 8, 9), output_size=(4, 4), kernel=(2, 2), "
+   "stride=(1, 1), pad=(0, 0))")
 
 # ---------------------------------------------------------------------------------------
 # Optimizer updates: result = [returned, weight, states...] after the call
