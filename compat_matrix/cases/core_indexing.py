@@ -22,7 +22,8 @@ def _ref(key, one=False):
 
 _BASIC = {  # variant: (key, samples)
     "int": (1, T), "int_1d": (2, [((5,),)]), "neg_int": (-1, T), "ints": ((1, 2, 0), T),
-    "int_pair": ((1, 2), T), "slice": (slice(1, 3), T), "slice_inner": ((slice(None), slice(1, 4)), T),
+    "int_pair": ((1, 2), T), "slice": (slice(1, 3), T),
+    "slice_inner": ((slice(None), slice(1, 4)), T),
     "step": (slice(None, None, 2), T), "neg_step": (slice(None, None, -1), T),
     "mixed": ((slice(1, 3), slice(None, None, 2), 0), T), "ellipsis": ((Ellipsis, 0), T),
     "empty_tuple": ((), T), "full_slice": (slice(None), T),

@@ -1,6 +1,4 @@
 """Core shape ops: reshape with MXNet's special codes (0, -1, -2, -3, -4, reverse)."""
-import numpy as np
-
 from compat_matrix.spec import ALL_DTYPES, NUMERIC, Case
 
 
