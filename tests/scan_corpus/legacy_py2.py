@@ -1,0 +1,4 @@
+import mxnet as mx
+
+x = mx.nd.ones((2, 2))
+print "sum:", x.sum().asscalar()
