@@ -175,6 +175,7 @@ def getitem(self: NDArray, key: Any) -> NDArray:
     entries, advanced = _expand(key, t.dim())
     if advanced:
         _check_bool_masks(entries, t)
+        t, entries = _flip_neg_slices(t, entries)
         tkey = _adv_key(entries, t.device)
         try:
             r = t[tkey]
@@ -189,6 +190,44 @@ def getitem(self: NDArray, key: Any) -> NDArray:
     if r.dim() == 0:
         r = r.reshape(1)
     return _wrap(r, self._ctx)
+
+
+def _flip_neg_slices(t: torch.Tensor, entries: list) -> Tuple[torch.Tensor, list]:
+    """For an advanced key: turn negative-step slices into positive ones on a flipped view
+    (torch slicing has no negative steps)."""
+    if not any(isinstance(k, slice) and k.step is not None and k.step < 0 for k in entries):
+        return t, entries
+    n_real = sum(1 for k in entries if k is not None and k is not Ellipsis)
+    out, flips, axis = [], [], 0
+    for k in entries:
+        if k is Ellipsis:
+            axis += t.dim() - n_real
+        elif k is None:
+            pass
+        elif isinstance(k, slice) and k.step is not None and k.step < 0:
+            n = t.shape[axis]
+            start, stop, step = _slice_bounds(k, n, axis)
+            flips.append(axis)
+            k = slice(n - 1 - start, n - 1 - stop, -step)
+            axis += 1
+        else:
+            axis += 1
+        out.append(k)
+    return t.flip(flips), out
+
+
+def _neg_axes(t: torch.Tensor, entries: list) -> list:
+    """The tensor axes that _flip_neg_slices flips for ``entries``."""
+    n_real = sum(1 for k in entries if k is not None and k is not Ellipsis)
+    flips, axis = [], 0
+    for k in entries:
+        if k is Ellipsis:
+            axis += t.dim() - n_real
+        elif k is not None:
+            if isinstance(k, slice) and k.step is not None and k.step < 0:
+                flips.append(axis)
+            axis += 1
+    return flips
 
 
 def _adv_key(entries: list, dev: torch.device) -> tuple:
@@ -283,6 +322,13 @@ def _setitem(t: torch.Tensor, key: Any, v: Any) -> None:
         return
     entries, advanced = _expand(key, t.dim())
     if advanced:
+        t0 = t
+        t, entries = _flip_neg_slices(t, entries)
+        if t is not t0:
+            # torch.flip copies: write into the flipped copy, then copy it back flipped
+            _setitem(t, tuple(entries), v)
+            t0.copy_(t.flip(_neg_axes(t0, list(key if isinstance(key, tuple) else (key,)))))
+            return
         tkey = _adv_key(entries, t.device)
         try:
             region_shape = t[tkey].shape
