@@ -1,0 +1,1 @@
+"""A tiny stand-in for a team's MXNet code base (unchanged MXNet 1.x code)."""
