@@ -387,7 +387,7 @@ def take(a: torch.Tensor, indices: torch.Tensor, axis: int = 0,
                          f"of input tensor (axis={axis}, r={nd_})")
     ax = axis + nd_ if axis < 0 else axis
     n = a.shape[ax]
-    idx = _trunc_idx(indices)
+    idx = indices if indices.dtype == torch.int64 else indices.to(torch.int64)
     if mode == "clip":
         idx = idx.clamp(0, n - 1)
     elif mode == "wrap":
@@ -395,6 +395,8 @@ def take(a: torch.Tensor, indices: torch.Tensor, axis: int = 0,
     elif idx.numel() and bool(((idx < 0) | (idx >= n)).any()):
         raise MXNetIndexError("take: Check failed: is_valid: take operator contains indices "
                               "out of bound")
+    if idx.dim() == 1:
+        return torch.index_select(a, ax, idx)
     r = torch.index_select(a, ax, idx.reshape(-1))
     return r.reshape(tuple(a.shape[:ax]) + tuple(indices.shape) + tuple(a.shape[ax + 1:]))
 
@@ -493,8 +495,10 @@ def one_hot(indices: torch.Tensor, depth: int, on_value: float = 1.0, off_value:
     if depth < 0:
         raise MXNetValueError(f"one_hot: Dimension size, depth, must be a non-negative "
                               f"integer (got {depth})")
-    idx = _trunc_idx(indices)
+    idx = indices if indices.dtype == torch.int64 else indices.to(torch.int64)
     hit = idx.unsqueeze(-1) == torch.arange(depth, device=idx.device)
+    if on_value == 1.0 and off_value == 0.0:
+        return hit.to(dt)
     on = _rules.scalar_for(on_value, dt)
     off = _rules.scalar_for(off_value, dt)
     out = torch.full(hit.shape, off, dtype=dt, device=idx.device)

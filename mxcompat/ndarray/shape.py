@@ -545,7 +545,7 @@ def slice(data: torch.Tensor, begin: tuple, end: tuple, step: tuple = ()) -> tor
     if step and len(step) != len(begin):
         raise MXNetError(f"slice: step must have the same length as begin ({len(step)} vs. "
                          f"{len(begin)})")
-    r = data
+    key = []
     flips = []
     for i, (b, e) in enumerate(zip(begin, end)):
         st = step[i] if step and step[i] is not None else 1
@@ -553,19 +553,16 @@ def slice(data: torch.Tensor, begin: tuple, end: tuple, step: tuple = ()) -> tor
             raise MXNetError(f"slice: slice op step[{i}] cannot be 0")
         start, stop, st = _builtin_slice(b, e, st).indices(data.shape[i])
         if st > 0:
-            n = max(0, (stop - start + st - 1) // st)
-            r = r.narrow(i, start, 0) if n == 0 else \
-                r.narrow(i, start, (n - 1) * st + 1)[(_builtin_slice(None),) * i +
-                                                      (_builtin_slice(None, None, st),)]
+            key.append(_builtin_slice(start, stop, st))
         else:
             idx = range(start, stop, st)
             if len(idx) == 0:
-                r = r.narrow(i, 0, 0)
+                key.append(_builtin_slice(0, 0))
             else:
                 # torch slicing has no negative steps: take the ascending range, flip after
-                lo = idx[-1]
-                r = r[(_builtin_slice(None),) * i + (_builtin_slice(lo, idx[0] + 1, -st),)]
+                key.append(_builtin_slice(idx[-1], idx[0] + 1, -st))
                 flips.append(i)
+    r = data[tuple(key)]
     if flips:
         r = r.flip(flips)
     return _own(r, data)
