@@ -21,11 +21,14 @@ checked against the bytes that remain *before* anything is allocated, the whole 
 and validated before the first array is built, and every problem raises MXNetError naming the
 file and what is wrong. Nothing is ever unpickled or evaluated.
 
-Memory: ``load`` reads the whole file into one private ``bytearray`` and the arrays are
-zero-copy ``torch.frombuffer`` views of it (copied only when a payload is misaligned for its
-dtype, for bool payloads, which are normalised to 0/1, and on big-endian hosts). The arrays
-therefore stay valid after the file is closed, replaced or deleted; the price is that the
-buffer lives as long as any array loaded from it does.
+Memory: ``load`` parses the headers through a small read window, then reads each array's
+bytes from the file straight into that array's own (freshly allocated, aligned) tensor: one
+copy from the OS page cache, no intermediate buffer, no mmap. So every array owns its memory
+(keeping one array does not keep the file's other bytes alive; ``torch.save`` and safetensors
+see separate storages), and arrays stay valid after the file is closed, replaced, truncated or
+deleted; a file truncated *while* it loads gives an MXNetError, never a SIGBUS.
+``load_frombuffer`` copies each array out of the caller's buffer once, likewise. Bool payloads
+are normalised to 0/1; big-endian hosts byte-swap in place.
 """
 from __future__ import annotations
 
@@ -57,6 +60,9 @@ MAX_NDIM = 32
 #: sparse records become dense arrays; refuse a dense result larger than this many bytes
 #: (a hostile header can claim a huge dense shape over a tiny payload)
 SPARSE_DENSE_LIMIT = 1 << 32
+#: fsync saved files before renaming them into place (durable across a crash); the
+#: environment variable MXCOMPAT_SAVE_FSYNC=0 turns it off (MXNet and torch.save never fsync)
+FSYNC = os.environ.get("MXCOMPAT_SAVE_FSYNC", "1").strip().lower() not in ("0", "false", "no")
 #: chunk size for reading files (progress callbacks fire once per chunk)
 READ_CHUNK = 64 << 20
 
@@ -139,13 +145,81 @@ class Record:
         return {0: "v0", 1: "V1", 2: "V2", 3: "V3"}[self.version]
 
 
-class _Parser:
-    __slots__ = ("buf", "pos", "end", "where", "label")
+class _BufSource:
+    """Bytes in memory (``load_frombuffer``, pickles, tests)."""
 
-    def __init__(self, buf: Any, where: str) -> None:
-        self.buf = buf
+    __slots__ = ("buf", "end")
+
+    def __init__(self, buf: Any) -> None:
+        self.buf = buf if isinstance(buf, memoryview) else memoryview(buf)
+        if self.buf.format != "B" or self.buf.ndim != 1:
+            self.buf = self.buf.cast("B")
+        self.end = len(self.buf)
+
+    def get(self, pos: int, n: int) -> Any:
+        return self.buf[pos:pos + n]
+
+    def readinto(self, pos: int, dst: np.ndarray, progress: Any = None) -> None:
+        dst[:] = np.frombuffer(self.buf, dtype=np.uint8, count=dst.size, offset=pos)
+
+
+class _FileSource:
+    """An open file, read through a small window for headers and straight into each array's
+    storage for data (no intermediate buffer, and no mmap: a file truncated by someone else
+    while we read it gives an error, never a SIGBUS)."""
+
+    __slots__ = ("f", "end", "wpos", "win", "where", "done")
+    WINDOW = 1 << 16
+
+    def __init__(self, f: Any, size: int, where: str) -> None:
+        self.f, self.end, self.where = f, size, where
+        self.wpos, self.win = 0, b""
+        self.done = 0
+
+    def _read(self, pos: int, n: int) -> bytes:
+        self.f.seek(pos)
+        data = self.f.read(n)
+        return data
+
+    def _changed(self) -> MXNetError:
+        return MXNetError(f"{self.where}: the file changed (shrank) while it was being loaded")
+
+    def get(self, pos: int, n: int) -> Any:
+        w = self.wpos
+        if w <= pos and pos + n <= w + len(self.win):
+            return memoryview(self.win)[pos - w:pos - w + n]
+        if n > self.WINDOW:
+            data = self._read(pos, n)
+            if len(data) < n:
+                raise self._changed()
+            return data
+        self.win = self._read(pos, min(self.WINDOW, self.end - pos))
+        self.wpos = pos
+        if len(self.win) < n:
+            raise self._changed()
+        return memoryview(self.win)[:n]
+
+    def readinto(self, pos: int, dst: np.ndarray, progress: Any = None) -> None:
+        self.f.seek(pos)
+        got, n = 0, dst.size
+        with memoryview(dst) as mv:
+            while got < n:
+                k = self.f.readinto(mv[got:got + READ_CHUNK])
+                if not k:
+                    raise self._changed()
+                got += k
+                if progress is not None:
+                    self.done += k
+                    progress(self.done, self.end)
+
+
+class _Parser:
+    __slots__ = ("src", "pos", "end", "where", "label")
+
+    def __init__(self, src: Any, where: str) -> None:
+        self.src = src
         self.pos = 0
-        self.end = len(buf)
+        self.end = src.end
         self.where = where
         self.label = ""
 
@@ -163,13 +237,13 @@ class _Parser:
         return p
 
     def u32(self, what: str) -> int:
-        return _U32.unpack_from(self.buf, self.take(4, what))[0]
+        return _U32.unpack(self.src.get(self.take(4, what), 4))[0]
 
     def i32(self, what: str) -> int:
-        return _I32.unpack_from(self.buf, self.take(4, what))[0]
+        return _I32.unpack(self.src.get(self.take(4, what), 4))[0]
 
     def u64(self, what: str) -> int:
-        return _U64.unpack_from(self.buf, self.take(8, what))[0]
+        return _U64.unpack(self.src.get(self.take(8, what), 8))[0]
 
     def tshape(self, what: str, v3: bool) -> Optional[Tuple[int, ...]]:
         """i32 ndim + ndim x i64 dims; None for ndim -1 (MXNet's 'none' array)."""
@@ -180,8 +254,8 @@ class _Parser:
             raise self.error(f"{what} has ndim {ndim} (expected 0..{MAX_NDIM})")
         if ndim == 0:
             return ()
-        dims = _dims_struct(ndim, "q").unpack_from(
-            self.buf, self.take(8 * ndim, f"the {ndim} dims of the {what}"))
+        p = self.take(8 * ndim, f"the {ndim} dims of the {what}")
+        dims = _dims_struct(ndim, "q").unpack(self.src.get(p, 8 * ndim))
         for d in dims:
             if d < 0:
                 raise self.error(f"{what} {dims} has a negative dimension"
@@ -203,7 +277,7 @@ class _Parser:
         array, as MXNet 1.9.1 writes them), or not (an old 'none' array, nothing follows)?"""
         if self.end - self.pos < 12:
             return False
-        dev_type, dev_id, flag = _REC_TAIL.unpack_from(self.buf, self.pos)
+        dev_type, dev_id, flag = _REC_TAIL.unpack(self.src.get(self.pos, 12))
         return dev_type in _DEV_TYPES and 0 <= dev_id < (1 << 16) and flag in _dtypes.FLAG_NAMES
 
     def record(self) -> Record:
@@ -234,9 +308,10 @@ class _Parser:
                 raise self.error("a sparse record has no storage shape (ndim -1)")
         if r.version == 0:
             ndim = magic
-            dims = _dims_struct(ndim, "I").unpack_from(
-                self.buf, self.take(4 * ndim, f"the {ndim} dims of the shape")) if ndim else ()
-            shape: Optional[Tuple[int, ...]] = tuple(dims)
+            shape: Optional[Tuple[int, ...]] = ()
+            if ndim:
+                p = self.take(4 * ndim, f"the {ndim} dims of the shape")
+                shape = tuple(_dims_struct(ndim, "I").unpack(self.src.get(p, 4 * ndim)))
         else:
             shape = self.tshape("shape", v3)
         if shape is None or (not shape and not v3 and not nad
@@ -244,7 +319,8 @@ class _Parser:
             r.none = True  # an empty ('none') NDArray: nothing else was written
             return r
         r.shape = shape
-        dev_type, dev_id = _I32X2.unpack_from(self.buf, self.take(8, "the context"))
+        p = self.take(8, "the context")
+        dev_type, dev_id = _I32X2.unpack(self.src.get(p, 8))
         if dev_type not in _DEV_TYPES or dev_id < 0:
             raise self.error(f"invalid context (device type {dev_type}, id {dev_id})")
         r.dev = (dev_type, dev_id)
@@ -294,34 +370,32 @@ class _Parser:
         if got != want:
             raise self.error(f"{r.stype_name} index arrays have shapes {got}, expected {want}")
 
+    def aux_array(self, r: Record, k: int) -> np.ndarray:
+        af, ash, off = r.aux[k]
+        n = math.prod(ash)
+        return np.frombuffer(self.src.get(off, n * _ITEMSIZE[af]), dtype=_NP_LE[af], count=n)
+
     def _check_indices(self, r: Record) -> None:
-        def view(k: int) -> np.ndarray:
-            af, ash, off = r.aux[k]
-            return np.frombuffer(self.buf, dtype=_NP_LE[af], count=math.prod(ash), offset=off)
         if r.stype == 2:
-            indptr, idx = view(0), view(1)
+            indptr, idx = self.aux_array(r, 0), self.aux_array(r, 1)
             nnz, cols = r.sshape[0], r.shape[1]  # type: ignore[index]
             if indptr[0] != 0 or indptr[-1] != nnz or (np.diff(indptr) < 0).any():
                 raise self.error("csr indptr is not a non-decreasing sequence from 0 to nnz")
             if idx.size and (idx.min() < 0 or idx.max() >= cols):
                 raise self.error(f"csr column index out of range [0, {cols})")
         else:
-            idx = view(0)
+            idx = self.aux_array(r, 0)
             if idx.size and (idx.min() < 0 or idx.max() >= r.shape[0]):
                 raise self.error(f"row_sparse row index out of range [0, {r.shape[0]})")
 
 
-def parse(buf: Any, where: str = "mx.nd.load") -> Tuple[List[Record], Optional[List[str]]]:
-    """Parse and validate a whole ``.params`` buffer; return its records and its names (None
-    for a list file). Nothing is allocated from size fields; the data is not touched except to
-    validate sparse index arrays."""
-    p = _Parser(buf, where)
-    if p.end < 8 or _U64.unpack_from(buf, 0)[0] != LIST_MAGIC:
-        if p.end < 8:
-            raise p.error(f"the file holds {p.end} bytes, too short for the header")
+def _parse(src: Any, where: str) -> Tuple[List[Record], Optional[List[str]]]:
+    p = _Parser(src, where)
+    if p.end < 8:
+        raise p.error(f"the file holds {p.end} bytes, too short for the header")
+    if p.u64("the header") != LIST_MAGIC:
         raise p.error("bad header (not an NDArray list file: the magic number 0x112 is "
                       "missing)")
-    p.pos = 8
     p.u64("the reserved field")
     count = p.u64("the array count")
     # every record takes at least 4 bytes, and the name count 8 more
@@ -343,9 +417,8 @@ def parse(buf: Any, where: str = "mx.nd.load") -> Tuple[List[Record], Optional[L
         p.label = f"name {i}"
         n = p.u64("the name length")
         off = p.take(n, "the name")
-        raw = bytes(buf[off:off + n])
         # MXNet hands names to Python as C strings: a NUL byte ends the name
-        raw = raw.split(b"\0", 1)[0]
+        raw = bytes(p.src.get(off, n)).split(b"\0", 1)[0]
         try:
             names.append(raw.decode("utf-8"))
         except UnicodeDecodeError as e:
@@ -353,9 +426,16 @@ def parse(buf: Any, where: str = "mx.nd.load") -> Tuple[List[Record], Optional[L
     return recs, names
 
 
+def parse(buf: Any, where: str = "mx.nd.load") -> Tuple[List[Record], Optional[List[str]]]:
+    """Parse and validate a whole ``.params`` buffer; return its records and its names (None
+    for a list file). Nothing is allocated from size fields; the data is not touched except to
+    validate sparse index arrays."""
+    return _parse(_BufSource(buf), where)
+
+
 def parse_record(buf: Any, where: str) -> Record:
     """Parse one record at the start of ``buf`` (the pickle / raw-bytes form)."""
-    p = _Parser(buf, where)
+    p = _Parser(_BufSource(buf), where)
     r = p.record()
     if r.none:
         raise p.error("the record holds no array")
@@ -363,40 +443,32 @@ def parse_record(buf: Any, where: str) -> Record:
 
 
 # ---------------------------------------------------------------------------------------------
-# building arrays from parsed records
+# building arrays from parsed records: each array's bytes are read (or copied) once, straight
+# into its own storage
 # ---------------------------------------------------------------------------------------------
-def _address(buf: bytearray) -> int:
-    return torch.frombuffer(buf, dtype=torch.uint8).data_ptr() if len(buf) else 0
-
-
-def _payload(buf: bytearray, base: int, flag: int, n: int, off: int) -> torch.Tensor:
-    """n elements of type ``flag`` at ``off``: a zero-copy view where possible."""
-    dt = _dtypes.FLAG_TO_TORCH[flag]
-    if n == 0:
-        return torch.empty(0, dtype=dt)
+def _read(src: Any, flag: int, shape: Tuple[int, ...], off: int,
+          progress: Any = None) -> torch.Tensor:
+    t = torch.empty(shape, dtype=_dtypes.FLAG_TO_TORCH[flag])
+    if t.numel() == 0:
+        return t
+    raw = t.view(-1).view(torch.uint8)
+    src.readinto(off, raw.numpy(), progress)
     if flag == 7:
         # bytes other than 0/1 in a bool tensor are undefined behaviour in torch: normalise
-        return torch.frombuffer(buf, dtype=torch.uint8, count=n, offset=off) != 0
-    if not _LITTLE:
-        a = np.frombuffer(buf, dtype=_NP_LE[flag], count=n, offset=off)
-        return torch.from_numpy(a.astype(a.dtype.newbyteorder("=")))
-    isz = _ITEMSIZE[flag]
-    if (base + off) % isz:
-        # misaligned for its dtype: copy into fresh (aligned) storage
-        return torch.frombuffer(buf, dtype=torch.uint8, count=n * isz,
-                                offset=off).clone().view(dt)
-    return torch.frombuffer(buf, dtype=dt, count=n, offset=off)
+        raw.clamp_(max=1)
+    elif not _LITTLE and _ITEMSIZE[flag] > 1:
+        t.numpy().byteswap(inplace=True)
+    return t
 
 
-def _tensor(buf: bytearray, base: int, r: Record) -> torch.Tensor:
+def _tensor(src: Any, r: Record, progress: Any = None) -> torch.Tensor:
     if r.none:
         return torch.empty(0, dtype=torch.float32)
     if r.stype == 0:
-        return _payload(buf, base, r.flag, math.prod(r.shape), r.data_off).view(r.shape)
-    ss = r.sshape
-    assert ss is not None
-    vals = _payload(buf, base, r.flag, math.prod(ss), r.data_off).view(ss)
-    aux = [_payload(buf, base, f, math.prod(s), off).view(s).long() for f, s, off in r.aux]
+        return _read(src, r.flag, r.shape, r.data_off, progress)
+    assert r.sshape is not None
+    vals = _read(src, r.flag, r.sshape, r.data_off, progress)
+    aux = [_read(src, f, s, off, progress).long() for f, s, off in r.aux]
     dense = torch.zeros(r.shape, dtype=vals.dtype)
     if r.stype == 2:
         indptr, idx = aux
@@ -407,9 +479,8 @@ def _tensor(buf: bytearray, base: int, r: Record) -> torch.Tensor:
     return dense
 
 
-def _arrays(buf: bytearray, recs: List[Record], ctx: Any) -> List[NDArray]:
-    base = _address(buf)
-    tensors = [_tensor(buf, base, r) for r in recs]
+def _arrays(src: Any, recs: List[Record], ctx: Any, progress: Any = None) -> List[NDArray]:
+    tensors = [_tensor(src, r, progress) for r in recs]
     if ctx is None:
         return [_wrap(t) for t in tensors]
     c = _default_ctx(ctx)
@@ -418,9 +489,13 @@ def _arrays(buf: bytearray, recs: List[Record], ctx: Any) -> List[NDArray]:
     return [_wrap(t.to(dev) if t.device != dev else t, cs) for t in tensors]
 
 
-def _result(buf: bytearray, where: str, ctx: Any) -> Union[list, dict]:
-    recs, names = parse(buf, where)
-    arrays = _arrays(buf, recs, ctx)
+def _result(src: Any, where: str, ctx: Any, progress: Any = None) -> Union[list, dict]:
+    if not isinstance(src, (_BufSource, _FileSource)):
+        src = _BufSource(src)
+    recs, names = _parse(src, where)
+    arrays = _arrays(src, recs, ctx, progress)
+    if progress is not None:
+        progress(src.end, src.end)
     if names is None:
         return arrays
     return dict(zip(names, arrays))
@@ -444,34 +519,30 @@ def _os_error(op: str, fname: str, e: OSError) -> MXNetError:
                       f"{fname!r}: {e.strerror or e}")
 
 
-def read_file(fname: str, op: str = "mx.nd.load",
-              progress: Optional[Callable[[int, int], None]] = None) -> bytearray:
-    """The whole file in one private bytearray (``progress(done, total)`` per chunk)."""
+def with_file(fname: str, op: str, where: str, fn: Callable[[Any], Any]) -> Any:
+    """Open ``fname`` and call ``fn(source)`` with a parser source over it (a non-regular
+    file, such as a pipe, is read into memory first)."""
     try:
-        f = open(fname, "rb")
+        f = open(fname, "rb", buffering=0)
     except OSError as e:
         raise _os_error(op, fname, e) from None
     with f:
         try:
             st = os.fstat(f.fileno())
-            if not stat.S_ISREG(st.st_mode):
-                return bytearray(f.read())
-            size = st.st_size
-            buf = bytearray(size)
-            got = 0
-            with memoryview(buf) as mv:
-                while got < size:
-                    k = f.readinto(mv[got:got + READ_CHUNK])
-                    if not k:
-                        break
-                    got += k
-                    if progress is not None:
-                        progress(got, size)
+            if stat.S_ISREG(st.st_mode):
+                src: Any = _FileSource(f, st.st_size, where)
+            else:
+                src = _BufSource(f.readall())
+            return fn(src)
         except OSError as e:
             raise _os_error(op, fname, e) from None
-    if got < size:  # the file shrank while we read it
-        del buf[got:]
-    return buf
+
+
+def load_path(fname: str, op: str, ctx: Any = None,
+              progress: Optional[Callable[[int, int], None]] = None) -> Union[list, dict]:
+    """``load`` with a caller-chosen error prefix and a ``progress(done, total)`` callback."""
+    where = f"{op}: {fname!r}"
+    return with_file(fname, op, where, lambda src: _result(src, where, ctx, progress))
 
 
 def load(fname: Any, ctx: Any = None) -> Union[List[NDArray], dict]:
@@ -482,23 +553,21 @@ def load(fname: Any, ctx: Any = None) -> Union[List[NDArray], dict]:
     cpu(0), as in a CPU build of MXNet, whatever context they were saved from. ``fname`` may
     also be an ``os.PathLike`` (extension). Sparse records load as dense NDArrays.
     """
-    path = _path(fname, "mx.nd.load")
-    buf = read_file(path)
-    return _result(buf, f"mx.nd.load: {path!r}", ctx)
+    return load_path(_path(fname, "mx.nd.load"), "mx.nd.load", ctx)
 
 
 def load_frombuffer(buf: Any, ctx: Any = None) -> Union[List[NDArray], dict]:
-    """Load arrays from the bytes of a ``.params`` file (as ``load``). The buffer is copied
-    once, so the arrays do not alias it. ``bytearray``/``memoryview`` buffers and ``ctx``
-    are mxcompat extensions."""
+    """Load arrays from the bytes of a ``.params`` file (as ``load``). Each array gets its own
+    copy of its bytes, so nothing aliases ``buf``. ``bytearray``/``memoryview`` buffers and
+    ``ctx`` are mxcompat extensions."""
     if isinstance(buf, str):
         raise MXNetValueError("mx.nd.load_frombuffer: a str cannot hold an NDArray file (it "
                               "contains NUL bytes); pass the file's bytes")
     if not isinstance(buf, (bytes, bytearray, memoryview)):
         raise MXNetTypeError("mx.nd.load_frombuffer: buf required to be a string or bytes, "
                              f"got {type(buf).__name__}")
-    data = bytearray(buf)
-    return _result(data, f"mx.nd.load_frombuffer: <buffer of {len(data)} bytes>", ctx)
+    src = _BufSource(buf)
+    return _result(src, f"mx.nd.load_frombuffer: <buffer of {src.end} bytes>", ctx)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -565,7 +634,7 @@ def _write_params(f: Any, arrays: List[NDArray], names: Optional[List[str]]) -> 
 
 def atomic_write(path: str, write: Callable[[Any], None], op: str) -> None:
     """Write ``path`` through ``write(file)`` atomically: a temporary file in the same folder,
-    flushed and fsync'ed, then ``os.replace``. On any exception the temporary file is removed
+    flushed and fsync'ed (unless ``FSYNC`` is off), then ``os.replace``. On any exception the temporary file is removed
     and an existing ``path`` is left untouched. A symlink is written through (its target is
     replaced). A new file gets the usual ``0o666 & ~umask`` mode; an existing one keeps its
     mode."""
@@ -588,7 +657,8 @@ def atomic_write(path: str, write: Callable[[Any], None], op: str) -> None:
                 os.chmod(tmp, mode)
             write(f)
             f.flush()
-            os.fsync(f.fileno())
+            if FSYNC:
+                os.fsync(f.fileno())
         os.replace(tmp, target)
     except BaseException as e:
         try:
@@ -628,9 +698,13 @@ def loads_record(buf: Any, ctx: Any = None) -> NDArray:
     are copied, so the array does not alias ``buf``."""
     if not isinstance(buf, (bytes, bytearray, memoryview)):
         raise MXNetTypeError(f"loads_record: expected bytes, got {type(buf).__name__}")
-    data = bytearray(buf)
-    r = parse_record(data, f"NDArray record (<{len(data)} bytes>)")
-    return _arrays(data, [r], ctx)[0]
+    src = _BufSource(buf)
+    where = f"NDArray record (<{src.end} bytes>)"
+    p = _Parser(src, where)
+    r = p.record()
+    if r.none:
+        raise p.error("the record holds no array")
+    return _arrays(src, [r], ctx)[0]
 
 
 def _publish() -> None:

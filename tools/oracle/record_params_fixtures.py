@@ -171,7 +171,9 @@ def main() -> int:
         net.add(gluon.nn.Dense(3, in_units=4), gluon.nn.BatchNorm(in_channels=3))
     net.initialize()
     for i, p in enumerate(net.collect_params().values()):
-        p.set_data(mx.nd.array(vals(0, "float32", p.shape, seed=20 + i)))
+        # plain weights (a usable model: tests run it in torch); variances positive
+        w = np.random.RandomState(20 + i).uniform(-1, 1, size=p.shape).astype("float32")
+        p.set_data(mx.nd.array(np.abs(w) + 0.5 if p.name.endswith("_var") else w))
     net.save_parameters(str(OUT / "gluon_save_parameters.params"))
     record("gluon_save_parameters.params", None, how="Block.save_parameters", resave=True)
     net.collect_params().save(str(OUT / "gluon_collect_params.params"))
