@@ -224,11 +224,13 @@ def test_python_m_entry_point_help():
     assert r.returncode == 2 and "run" in r.stdout
 
 
-def test_no_warning_on_plain_import():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        import importlib
-        importlib.reload(mx.context)
+def test_plain_import_warns_nothing_and_changes_no_numpy_setting():
+    code = ("import warnings; warnings.simplefilter('error'); import numpy as np; "
+            "before = np.get_printoptions(); import mxcompat; "
+            "assert np.get_printoptions() == before")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert r.returncode == 0, r.stderr
 
 
 def test_random_seed_reproducible_and_isolated_from_torch():
