@@ -47,11 +47,31 @@ def scalar_for(value: Any, dtype: torch.dtype) -> Any:
     return i
 
 
-def dtype_mismatch(op: str, a: torch.dtype, b: torch.dtype) -> MXNetError:
+def f32(v: float) -> float:
+    """A float parameter as MXNet stores it (C ``float``): rounded to float32."""
+    return float(np.float32(v))
+
+
+def dtype_name(dt: torch.dtype) -> str:
+    return _dtypes.name(dt)
+
+
+def dtype_mismatch(op: str, a: torch.dtype, b: torch.dtype, index: int = 1) -> MXNetError:
     return MXNetTypeError(
-        f"{op}: Incompatible attr in node at 1-th input: expected {_dtypes.name(a)}, got "
-        f"{_dtypes.name(b)} (MXNet does not promote dtypes; cast one operand with "
+        f"{op}: Incompatible attr in node at {index}-th input: expected {_dtypes.name(a)}, "
+        f"got {_dtypes.name(b)} (MXNet does not promote dtypes; cast one operand with "
         ".astype())")
+
+
+def bool_unsupported(op: str) -> MXNetError:
+    """MXNet's unary/reduction kernels have no bool instantiation ("Unknown type enum 7")."""
+    return MXNetTypeError(f"{op}: Unknown type enum 7 (MXNet's {op} does not support bool "
+                          "arrays; cast with .astype())")
+
+
+def float_only(op: str, dt: torch.dtype) -> MXNetError:
+    return MXNetTypeError(f"{op}: This operation only support floating point types, not "
+                          f"{_dtypes.name(dt)}")
 
 
 def bad_operand(x: Any) -> MXNetError:

@@ -5,14 +5,14 @@ Every rule about dtypes lives in ``_rules``; the factories below apply it once p
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 import torch
 
 from .._state import STATE
 from ..base import MXNetError, MXNetTypeError
 from . import _rules
-from ._op import call, finish, register, translate
+from ._op import Dtype as _op_Dtype, Float, OptInt, register, translate
 from .ndarray import NDArray, _wrap
 
 _is_scalar = _rules.is_scalar
@@ -32,7 +32,18 @@ def _div(a: torch.Tensor, b: Any) -> torch.Tensor:
     elif b == 0:
         raise MXNetError("integer division by zero (MXNet 1.9.1 crashes the process with "
                          "SIGFPE here)")
+    if a.dtype in _INT_MIN:
+        # INT_MIN / -1 overflows: MXNet crashes (SIGFPE); torch silently wraps
+        lo = _INT_MIN[a.dtype]
+        hit = (a == lo) & (b == -1) if isinstance(b, torch.Tensor) else (
+            (a == lo) if b == -1 else None)
+        if hit is not None and bool(hit.any()):
+            raise MXNetError("integer division overflow (INT_MIN / -1; MXNet 1.9.1 crashes "
+                             "the process with SIGFPE here)")
     return torch.div(a, b, rounding_mode="trunc")
+
+
+_INT_MIN = {torch.int32: -2 ** 31, torch.int64: -2 ** 63}
 
 
 def _rdiv(a: torch.Tensor, s: Any) -> torch.Tensor:
@@ -155,7 +166,7 @@ def _int_float_kernel(kernel: Callable) -> Callable:
         if a.is_floating_point():
             return kernel(a, b)
         bf = b.float() if isinstance(b, torch.Tensor) else b
-        return kernel(a.float(), bf).trunc().to(a.dtype)
+        return _trunc_to(kernel(a.float(), bf), a.dtype)
     return k
 
 
@@ -210,7 +221,7 @@ def _binary_dispatch(name: str) -> Callable:
             "logical_or": lambda x, y: 1 if x or y else 0,
             "logical_xor": lambda x, y: 1 if bool(x) != bool(y) else 0}[name]
 
-    def fn(lhs: Any, rhs: Any) -> Any:
+    def fn(lhs: Any = None, rhs: Any = None) -> Any:
         if isinstance(lhs, NDArray):
             if isinstance(rhs, NDArray):
                 return nd_nd(lhs, rhs)
@@ -237,10 +248,18 @@ _PUBLIC = {  # python-level mx.nd name -> op
 }
 
 
+def _power_names(f: Callable) -> Callable:
+    def power(base: Any = None, exp: Any = None) -> Any:
+        return f(base, exp)
+    return power
+
+
 def _install_public() -> None:
     from ._op import NAMESPACES, OPS, OpInfo
     for pub, op in _PUBLIC.items():
         fn = _binary_dispatch(op)
+        if pub == "power":  # MXNet's signature is power(base, exp)
+            fn = _power_names(fn)
         fn.__name__ = fn.__qualname__ = pub
         fn.__module__ = "mxcompat.ndarray"
         fn.__doc__ = (f"mx.nd.{pub}(lhs, rhs): element-wise with broadcasting; NDArray or "
@@ -364,19 +383,264 @@ def _trunc_to(r: torch.Tensor, dt: torch.dtype) -> torch.Tensor:
 
 
 def unary(name: str, kernel: Callable, *, torch_name: str = "", aliases: tuple = (),
-          float_math: bool = True, notes: str = "") -> Callable:
-    """Register an element-wise unary op ``name(data, out=None)``."""
+          float_math: bool = True, notes: str = "", int_kernel: Optional[Callable] = None,
+          float_only: bool = False) -> Callable:
+    """Register an element-wise unary op ``name(data, out=None)``.
+
+    ``float_math``: integer inputs are computed in float32 and cast back (MXNet keeps the
+    integer dtype); otherwise ``kernel`` runs on every dtype (or ``int_kernel`` on integers).
+    ``float_only``: integer inputs raise, as in MXNet. Bool inputs always raise (MXNet:
+    "Unknown type enum 7")."""
     k = _float_math(kernel) if float_math else kernel
+    if int_kernel is not None:
+        def k(x: torch.Tensor, _f: Callable = kernel, _i: Callable = int_kernel) -> torch.Tensor:
+            return _f(x) if x.is_floating_point() else _i(x)
+    _bool, _fp = torch.bool, float_only
 
     def impl(data: torch.Tensor) -> torch.Tensor:
+        if data.dtype == _bool:
+            raise _rules.bool_unsupported(name)
+        if _fp and not data.is_floating_point():
+            raise _rules.float_only(name, data.dtype)
         return k(data)
     impl.__name__ = name
     return register(name, family="elemwise", aliases=aliases, torch=torch_name,
                     notes=notes)(impl)
 
 
+# ---- unary kernels with MXNet's exact semantics --------------------------------------------
+def _same(x: torch.Tensor) -> torch.Tensor:
+    return x.clone()
+
+
+def _sign(x: torch.Tensor) -> torch.Tensor:
+    r = torch.sign(x)
+    # torch.sign(nan) is nan; MXNet's sign(nan) is 0
+    return torch.nan_to_num(r, nan=0.0) if x.is_floating_point() else r
+
+
+def _rint(x: torch.Tensor) -> torch.Tensor:
+    """MXNet's rint: the nearer of floor/ceil, floor on a tie (0.5 -> 0, -0.5 -> -1, 1.5 -> 1);
+    torch.round rounds half to even."""
+    fl, ce = torch.floor(x), torch.ceil(x)
+    return torch.where((x - fl) <= (ce - x), fl, ce)
+
+
+def _round(x: torch.Tensor) -> torch.Tensor:
+    """Half away from zero (C ``round``); torch.round rounds half to even."""
+    t = torch.trunc(x)
+    return torch.where((x - t).abs() >= 0.5, t + torch.sign(x), t)
+
+
+def _cbrt(x: torch.Tensor) -> torch.Tensor:
+    # torch has no cbrt; pow of a negative base with 1/3 gives nan, so take the sign apart
+    return torch.sign(x) * torch.pow(x.abs(), 1.0 / 3.0)
+
+
+def _rcbrt(x: torch.Tensor) -> torch.Tensor:
+    return torch.reciprocal(_cbrt(x))
+
+
+def _gamma(x: torch.Tensor) -> torch.Tensor:
+    """tgamma: exp(lgamma) with the sign of gamma for negative non-integers; 0 -> inf and
+    negative integers / -inf -> nan as in C (torch has no gamma function)."""
+    xd = x.double() if x.dtype != torch.float64 else x
+    mag = torch.exp(torch.lgamma(xd))
+    # gamma(x) < 0 exactly where x < 0 and floor(x) is odd
+    neg = (xd < 0) & (torch.remainder(torch.floor(xd), 2) == 1)
+    r = torch.where(neg, -mag, mag)
+    bad = ((xd < 0) & (xd == torch.floor(xd))) | (xd == float("-inf"))
+    r = torch.where(bad, torch.full_like(r, float("nan")), r)
+    r = torch.where(xd == 0, torch.full_like(r, float("inf")), r)
+    return r.to(x.dtype)
+
+
+def _erfinv_int(x: torch.Tensor) -> torch.Tensor:
+    # MXNet's integer erfinv gives 0 outside [-1, 1] (the float path gives nan)
+    r = torch.erfinv(x.float())
+    return _trunc_to(torch.nan_to_num(r, nan=0.0, posinf=float("inf"),
+                                      neginf=float("-inf")), x.dtype)
+
+
+_DEG = 57.2957763671875          # MXNet's float32 180/pi, also used for float64 inputs
+_RAD = 0.01745329238474369       # MXNet's float32 pi/180
+
+
+def _softsign(x: torch.Tensor) -> torch.Tensor:
+    return x / (1 + x.abs())
+
+
+def _logical_not(x: torch.Tensor) -> torch.Tensor:
+    return (x == 0).to(x.dtype)
+
+
 exp = unary("exp", torch.exp, torch_name="torch.exp")
 sqrt = unary("sqrt", torch.sqrt, torch_name="torch.sqrt")
 square = unary("square", torch.square, torch_name="torch.square", float_math=False)
 negative = unary("negative", torch.neg, torch_name="torch.neg", float_math=False)
-__all__ = ["exp", "sqrt", "square", "negative"]
+abs = unary("abs", torch.abs, torch_name="torch.abs", float_math=False,
+            notes="int8 -128 stays -128; uint8 is unchanged")
+sign = unary("sign", _sign, torch_name="torch.sign", float_math=False,
+             notes="sign(nan) = 0 (torch: nan)")
+ceil = unary("ceil", torch.ceil, torch_name="torch.ceil", int_kernel=_same)
+floor = unary("floor", torch.floor, torch_name="torch.floor", int_kernel=_same)
+trunc = unary("trunc", torch.trunc, torch_name="torch.trunc", int_kernel=_same)
+fix = unary("fix", torch.trunc, torch_name="torch.trunc", int_kernel=_same,
+            notes="rounds toward zero")
+rint = unary("rint", _rint, torch_name="torch.where(x - floor(x) <= ceil(x) - x, floor, ceil)",
+             int_kernel=_same, notes="ties go down: 0.5 -> 0, -0.5 -> -1, 1.5 -> 1 (torch.round "
+             "and numpy.rint round half to even)")
+round = unary("round", _round, torch_name="trunc(x) + sign(x) where |frac| >= 0.5",
+              int_kernel=_same, notes="half away from zero (torch.round: half to even)")
+rsqrt = unary("rsqrt", torch.rsqrt, torch_name="torch.rsqrt")
+cbrt = unary("cbrt", _cbrt, torch_name="sign(x) * |x| ** (1/3)")
+rcbrt = unary("rcbrt", _rcbrt, torch_name="1 / cbrt(x)")
+reciprocal = unary("reciprocal", torch.reciprocal, torch_name="torch.reciprocal")
+expm1 = unary("expm1", torch.expm1, torch_name="torch.expm1")
+log = unary("log", torch.log, torch_name="torch.log")
+log10 = unary("log10", torch.log10, torch_name="torch.log10")
+log2 = unary("log2", torch.log2, torch_name="torch.log2")
+log1p = unary("log1p", torch.log1p, torch_name="torch.log1p")
+sin = unary("sin", torch.sin, torch_name="torch.sin")
+cos = unary("cos", torch.cos, torch_name="torch.cos")
+tan = unary("tan", torch.tan, torch_name="torch.tan")
+arcsin = unary("arcsin", torch.asin, torch_name="torch.asin")
+arccos = unary("arccos", torch.acos, torch_name="torch.acos")
+arctan = unary("arctan", torch.atan, torch_name="torch.atan")
+sinh = unary("sinh", torch.sinh, torch_name="torch.sinh")
+cosh = unary("cosh", torch.cosh, torch_name="torch.cosh")
+tanh = unary("tanh", torch.tanh, torch_name="torch.tanh")
+arcsinh = unary("arcsinh", torch.asinh, torch_name="torch.asinh")
+arccosh = unary("arccosh", torch.acosh, torch_name="torch.acosh")
+arctanh = unary("arctanh", torch.atanh, torch_name="torch.atanh")
+degrees = unary("degrees", lambda x: x * _DEG, torch_name="torch.rad2deg",
+                notes="uses MXNet's float32 constant 180/pi for every dtype")
+radians = unary("radians", lambda x: x * _RAD, torch_name="torch.deg2rad",
+                notes="uses MXNet's float32 constant pi/180 for every dtype")
+erf = unary("erf", torch.erf, torch_name="torch.erf")
+erfinv = unary("erfinv", torch.erfinv, torch_name="torch.erfinv", float_math=False,
+               int_kernel=_erfinv_int)
+gamma = unary("gamma", _gamma, torch_name="exp(torch.lgamma(x)) with gamma's sign",
+              notes="computed in float64")
+gammaln = unary("gammaln", torch.lgamma, torch_name="torch.lgamma")
+relu = unary("relu", torch.relu, torch_name="torch.relu", float_math=False)
+sigmoid = unary("sigmoid", torch.sigmoid, torch_name="torch.sigmoid")
+softsign = unary("softsign", _softsign, torch_name="torch.nn.functional.softsign")
+logical_not = unary("logical_not", _logical_not, torch_name="torch.logical_not (result in "
+                    "the input dtype)", float_math=False)
+
+
+@register("hard_sigmoid", params={"alpha": Float, "beta": Float}, family="elemwise",
+          torch="torch.clamp(alpha * x + beta, 0, 1)",
+          notes="float dtypes only; alpha and beta are float32 parameters")
+def hard_sigmoid(data: torch.Tensor, alpha: float = 0.2, beta: float = 0.5) -> torch.Tensor:
+    """max(0, min(1, alpha * data + beta))."""
+    if data.dtype == torch.bool:
+        raise _rules.bool_unsupported("hard_sigmoid")
+    if not data.is_floating_point():
+        raise _rules.float_only("hard_sigmoid", data.dtype)
+    # MXNet stores alpha/beta as float32 parameters, also for float64 data
+    a, b = _rules.f32(alpha), _rules.f32(beta)
+    return torch.clamp(data * a + b, 0.0, 1.0)
+
+
+@register("smooth_l1", params={"scalar": Float}, family="elemwise",
+          torch="torch.where(|x| < 1/s^2, 0.5 * (s*x)^2, |x| - 0.5/s^2)",
+          notes="scalar (sigma) defaults to 1; integer inputs are computed in float32 and "
+          "truncated")
+def smooth_l1(data: torch.Tensor, scalar: float = 1.0) -> torch.Tensor:
+    """0.5 (sigma x)^2 where |x| < 1/sigma^2, else |x| - 0.5/sigma^2."""
+    if data.dtype == torch.bool:
+        raise _rules.bool_unsupported("smooth_l1")
+    x = data if data.is_floating_point() else data.float()
+    s2 = scalar * scalar
+    ax = x.abs()
+    r = torch.where(ax < 1.0 / s2, 0.5 * s2 * x * x, ax - 0.5 / s2)
+    return r if data.is_floating_point() else _trunc_to(r, data.dtype)
+
+
+@register("clip", params={"a_min": Float, "a_max": Float}, family="elemwise",
+          torch="torch.clamp", notes="both bounds are required; computed as "
+          "x > a_max ? a_max : (x < a_min ? a_min : x) with the comparisons in float and the "
+          "bounds cast to the dtype (clip(int32, 0.5, 3.7) clips to [0, 3]); NaN stays NaN")
+def clip(data: torch.Tensor, a_min: float, a_max: float) -> torch.Tensor:
+    """Clip values to [a_min, a_max]."""
+    if data.dtype == torch.bool:
+        raise _rules.bool_unsupported("clip")
+    lo, hi = _rules.f32(a_min), _rules.f32(a_max)
+    if data.is_floating_point() and lo <= hi:
+        return torch.clamp(data, lo, hi)
+    # MXNet compares in float and returns the bound cast to the dtype; torch.clamp differs
+    # for a_min > a_max and for bounds outside an integer dtype's range
+    dt = data.dtype
+    clo, chi = _scalar_for(lo, dt), _scalar_for(hi, dt)
+    r = torch.where(data < lo, torch.full_like(data, clo), data)
+    return torch.where(data > hi, torch.full_like(data, chi), r)
+
+
+@register("cast", params={"dtype": _op_Dtype}, aliases=("Cast",), family="elemwise",
+          torch="Tensor.to(dtype)", notes="float -> int truncates then wraps (C cast); NaN "
+          "and infinities become INT_MIN")
+def cast(data: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
+    """Cast to ``dtype`` with C semantics."""
+    return _trunc_to(data, dtype)
+
+
+@register("where", family="elemwise", torch="torch.where",
+          notes="x and y: same shape and dtype; condition: the same shape, or 1-D selecting "
+          "whole rows (length x.shape[0]); no other broadcasting")
+def where(condition: torch.Tensor, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """x where condition is non-zero (NaN counts as true), else y."""
+    for t in (condition, x, y):
+        if t.dtype == torch.bool:
+            raise _rules.bool_unsupported("where")
+    if x.dtype != y.dtype:
+        raise MXNetTypeError(f"where: x and y must have the same dtype, got "
+                             f"{_rules.dtype_name(x.dtype)} and {_rules.dtype_name(y.dtype)} "
+                             "(MXNet: Operator where is missing FInferType attribute)")
+    if x.shape != y.shape:
+        raise MXNetError(f"where: x and y must have the same shape, got {list(x.shape)} and "
+                         f"{list(y.shape)}")
+    c = condition != 0
+    if condition.shape != x.shape:
+        if condition.dim() != 1 or x.dim() < 1 or condition.shape[0] != x.shape[0]:
+            raise MXNetError(f"where: condition must have the shape of x {list(x.shape)} or "
+                             f"be 1-D of length x.shape[0], got {list(condition.shape)}")
+        c = c.reshape((-1,) + (1,) * (x.dim() - 1))
+    return torch.where(c, x, y)
+
+
+@register("add_n", params={"num_args": OptInt}, aliases=("ElementWiseSum",), family="elemwise",
+          torch="sum of tensors (torch.stack(...).sum(0))",
+          notes="all inputs must have the same shape and dtype")
+def add_n(*args: torch.Tensor, num_args: Any = None) -> torch.Tensor:
+    """Element-wise sum of all inputs."""
+    if not args:
+        raise MXNetError("add_n: needs at least one input (num_args >= 1)")
+    if num_args is not None and num_args != len(args):
+        raise MXNetError(f"add_n: num_args={num_args} but {len(args)} inputs were given")
+    a0 = args[0]
+    if a0.dtype == torch.bool:
+        raise MXNetTypeError("add_n: Operator add_n does not support boolean type")
+    for i, t in enumerate(args[1:], 1):
+        if t.dtype != a0.dtype:
+            raise _rules.dtype_mismatch("add_n", a0.dtype, t.dtype, i)
+        if t.shape != a0.shape:
+            raise MXNetError(f"add_n: Incompatible attr in node at {i}-th input: expected "
+                             f"{list(a0.shape)}, got {list(t.shape)}")
+    r = a0.clone()
+    for t in args[1:]:
+        r = r + t
+    return r
+
+
+__all__ = ["unary", "exp", "sqrt", "square", "negative", "abs", "sign", "ceil", "floor",
+           "trunc", "fix", "rint", "round", "rsqrt", "cbrt", "rcbrt", "reciprocal", "expm1",
+           "log", "log10", "log2", "log1p", "sin", "cos", "tan", "arcsin", "arccos", "arctan",
+           "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh", "degrees", "radians", "erf",
+           "erfinv", "gamma", "gammaln", "relu", "sigmoid", "softsign", "logical_not",
+           "hard_sigmoid", "smooth_l1", "clip", "cast", "where", "add_n"]
+
+
+# MXNet's NDArray defines __abs__ (-> the abs op); there is no __round__
+NDArray.__abs__ = abs  # type: ignore[attr-defined]
