@@ -47,9 +47,10 @@ def load_params(path: PathLike, ctx: Any = None, progress: Progress = None
 
 
 def describe(path: PathLike, where: Optional[str] = None) -> Dict[str, Any]:
-    """What a ``.params`` file holds, read from its headers only (no array is built): ``{'file', 'bytes', 'kind': 'list'|'dict', 'arrays': [{'name',
-    'shape', 'dtype', 'stype', 'format', 'elements', 'bytes'}], 'total_elements',
-    'total_bytes'}``. ``bytes`` per array is its dense size once loaded."""
+    """What a ``.params`` file holds, read from its headers only (no array is built):
+    ``{'file', 'bytes', 'kind': 'list'|'dict', 'arrays': [{'name', 'shape', 'dtype', 'stype',
+    'format', 'elements', 'bytes', 'saved_ctx'}], 'total_elements', 'total_bytes'}``.
+    ``bytes`` per array is its dense size once loaded."""
     p = _path(path, "inspect")
     where = where or f"params.describe: {p!r}"
     src_end: List[int] = []

@@ -43,7 +43,7 @@ def test_load_params_dict_and_list():
     assert list(d) == [e["name"] for e in FILES[MODULE.name]["arrays"]]
     lst = P.load_params(str(FIX / "dtypes_list.params"))
     assert list(lst) == [str(i) for i in range(8)]
-    for (k, a), e in zip(lst.items(), FILES["dtypes_list.params"]["arrays"]):
+    for a, e in zip(lst.values(), FILES["dtypes_list.params"]["arrays"]):
         assert a.asnumpy().tobytes() == _expected(e).tobytes()
 
 

@@ -202,7 +202,7 @@ class _FileSource:
     def readinto(self, pos: int, dst: np.ndarray, progress: Any = None) -> None:
         self.f.seek(pos)
         got, n = 0, dst.size
-        with memoryview(dst) as mv:
+        with memoryview(dst) as mv:  # type: ignore[arg-type]
             while got < n:
                 k = self.f.readinto(mv[got:got + READ_CHUNK])
                 if not k:
@@ -628,16 +628,16 @@ def _write_params(f: Any, arrays: List[NDArray], names: Optional[List[str]]) -> 
         head, payload = _record_parts(a)
         f.write(head)
         if payload.size:
-            f.write(memoryview(payload))
+            f.write(memoryview(payload))  # type: ignore[arg-type]
     f.write(_name_bytes(names))
 
 
 def atomic_write(path: str, write: Callable[[Any], None], op: str) -> None:
     """Write ``path`` through ``write(file)`` atomically: a temporary file in the same folder,
-    flushed and fsync'ed (unless ``FSYNC`` is off), then ``os.replace``. On any exception the temporary file is removed
-    and an existing ``path`` is left untouched. A symlink is written through (its target is
-    replaced). A new file gets the usual ``0o666 & ~umask`` mode; an existing one keeps its
-    mode."""
+    flushed and fsync'ed (unless ``FSYNC`` is off), then ``os.replace``. On any exception the
+    temporary file is removed and an existing ``path`` is left untouched. A symlink is written
+    through (its target is replaced). A new file gets the usual ``0o666 & ~umask`` mode; an
+    existing one keeps its mode."""
     target = os.path.realpath(path) if os.path.islink(path) else path
     folder = os.path.dirname(target) or "."
     tmp = os.path.join(folder, f".{os.path.basename(target)}.{os.getpid()}."
@@ -689,7 +689,7 @@ def dumps_record(nd: NDArray) -> bytearray:
     head, payload = _record_parts(nd)
     out = bytearray(len(head) + payload.size)
     out[:len(head)] = head
-    out[len(head):] = memoryview(payload)
+    out[len(head):] = memoryview(payload)  # type: ignore[arg-type]
     return out
 
 
