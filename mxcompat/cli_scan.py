@@ -34,7 +34,7 @@ def add_parser(subparsers: "argparse._SubParsersAction") -> argparse.ArgumentPar
 
 
 def run(args: argparse.Namespace) -> int:
-    fail_on = []
+    fail_on: list = []
     for item in args.fail_on:
         for s in item.split(","):
             s = s.strip()

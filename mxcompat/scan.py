@@ -435,7 +435,7 @@ class _Scanner(ast.NodeVisitor):
     def record_path(self, parts: Tuple[str, ...], node: ast.AST) -> None:
         api = self.cls.path(parts)
         if api.name is not None:
-            self.emit(api, node.lineno)
+            self.emit(api, getattr(node, "lineno", 0))
 
     # ---- imports
     def visit_Import(self, node: ast.Import) -> None:

@@ -334,7 +334,7 @@ def same_array(array1: Any, array2: Any) -> bool:
 # test data exactly)
 def random_arrays(*shapes: Any) -> Any:
     """Standard-normal float32 NumPy arrays, one per shape (a bare array for one shape)."""
-    arrays = [np.array(np.random.randn(), dtype=default_dtype()) if len(s) == 0
+    arrays: list = [np.array(np.random.randn(), dtype=default_dtype()) if len(s) == 0
               else np.random.randn(*s).astype(default_dtype()) for s in shapes]
     return arrays[0] if len(arrays) == 1 else arrays
 
