@@ -137,9 +137,9 @@ def test_environment_sets_and_restores():
 
 def test_symbol_helpers_raise_mxneterror():
     with pytest.raises(mx.base.MXNetError, match="check_symbolic_forward.*Symbol"):
-        tu.check_symbolic_forward
+        _ = tu.check_symbolic_forward
     with pytest.raises(AttributeError):
-        tu.check_consistency
+        _ = tu.check_consistency
     with pytest.raises(mx.base.MXNetError, match="Symbol"):
         tu.check_numeric_gradient(object(), [np.ones(2)])
 

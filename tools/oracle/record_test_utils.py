@@ -96,10 +96,10 @@ CASES = [
     ("list_gpus", "list_gpus", [], {}),
     ("assert_exception_ok", "assert_exception_div", [], {}),
     ("assert_exception_none", "assert_exception_nothrow", [], {}),
-    ("collapse_sum_like", "collapse_sum_like", [A([[1, 2, 3], [4, 5, 6]]), A([1, 3], kind="shape")],
-     {}),
-    ("np_reduce", "np_reduce_sum", [A([[[1, 2], [3, 4]], [[5, 6], [7, 8]]]), A([0, 2], kind="shape")],
-     {}),
+    ("collapse_sum_like", "collapse_sum_like",
+     [A([[1, 2, 3], [4, 5, 6]]), A([1, 3], kind="shape")], {}),
+    ("np_reduce", "np_reduce_sum",
+     [A([[[1, 2], [3, 4]], [[5, 6], [7, 8]]]), A([0, 2], kind="shape")], {}),
 ]
 
 # seeded random helpers: (case id, seed, function, args)
