@@ -86,6 +86,17 @@ def _rpow(a: torch.Tensor, s: Any) -> torch.Tensor:
     return _pow(torch.full_like(a, s), a)
 
 
+def _minmax(a: torch.Tensor, b: torch.Tensor, is_max: bool) -> torch.Tensor:
+    if not (a.requires_grad or b.requires_grad):
+        return torch.maximum(a, b) if is_max else torch.minimum(a, b)
+    # MXNet sends the whole gradient of a tie to lhs; torch.maximum splits it in halves.
+    # NaN propagates from either side, as torch.maximum does.
+    pick_a = (a >= b) if is_max else (a <= b)
+    if a.is_floating_point():
+        pick_a = pick_a | torch.isnan(a)
+    return torch.where(pick_a, a, b)
+
+
 def _cmp(fn: Callable) -> Callable:
     def k(a: torch.Tensor, b: Any) -> torch.Tensor:
         return fn(a, b).to(a.dtype)
@@ -119,9 +130,9 @@ BINARY = {
     "div": (_div, _div, _rdiv, "torch.div (rounding_mode='trunc' for integers)"),
     "mod": (_mod, _mod, _rmod, "torch.remainder (x % 0 == 0)"),
     "power": (_pow, _pow, _rpow, "torch.pow"),
-    "maximum": (torch.maximum, lambda a, s: torch.clamp_min(a, s),
+    "maximum": (lambda a, b: _minmax(a, b, True), lambda a, s: torch.clamp_min(a, s),
                 lambda a, s: torch.clamp_min(a, s), "torch.maximum"),
-    "minimum": (torch.minimum, lambda a, s: torch.clamp_max(a, s),
+    "minimum": (lambda a, b: _minmax(a, b, False), lambda a, s: torch.clamp_max(a, s),
                 lambda a, s: torch.clamp_max(a, s), "torch.minimum"),
     "hypot": (torch.hypot, lambda a, s: torch.hypot(a, torch.full_like(a, s)),
               lambda a, s: torch.hypot(torch.full_like(a, s), a), "torch.hypot"),
@@ -434,7 +445,8 @@ def _round(x: torch.Tensor) -> torch.Tensor:
 
 def _cbrt(x: torch.Tensor) -> torch.Tensor:
     # torch has no cbrt; pow of a negative base with 1/3 gives nan, so take the sign apart
-    return torch.sign(x) * torch.pow(x.abs(), 1.0 / 3.0)
+    # (copysign keeps cbrt(-0.0) = -0.0, so rcbrt(-0.0) = -inf as in C)
+    return torch.copysign(torch.pow(x.abs(), 1.0 / 3.0), x)
 
 
 def _rcbrt(x: torch.Tensor) -> torch.Tensor:
@@ -451,7 +463,7 @@ def _gamma(x: torch.Tensor) -> torch.Tensor:
     r = torch.where(neg, -mag, mag)
     bad = ((xd < 0) & (xd == torch.floor(xd))) | (xd == float("-inf"))
     r = torch.where(bad, torch.full_like(r, float("nan")), r)
-    r = torch.where(xd == 0, torch.full_like(r, float("inf")), r)
+    r = torch.where(xd == 0, torch.copysign(torch.full_like(r, float("inf")), xd), r)
     return r.to(x.dtype)
 
 
@@ -541,7 +553,12 @@ def hard_sigmoid(data: torch.Tensor, alpha: float = 0.2, beta: float = 0.5) -> t
         raise _rules.float_only("hard_sigmoid", data.dtype)
     # MXNet stores alpha/beta as float32 parameters, also for float64 data
     a, b = _rules.f32(alpha), _rules.f32(beta)
-    return torch.clamp(data * a + b, 0.0, 1.0)
+    y = data * a + b
+    if not y.requires_grad:
+        return torch.clamp(y, 0.0, 1.0)
+    # MXNet's gradient is alpha strictly inside (0, 1) and 0 at the corners; torch.clamp
+    # passes the gradient at the corners too
+    return torch.where(y <= 0, torch.zeros_like(y), torch.where(y >= 1, torch.ones_like(y), y))
 
 
 @register("smooth_l1", params={"scalar": Float}, family="elemwise",

@@ -110,20 +110,42 @@ def _kept(x: torch.Tensor, axes: tuple) -> list:
     return [d for i, d in enumerate(x.shape) if i not in axes]
 
 
-def _amax(x: torch.Tensor, axes: tuple) -> torch.Tensor:
+class _TiedExtreme(torch.autograd.Function):
+    """max/min whose gradient goes in full to every element equal to the result, as in
+    MXNet (torch.amax/amin split it evenly between ties)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: torch.Tensor, axes: tuple, is_max: bool) -> torch.Tensor:
+        r = torch.amax(x, dim=axes) if is_max else torch.amin(x, dim=axes)
+        ctx.save_for_backward(x, r)
+        ctx.axes = axes
+        return r
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> Any:
+        x, r = ctx.saved_tensors
+        shape = [1 if i in ctx.axes else d for i, d in enumerate(x.shape)]
+        mask = x == r.reshape(shape)
+        return grad.reshape(shape) * mask.to(grad.dtype), None, None
+
+
+def _extreme(x: torch.Tensor, axes: tuple, is_max: bool, op: str) -> torch.Tensor:
     if x.numel() == 0:
-        raise MXNetError("max: cannot reduce an empty array (no identity)")
+        raise MXNetError(f"{op}: cannot reduce an empty array (no identity)")
     if x.dtype == torch.bool:
-        return x.to(torch.uint8).amax(dim=axes).to(torch.bool)
-    return torch.amax(x, dim=axes)
+        u = x.to(torch.uint8)
+        return (u.amax(dim=axes) if is_max else u.amin(dim=axes)).to(torch.bool)
+    if x.requires_grad:
+        return _TiedExtreme.apply(x, axes, is_max)
+    return torch.amax(x, dim=axes) if is_max else torch.amin(x, dim=axes)
+
+
+def _amax(x: torch.Tensor, axes: tuple) -> torch.Tensor:
+    return _extreme(x, axes, True, "max")
 
 
 def _amin(x: torch.Tensor, axes: tuple) -> torch.Tensor:
-    if x.numel() == 0:
-        raise MXNetError("min: cannot reduce an empty array (no identity)")
-    if x.dtype == torch.bool:
-        return x.to(torch.uint8).amin(dim=axes).to(torch.bool)
-    return torch.amin(x, dim=axes)
+    return _extreme(x, axes, False, "min")
 
 
 def _nan_to(x: torch.Tensor, v: float) -> torch.Tensor:
