@@ -123,10 +123,14 @@ def main(argv: List[str]) -> int:
     elif a.mxnet_python:
         pythons["mxnet"] = a.mxnet_python
     # every library runs in its own fresh process (allocator state, thread settings), and the
-    # rounds interleave the libraries so that background load hits them alike
+    # rounds interleave the libraries so that background load hits them alike (--quick runs
+    # in this process)
     runs: Dict[str, List[Dict[str, float]]] = {lib: [] for lib in pythons}
     for _ in range(a.rounds or (1 if a.quick else 3)):
         for lib, py in pythons.items():
+            if a.quick and py == sys.executable:  # a smoke run: no fresh processes
+                runs[lib].append(bench(lib, folder, n_arrays, n_elems, repeats))
+                continue
             args = [py, os.path.abspath(__file__), "--worker", lib, "--dir", folder,
                     "--repeats", str(repeats)] + (["--quick"] if a.quick else [])
             r = subprocess.run(args, capture_output=True, text=True,
