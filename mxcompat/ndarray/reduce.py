@@ -258,7 +258,7 @@ def _l2(x: torch.Tensor, axes: tuple) -> torch.Tensor:
         r = torch.where(m.squeeze(axes) == 0, torch.zeros_like(r), r)
     else:
         # float16/float32 accumulate in float64: no overflow, no rounding build-up
-        r = torch.sqrt(torch.sum(x.double() ** 2, dim=axes)).to(x.dtype)
+        r = torch.linalg.vector_norm(x, 2, dim=axes, dtype=torch.float64).to(x.dtype)
     if bool(torch.isinf(r).any()):
         # MXNet's scaled accumulation gives NaN when two infinities meet
         many = torch.isinf(x).sum(dim=axes) > 1
