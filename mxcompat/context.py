@@ -31,6 +31,9 @@ class Context:
     _default = threading.local()
     __slots__ = ("device_typeid", "device_id", "_old_ctx", "_device")
 
+    device_typeid: int
+    device_id: int
+
     def __init__(self, device_type: Any, device_id: int = 0):
         if isinstance(device_type, Context):
             self.device_typeid = device_type.device_typeid

@@ -219,8 +219,8 @@ def translate(e: BaseException, op: str) -> MXNetError:
     if isinstance(e, MXNetError):
         return e
     msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-    cls = {IndexError: MXNetIndexError, TypeError: MXNetTypeError,
-           ValueError: MXNetValueError}.get(type(e), MXNetError)
+    cls: type = {IndexError: MXNetIndexError, TypeError: MXNetTypeError,
+                 ValueError: MXNetValueError}.get(type(e), MXNetError)  # type: ignore[arg-type]
     return cls(f"{op}: {msg}")
 
 

@@ -40,8 +40,8 @@ def array(source_array: Any, ctx: Any = None, dtype: Any = None) -> NDArray:
     c = _default_ctx(ctx)
     if isinstance(source_array, NDArray):
         dt = source_array._t.dtype if dtype is None else _dtypes.to_torch(dtype, where="array")
-        src = source_array._t.detach()
-        return _place(_cast(src, dt) if dt != src.dtype else src.clone(), c)
+        st = source_array._t.detach()
+        return _place(_cast(st, dt) if dt != st.dtype else st.clone(), c)
     dt = _dtypes.to_torch(dtype, where="array")
     if isinstance(source_array, torch.Tensor):
         source_array = source_array.detach().cpu().numpy()

@@ -358,8 +358,8 @@ def _setitem(t: torch.Tensor, key: Any, v: Any) -> None:
     _fill(region, v)
 
 
-NDArray.__getitem__ = getitem  # type: ignore[attr-defined]
-NDArray.__setitem__ = setitem  # type: ignore[attr-defined]
+setattr(NDArray, "__getitem__", getitem)  # noqa: B010
+setattr(NDArray, "__setitem__", setitem)  # noqa: B010
 
 
 # ======================================================================== indexing ops

@@ -7,7 +7,7 @@ holds what is NDArray's own: attributes, conversion, copying, printing, pickling
 from __future__ import annotations
 
 import warnings
-from typing import Any, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 import numpy as np
 import torch
@@ -33,6 +33,20 @@ class NDArray:
     __slots__ = ("_t", "_ctx", "_ag", "__weakref__")
     # NumPy defers to NDArray's reflected operators (as in MXNet).
     __array_priority__ = 1000.0
+    _t: torch.Tensor
+    _ctx: Optional[Context]
+    _ag: Any
+
+    if TYPE_CHECKING:  # attached by the op-family modules at import (see their tables)
+        def __getitem__(self, key: Any) -> "NDArray": ...
+        def __setitem__(self, key: Any, value: Any) -> None: ...
+        def reshape(self, *shape: Any, **kwargs: Any) -> "NDArray": ...
+        def __neg__(self) -> "NDArray": ...
+        def __add__(self, other: Any) -> "NDArray": ...
+        def __sub__(self, other: Any) -> "NDArray": ...
+        def __mul__(self, other: Any) -> "NDArray": ...
+        def __truediv__(self, other: Any) -> "NDArray": ...
+        def __getattr__(self, name: str) -> Any: ...  # the fluent methods (x.exp(), ...)
 
     def __init__(self, handle: Any = None, writable: bool = True):
         # MXNet's constructor takes a C handle; here an NDArray is built from a tensor.

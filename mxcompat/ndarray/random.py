@@ -57,7 +57,7 @@ def _dtype(dtype: Any, op: str, allowed: tuple, valid: str,
         dt = _dtypes.to_torch(dtype, where=op)
     except MXNetError:
         dt = None
-    if dt not in allowed:
+    if dt is None or dt not in allowed:
         name = dtype if isinstance(dtype, str) else (_dtypes.name(dt) if dt else str(dtype))
         raise MXNetValueError(f"{op}: Invalid Input: {name!r}, valid values are: {valid}")
     return dt
