@@ -163,7 +163,7 @@ def _reshape_method(self: NDArray, *shape: Any, **kwargs: Any) -> NDArray:
     return _wrap(r, self._ctx)
 
 
-NDArray.reshape = _reshape_method  # type: ignore[attr-defined]
+setattr(NDArray, "reshape", _reshape_method)  # noqa: B010
 
 
 @register("reshape", params={"shape": Shape, "reverse": Bool, "target_shape": Shape,
