@@ -144,16 +144,17 @@ def infer_reshape(src: Sequence[int], target: Sequence[int], reverse: bool = Fal
 def _reshape_method(self: NDArray, *shape: Any, **kwargs: Any) -> NDArray:
     """x.reshape(2, 3), x.reshape((2, 3)), x.reshape(shape=(2, 3), reverse=False): a view."""
     reverse = kwargs.pop("reverse", False)
+    target: Any = shape
     if "shape" in kwargs:
         if shape:
             raise MXNetTypeError("reshape: shape given both positionally and as a keyword")
-        shape = kwargs.pop("shape")
+        target = kwargs.pop("shape")
     elif len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = shape[0]
+        target = shape[0]
     if kwargs:
         raise MXNetTypeError(f"Got unknown keywords in reshape: {', '.join(kwargs)}. Accepted "
                              "keyword arguments are 'shape' and 'reverse'.")
-    tgt = Shape(shape, "reshape", "shape") if not isinstance(shape, int) else (shape,)
+    tgt = Shape(target, "reshape", "shape") if not isinstance(target, int) else (target,)
     new = infer_reshape(self._t.shape, tgt, Bool(reverse, "reshape", "reverse"))
     t = self._t
     try:
