@@ -380,11 +380,12 @@ NDArray.__hash__ = object.__hash__  # type: ignore[assignment]
 # ---- unary ops ---------------------------------------------------------------------------
 def _float_math(fn: Callable) -> Callable:
     """A float-domain unary kernel that, like MXNet, keeps integer dtypes: integers are
-    computed in float32 and truncated back."""
+    computed in float64 (MXNet's math functions take a double for integer types:
+    tanh(int32 19) -> 0, exp(int32 20) -> 485165195) and cast back with C semantics."""
     def k(x: torch.Tensor) -> torch.Tensor:
         if x.is_floating_point():
             return fn(x)
-        return _trunc_to(fn(x.float()), x.dtype)
+        return _trunc_to(fn(x.double()), x.dtype)
     return k
 
 
@@ -469,7 +470,7 @@ def _gamma(x: torch.Tensor) -> torch.Tensor:
 
 def _erfinv_int(x: torch.Tensor) -> torch.Tensor:
     # MXNet's integer erfinv gives 0 outside [-1, 1] (the float path gives nan)
-    r = torch.erfinv(x.float())
+    r = torch.erfinv(x.double())
     return _trunc_to(torch.nan_to_num(r, nan=0.0, posinf=float("inf"),
                                       neginf=float("-inf")), x.dtype)
 
@@ -525,9 +526,12 @@ tanh = unary("tanh", torch.tanh, torch_name="torch.tanh")
 arcsinh = unary("arcsinh", torch.asinh, torch_name="torch.asinh")
 arccosh = unary("arccosh", torch.acosh, torch_name="torch.acosh")
 arctanh = unary("arctanh", torch.atanh, torch_name="torch.atanh")
+# degrees/radians compute integer inputs in float32 (unlike the other math functions)
 degrees = unary("degrees", lambda x: x * _DEG, torch_name="torch.rad2deg",
+                int_kernel=lambda x: _trunc_to(x.float() * _DEG, x.dtype),
                 notes="uses MXNet's float32 constant 180/pi for every dtype")
 radians = unary("radians", lambda x: x * _RAD, torch_name="torch.deg2rad",
+                int_kernel=lambda x: _trunc_to(x.float() * _RAD, x.dtype),
                 notes="uses MXNet's float32 constant pi/180 for every dtype")
 erf = unary("erf", torch.erf, torch_name="torch.erf")
 erfinv = unary("erfinv", torch.erfinv, torch_name="torch.erfinv", float_math=False,

@@ -79,6 +79,11 @@ for op in ("abs", "sign", "ceil", "floor", "trunc", "fix", "rint", "round", "sqr
            "log1p", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh",
            "arcsinh", "arccosh", "arctanh", "degrees", "radians", "relu", "sigmoid"):
     e(f"{op}:fluent", f"result = getattr(R(3, 2, seed=2).abs() + 0.25, '{op}')()")
+for op in ("tanh", "sigmoid", "exp", "expm1", "sinh", "degrees", "radians", "sqrt", "log",
+           "cbrt", "erf"):
+    for dt in ("int64", "int32", "uint8"):
+        e(f"{op}:int-wide-{dt}", f"result = mx.nd.{op}(A([123456789, 987654321, 5, 19, 29, -3, "
+          f"0], 'int64').astype('{dt}'))")
 e("rint:ties", "result = mx.nd.rint(A([-3.5, -2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 3.5, 8388609.0]))")
 e("round:ties", "result = mx.nd.round(A([-3.5, -2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 3.5, "
   "0.49999997]))")

@@ -1,0 +1,139 @@
+"""Element-wise, reduction and sorting ops beyond the core cases (owner: the elemwise /
+reduce / sorting modules): unary math, clip/where/cast/add_n/smooth_l1/hard_sigmoid,
+argmax/argmin/norm/moments/cumsum, sort/argsort/topk/pick. Detailed MXNet quirks are in
+tests/golden/elemwise.json (tools/oracle/record_elemwise.py)."""
+import numpy as np
+
+from compat_matrix.refs import c_cast, unary
+from compat_matrix.spec import FLOATS, INTS, NUMERIC, Case, In
+
+SHAPES = [((2, 3),), ((1,),), ((4, 1, 3),)]
+
+
+def _rint(x):
+    fl, ce = np.floor(x), np.ceil(x)
+    return np.where(x - fl <= ce - x, fl, ce)
+
+
+def _round(x):
+    return np.where(np.abs(x - np.trunc(x)) >= 0.5, np.trunc(x) + np.sign(x), np.trunc(x))
+
+
+_POS = (0.2, 3.0)
+_UNIT = (-0.9, 0.9)
+UNARY = {  # name: (numpy reference, domain, gradient cells)
+    "abs": (np.abs, None, True), "sign": (np.sign, None, True),
+    "ceil": (np.ceil, None, True), "floor": (np.floor, None, True),
+    "trunc": (np.trunc, None, True), "fix": (np.fix, None, True),
+    "rint": (_rint, None, True), "round": (_round, None, True),
+    "rsqrt": (lambda x: 1 / np.sqrt(x), _POS, True), "cbrt": (np.cbrt, None, True),
+    "rcbrt": (lambda x: 1 / np.cbrt(x), _POS, True), "reciprocal": (np.reciprocal, _POS, True),
+    "expm1": (np.expm1, None, True), "log": (np.log, _POS, True),
+    "log10": (np.log10, _POS, True), "log2": (np.log2, _POS, True),
+    "log1p": (np.log1p, _POS, True), "sin": (np.sin, None, True), "cos": (np.cos, None, True),
+    "tan": (np.tan, (-1.2, 1.2), True), "arcsin": (np.arcsin, _UNIT, True),
+    "arccos": (np.arccos, _UNIT, True), "arctan": (np.arctan, None, True),
+    "sinh": (np.sinh, None, True), "cosh": (np.cosh, None, True),
+    "tanh": (np.tanh, None, True), "arcsinh": (np.arcsinh, None, True),
+    "arccosh": (np.arccosh, (1.1, 4.0), True), "arctanh": (np.arctanh, _UNIT, True),
+    "degrees": (lambda x: x * np.float32(57.2957763671875), None, True),
+    "radians": (lambda x: x * np.float32(0.01745329238474369), None, True),
+    "relu": (lambda x: np.maximum(x, 0), None, True),
+    "sigmoid": (lambda x: 1 / (1 + np.exp(-x)), None, True),
+    "softsign": (lambda x: x / (1 + np.abs(x)), None, True),
+    "logical_not": (lambda x: (x == 0).astype(x.dtype), None, False),
+}
+_SAME_INT = {"abs", "sign", "ceil", "floor", "trunc", "fix", "rint", "round", "relu",
+             "logical_not"}
+
+def unary64(f):
+    """MXNet computes integer inputs of its math functions in double, then C-casts."""
+    def ref(x, **kw):
+        with np.errstate(all="ignore"):
+            if x.dtype.kind == "f":
+                return np.asarray(f(x, **kw)).astype(x.dtype)
+            return c_cast(f(x.astype(np.float64), **kw), x.dtype)
+    return ref
+
+
+CASES = []
+for name, (f, dom, grad) in UNARY.items():
+    ref = unary(f) if name in ("degrees", "radians") else unary64(f)
+    if name in _SAME_INT:
+        ref = (lambda f: lambda x: f(x).astype(x.dtype) if x.dtype.kind in "iu" else
+               unary64(f)(x))(f)
+    CASES.append(Case(name, samples=SHAPES, inputs=[In(domain=dom)], dtypes=NUMERIC, ref=ref,
+                      grad=grad, tol={"float16": (1e-2, 1e-2)},
+                      note="ties: rint goes down, round away from zero" if name in
+                      ("rint", "round") else "integer tanh near 1 follows MXNet's libm "
+                      "(the NumPy reference may truncate to 1 where MXNet gives 0)"
+                      if name == "tanh" else ""))
+    CASES.append(Case(f"NDArray.{name}", inputs=[In(domain=dom)], dtypes=("float32",),
+                      ref=ref) if name not in ("softsign", "logical_not", "negative") else None)
+    CASES.append(Case(name, "bool", samples=[((2, 3),)], dtypes=(), rejects=("bool",)))
+CASES = [c for c in CASES if c is not None]
+
+CASES += [
+    Case("erf", samples=SHAPES, dtypes=FLOATS, grad=True, tol={"float16": (1e-2, 1e-2)}),
+    Case("erfinv", samples=SHAPES, inputs=[In(domain=_UNIT)], dtypes=FLOATS, grad=True,
+         tol={"float16": (1e-2, 1e-2)}),
+    Case("gamma", samples=SHAPES, inputs=[In(domain=(0.2, 4.0))], dtypes=FLOATS, grad=True,
+         tol={"float16": (1e-2, 1e-2)}),
+    Case("gammaln", samples=SHAPES, inputs=[In(domain=(0.2, 4.0))], dtypes=FLOATS, grad=True,
+         tol={"float16": (1e-2, 1e-2)}),
+    Case("hard_sigmoid", samples=SHAPES, dtypes=FLOATS, rejects=INTS, grad=True,
+         ref=lambda x, **kw: np.clip(x * np.float32(0.2) + 0.5, 0, 1).astype(x.dtype)),
+    Case("hard_sigmoid", "alpha_beta", kwargs={"alpha": 0.3, "beta": 0.4}, dtypes=FLOATS,
+         ref=lambda x, alpha, beta: np.clip(x * np.float32(alpha) + np.float32(beta), 0, 1)
+         .astype(x.dtype)),
+    Case("smooth_l1", samples=SHAPES, kwargs={"scalar": 1.5}, dtypes=FLOATS, grad=True,
+         ref=lambda x, scalar: np.where(np.abs(x) < 1 / scalar ** 2, 0.5 * (scalar * x) ** 2,
+                                        np.abs(x) - 0.5 / scalar ** 2).astype(x.dtype)),
+    Case("clip", samples=SHAPES, kwargs={"a_min": -1.0, "a_max": 1.5}, dtypes=NUMERIC,
+         grad=True, ref=lambda x, a_min, a_max: np.where(
+             x > a_max, c_cast(np.float64(a_max), x.dtype),
+             np.where(x < a_min, c_cast(np.float64(a_min), x.dtype), x)).astype(x.dtype)),
+    Case("where", samples=[((2, 3), (2, 3), (2, 3)), ((3,), (3, 2), (3, 2))],
+         inputs=[In(gen=lambda rng, s, dt: rng.integers(0, 2, s).astype(dt)), In(), In()],
+         dtypes=FLOATS + ("int32",), grad=True,
+         ref=lambda c, x, y: np.where(c.reshape(c.shape + (1,) * (x.ndim - c.ndim)) != 0,
+                                      x, y)),
+    Case("cast", "to_int32", kwargs={"dtype": "int32"}, inputs=[In(domain=(-50, 50))],
+         dtypes=NUMERIC, ref=lambda x, dtype: c_cast(x, dtype)),
+    Case("cast", "to_float16", kwargs={"dtype": "float16"}, dtypes=NUMERIC,
+         ref=lambda x, dtype: x.astype(dtype)),
+    Case("add_n", samples=[((2, 3), (2, 3), (2, 3))], dtypes=NUMERIC, grad=True,
+         ref=lambda a, b, c: (a + b + c).astype(a.dtype)),
+    # ---- reductions
+    Case("argmax", samples=[((2, 3, 4),)], kwargs={"axis": 1}, dtypes=NUMERIC,
+         ref=lambda x, axis: np.argmax(x, axis=axis).astype(x.dtype)),
+    Case("argmin", samples=[((2, 3, 4),)], kwargs={"axis": -1, "keepdims": True},
+         dtypes=NUMERIC,
+         ref=lambda x, axis, keepdims: np.expand_dims(np.argmin(x, axis=axis), axis)
+         .astype(x.dtype)),
+    Case("argmax", "flat", samples=[((2, 3),)], dtypes=NUMERIC,
+         ref=lambda x: np.array([np.argmax(x)]).astype(x.dtype)),
+    Case("argmax_channel", samples=[((4, 5),)], dtypes=NUMERIC,
+         ref=lambda x: np.argmax(x, axis=1).astype(x.dtype)),
+    Case("norm", samples=[((2, 3),), ((3, 2, 2),)], dtypes=FLOATS, grad=True,
+         ref=lambda x: np.array([np.sqrt((x.astype(np.float64) ** 2).sum())]).astype(x.dtype)),
+    Case("norm", "ord1_axis", samples=[((3, 4),)], kwargs={"ord": 1, "axis": 1},
+         dtypes=FLOATS, ref=lambda x, ord, axis: np.abs(x).sum(axis=axis).astype(x.dtype)),
+    Case("moments", samples=[((3, 4),)], kwargs={"axes": (1,)}, dtypes=FLOATS, grad=True,
+         ref=lambda x, axes: [x.mean(axis=axes), x.var(axis=axes)]),
+    Case("cumsum", samples=[((3, 4),)], kwargs={"axis": 1}, dtypes=NUMERIC, grad=True,
+         ref=lambda x, axis: np.cumsum(x, axis=axis, dtype=x.dtype)),
+    # ---- sorting
+    Case("sort", samples=[((3, 5),), ((2, 3, 4),)], dtypes=("float32", "float64") + INTS,
+         rejects=("float16",), grad=True, ref=lambda x: np.sort(x, axis=-1)),
+    Case("argsort", samples=[((3, 5),)], inputs=[In(gen=lambda rng, s, dt: rng.permutation(
+        int(np.prod(s))).reshape(s).astype(dt))], dtypes=("float32", "float64", "int32"),
+        ref=lambda x: np.argsort(x, axis=-1).astype(np.float32)),
+    Case("topk", samples=[((3, 5),)], kwargs={"k": 2, "ret_typ": "value"}, dtypes=NUMERIC,
+         grad=True, ref=lambda x, k, ret_typ: -np.sort(-x.astype(np.float64), axis=-1)
+         [..., :k].astype(x.dtype)),
+    Case("pick", samples=[((3, 4), (3,))], inputs=[In(), In(dtype="float32",
+         gen=lambda rng, s, dt: rng.integers(-1, 6, s).astype(dt))], dtypes=FLOATS,
+         grad=True, ref=lambda x, i: x[np.arange(x.shape[0]), np.clip(i.astype(int), 0,
+                                                                      x.shape[1] - 1)]),
+]
