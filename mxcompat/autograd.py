@@ -1,17 +1,47 @@
-"""``mx.autograd`` on torch autograd (being written): recording state only for now."""
+"""``mx.autograd`` on torch autograd.
+
+MXNet's model: arrays that need gradients are marked with ``x.attach_grad()``, which gives them
+a gradient buffer ``x.grad``; only operations run inside ``with autograd.record():`` are
+recorded; ``y.backward()`` writes (``grad_req='write'``), accumulates (``'add'``) or skips
+(``'null'``) each attached array's gradient *in place*, so ``x.grad`` is the same NDArray from
+one step to the next and ``w[:] = w - lr * w.grad`` outside ``record()`` builds no graph.
+
+How it maps onto torch: an attached array's tensor becomes a torch leaf with
+``requires_grad=True``; ops run with torch's grad mode on only while recording (see
+``ndarray._op.call``), so nothing is recorded outside ``record()``; ``backward`` asks torch for
+the gradients of the attached arrays (``torch.autograd.grad``) and copies them into the
+buffers. Recording and training state are thread-local, as in MXNet.
+"""
 from __future__ import annotations
 
+import weakref
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any, Dict, Iterator, List, Optional, Sequence
 
 import torch
 
 from ._state import STATE
+from .base import MXNetError, MXNetTypeError, MXNetValueError, unsupported
 
 __all__ = ["record", "pause", "train_mode", "predict_mode", "is_recording", "is_training",
-           "set_recording", "set_training"]
+           "set_recording", "set_training", "mark_variables", "backward", "grad", "Function",
+           "get_symbol"]
+
+_NOT_IN_GRAPH = (
+    "Cannot differentiate node because it is not in a computational graph. You need to set "
+    "is_recording to true or use autograd.record() to save computational graphs for backward. "
+    "If you want to differentiate the same graph twice, you need to pass retain_graph=True to "
+    "backward.")
+_NO_INPUTS = ("There are no inputs in computation graph that require gradients.")
+_INPLACE = (
+    "Assigning to NDArrays that are already in a computational graph will cause undefined "
+    "behavior when evaluating gradients. Please call backward first to clear the graph or do "
+    "this out side of a record section. Also note that you cannot use inplace operations like "
+    "+=, *=, relu(x, out=x), y[idx]=x, etc inside a record section.")
+_REQS = ("write", "add", "null")
 
 
+# ---- recording and training state ---------------------------------------------------------
 def is_recording() -> bool:
     return STATE.recording
 
@@ -20,49 +50,368 @@ def is_training() -> bool:
     return STATE.training
 
 
-def set_recording(is_recording: bool) -> bool:
+def set_recording(is_recording: bool) -> bool:  # noqa: A002 - MXNet's parameter name
+    """Set recording on or off; returns the previous state."""
     prev = STATE.recording
     STATE.recording = bool(is_recording)
+    torch._C._set_grad_enabled(bool(is_recording))
     return prev
 
 
 def set_training(train_mode: bool) -> bool:
+    """Set training mode on or off; returns the previous state."""
     prev = STATE.training
     STATE.training = bool(train_mode)
     return prev
 
 
-@contextmanager
-def _scope(recording: Any, training: Any) -> Iterator[None]:
-    prev = (STATE.recording, STATE.training)
-    prev_grad = torch.is_grad_enabled()
-    if recording is not None:
-        STATE.recording = recording
-        torch._C._set_grad_enabled(recording)
-    if training is not None:
-        STATE.training = training
-    try:
-        yield
-    finally:
-        STATE.recording, STATE.training = prev
-        torch._C._set_grad_enabled(prev_grad)
+class _Scope:
+    """The context manager behind record / pause / train_mode / predict_mode."""
+
+    __slots__ = ("_rec", "_train", "_prev")
+
+    def __init__(self, recording: Optional[bool], training: Optional[bool]):
+        self._rec = recording
+        self._train = training
+        self._prev: Any = None
+
+    def __enter__(self) -> "_Scope":
+        self._prev = (STATE.recording, STATE.training, torch.is_grad_enabled())
+        if self._rec is not None:
+            STATE.recording = self._rec
+            torch._C._set_grad_enabled(self._rec)
+        if self._train is not None:
+            STATE.training = self._train
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        STATE.recording, STATE.training, grad_on = self._prev
+        torch._C._set_grad_enabled(grad_on)
 
 
-def record(train_mode: bool = True) -> Any:
-    return _scope(True, train_mode)
+def record(train_mode: bool = True) -> _Scope:  # noqa: F811 - MXNet's parameter name
+    """Record operations for differentiation (and set training mode, by default)."""
+    return _Scope(True, bool(train_mode))
 
 
-def pause(train_mode: bool = False) -> Any:
-    return _scope(False, train_mode)
+def pause(train_mode: bool = False) -> _Scope:  # noqa: F811
+    """Stop recording inside a ``record()`` block."""
+    return _Scope(False, bool(train_mode))
 
 
-def train_mode() -> Any:
-    return _scope(None, True)
+def train_mode() -> _Scope:
+    """Training mode (Dropout, BatchNorm) without recording."""
+    return _Scope(None, True)
 
 
-def predict_mode() -> Any:
-    return _scope(None, False)
+def predict_mode() -> _Scope:
+    """Prediction mode, also inside ``record()``."""
+    return _Scope(None, False)
+
+
+# ---- attached arrays ------------------------------------------------------------------------
+class _Grad:
+    """What an attached NDArray carries: its gradient buffer and grad_req."""
+
+    __slots__ = ("buf", "req")
+
+    def __init__(self, buf: Any, req: str):
+        self.buf = buf
+        self.req = req
+
+
+#: id -> weak reference of every live attached NDArray (backward looks for its leaves among
+#: them). Not a WeakSet: that compares members with ==, which is element-wise on NDArrays.
+_ATTACHED: Dict[int, "weakref.ref[Any]"] = {}
+
+
+def _register(arr: Any) -> None:
+    key = id(arr)
+    old = _ATTACHED.get(key)
+    if old is not None and old() is arr:
+        return
+
+    def _gone(ref: Any, key: int = key) -> None:
+        if _ATTACHED.get(key) is ref:
+            del _ATTACHED[key]
+    _ATTACHED[key] = weakref.ref(arr, _gone)
+
+
+def _attached() -> list:
+    return [a for a in (r() for r in list(_ATTACHED.values())) if a is not None]
+
+
+def _nd() -> Any:
+    from .ndarray.ndarray import NDArray, _wrap
+    return NDArray, _wrap
+
+
+def _attach(arr: Any, req: str, buf: Any = None) -> None:
+    if req not in _REQS:
+        raise MXNetValueError(f"attach_grad: grad_req must be one of {_REQS}, got {req!r}")
+    NDArray, _wrap = _nd()
+    t = arr._t.detach()  # a fresh leaf sharing memory (cuts any recorded history)
+    floating = t.is_floating_point()
+    if req != "null" and floating:
+        t.requires_grad_(True)
+    arr._t = t
+    if buf is None:
+        buf = _wrap(torch.zeros_like(t, requires_grad=False), arr._ctx)
+    elif not isinstance(buf, NDArray):
+        raise MXNetTypeError(f"mark_variables: gradients must be NDArrays, got "
+                             f"{type(buf).__name__}")
+    arr._ag = _Grad(buf, req)
+    _register(arr)
+
+
+def attach_grad(self: Any, grad_req: str = "write", stype: Optional[str] = None) -> None:
+    """Attach a gradient buffer (zeros) to this array, making it a variable to
+    differentiate with respect to. Calling it again resets the gradient."""
+    if stype not in (None, "default"):
+        raise unsupported(f"attach_grad(stype={stype!r}) (sparse gradients)")
+    _attach(self, grad_req)
+
+
+def _grad_of(self: Any) -> Any:
+    ag = self._ag
+    return ag.buf if isinstance(ag, _Grad) else None
+
+
+def detach(self: Any) -> Any:
+    """A new NDArray sharing this one's memory, outside any recorded graph."""
+    _, _wrap = _nd()
+    return _wrap(self._t.detach(), self._ctx)
+
+
+def mark_variables(variables: Any, gradients: Any, grad_reqs: Any = "write") -> None:
+    """Attach user-given gradient buffers to arrays (``attach_grad`` with your own buffers)."""
+    NDArray, _ = _nd()
+    if isinstance(variables, NDArray):
+        variables, gradients = [variables], [gradients]
+    variables, gradients = list(variables), list(gradients)
+    if len(variables) != len(gradients):
+        raise MXNetValueError("mark_variables: variables and gradients must have the same "
+                              "length")
+    reqs = [grad_reqs] * len(variables) if isinstance(grad_reqs, str) else list(grad_reqs)
+    for v, g, r in zip(variables, gradients, reqs):
+        _attach(v, r, g)
 
 
 def _check_inplace(arr: Any) -> None:
-    """Called before an in-place write while recording (filled in by the autograd work)."""
+    """In-place writes to arrays already in the recorded graph are errors, as in MXNet."""
+    if STATE.recording and arr._t.requires_grad:
+        raise MXNetError(_INPLACE)
+
+
+# ---- backward and grad ----------------------------------------------------------------------
+def _as_list(x: Any) -> list:
+    NDArray, _ = _nd()
+    if x is None:
+        return []
+    if isinstance(x, NDArray):
+        return [x]
+    return list(x)
+
+
+def _head_grads(heads: list, head_grads: Any) -> List[torch.Tensor]:
+    NDArray, _ = _nd()
+    if head_grads is None:
+        return [torch.ones_like(h._t) for h in heads]
+    hg = _as_list(head_grads)
+    if len(hg) != len(heads):
+        raise MXNetValueError(f"backward: {len(heads)} heads but {len(hg)} head gradients")
+    out = []
+    for h, g in zip(heads, hg):
+        if g is None:
+            out.append(torch.ones_like(h._t))
+        elif isinstance(g, NDArray):
+            out.append(g._t.detach().to(h._t.dtype).expand_as(h._t))
+        else:
+            raise MXNetTypeError(f"backward: head gradients must be NDArrays, got "
+                                 f"{type(g).__name__}")
+    return out
+
+
+def _run_grad(heads: list, inputs: List[torch.Tensor], head_grads: Any, retain_graph: bool,
+              create_graph: bool, train_mode: bool) -> Sequence[Optional[torch.Tensor]]:
+    outs = [h._t for h in heads]
+    for h, t in zip(heads, outs):
+        if not t.requires_grad or getattr(h._ag, "freed", False):
+            raise MXNetError(_NOT_IN_GRAPH)
+    hg = _head_grads(heads, head_grads)
+    prev_train = STATE.training
+    STATE.training = bool(train_mode)
+    try:
+        with torch.enable_grad():
+            return torch.autograd.grad(outs, inputs, hg, retain_graph=retain_graph,
+                                       create_graph=create_graph, allow_unused=True)
+    except RuntimeError as e:
+        if "second time" in str(e) or "freed" in str(e):
+            raise MXNetError(_NOT_IN_GRAPH) from None
+        raise MXNetError(f"backward: {str(e).splitlines()[0]}") from None
+    finally:
+        STATE.training = prev_train
+
+
+class _Freed:
+    """Marks a head whose graph a backward without retain_graph has freed."""
+
+    __slots__ = ()
+    freed = True
+
+
+_FREED = _Freed()
+
+
+def backward(heads: Any, head_grads: Any = None, retain_graph: bool = False,
+             train_mode: bool = True) -> None:
+    """Compute the gradients of ``heads`` with respect to every attached array and write
+    (or add) them into the arrays' ``.grad`` buffers, per their ``grad_req``."""
+    hs = _as_list(heads)
+    if not hs:
+        raise MXNetValueError("backward: no heads given")
+    variables = [a for a in _attached()
+                 if isinstance(a._ag, _Grad) and a._ag.req != "null" and a._t.requires_grad]
+    if not variables:
+        for h in hs:
+            if not h._t.requires_grad:
+                raise MXNetError(_NOT_IN_GRAPH)
+        raise MXNetError(_NO_INPUTS)
+    grads = _run_grad(hs, [v._t for v in variables], head_grads, retain_graph, False,
+                      train_mode)
+    with torch.no_grad():
+        for v, g in zip(variables, grads):
+            if g is None:
+                continue  # not on the path: keeps its old gradient, as in MXNet
+            buf = v._ag.buf._t
+            if v._ag.req == "add":
+                buf.add_(g)
+            else:
+                buf.copy_(g)
+    if not retain_graph:
+        for h in hs:
+            if not isinstance(h._ag, _Grad):
+                h._ag = _FREED
+
+
+def _backward_method(self: Any, out_grad: Any = None, retain_graph: bool = False,
+                     train_mode: bool = True) -> None:
+    """Compute the gradients of this array with respect to the attached arrays."""
+    backward([self], None if out_grad is None else [out_grad], retain_graph, train_mode)
+
+
+def grad(heads: Any, variables: Any, head_grads: Any = None, retain_graph: Optional[bool] = None,
+         create_graph: bool = False, train_mode: bool = True) -> List[Any]:
+    """Gradients of ``heads`` with respect to ``variables``, returned as a list of new arrays
+    (``.grad`` buffers are left untouched). With ``create_graph=True`` the gradients can be
+    differentiated again."""
+    NDArray, _wrap = _nd()
+    hs = _as_list(heads)
+    vs = _as_list(variables)
+    for v in vs:
+        if not isinstance(v, NDArray):
+            raise MXNetTypeError(f"grad: variables must be NDArrays, got {type(v).__name__}")
+        if not v._t.requires_grad:
+            raise MXNetError(_NOT_IN_GRAPH)
+    if retain_graph is None:
+        retain_graph = create_graph
+    gs = _run_grad(hs, [v._t for v in vs], head_grads, bool(retain_graph), create_graph,
+                   train_mode)
+    out = []
+    for v, g in zip(vs, gs):
+        if g is None:
+            g = torch.zeros_like(v._t)
+        out.append(_wrap(g if create_graph else g.detach(), v._ctx))
+    return out
+
+
+def get_symbol(x: Any) -> Any:
+    raise unsupported("mx.autograd.get_symbol", "mxcompat has no Symbol API")
+
+
+# ---- custom functions -----------------------------------------------------------------------
+class Function:
+    """A user-defined differentiable function, as in MXNet::
+
+        class Sigmoid(mx.autograd.Function):
+            def forward(self, x):
+                y = 1 / (1 + mx.nd.exp(-x))
+                self.save_for_backward(y)
+                return y
+
+            def backward(self, dy):
+                y, = self.saved_tensors
+                return dy * y * (1 - y)
+
+    ``forward`` runs with recording paused; ``backward`` returns one gradient per input.
+    Each instance can be called once.
+    """
+
+    def __init__(self) -> None:
+        self._used = False
+        self.saved_tensors: tuple = ()
+
+    def save_for_backward(self, *args: Any) -> None:
+        self.saved_tensors = args
+
+    def forward(self, *inputs: Any) -> Any:
+        raise NotImplementedError
+
+    def backward(self, *output_grads: Any) -> Any:
+        raise NotImplementedError
+
+    def __call__(self, *inputs: Any) -> Any:
+        if self._used:
+            raise MXNetValueError("Each Function instance can only be called once. Please "
+                                  "create another instance.")
+        self._used = True
+        NDArray, _wrap = _nd()
+        for x in inputs:
+            if not isinstance(x, NDArray):
+                raise MXNetTypeError(f"Function: inputs must be NDArrays, got "
+                                     f"{type(x).__name__}")
+        if not STATE.recording or not any(x._t.requires_grad for x in inputs):
+            with pause(train_mode=STATE.training):
+                return self.forward(*inputs)
+        fn = self
+        ctxs = [x._ctx for x in inputs]
+        single = [True]
+
+        class _TorchFn(torch.autograd.Function):
+            @staticmethod
+            def forward(ctx: Any, *tensors: torch.Tensor) -> Any:
+                with pause(train_mode=STATE.training):
+                    outs = fn.forward(*[_wrap(t, c) for t, c in zip(tensors, ctxs)])
+                single[0] = isinstance(outs, NDArray)
+                outs = [outs] if single[0] else list(outs)
+                return tuple(o._t for o in outs)
+
+            @staticmethod
+            def backward(ctx: Any, *gs: torch.Tensor) -> Any:
+                with pause(train_mode=STATE.training):
+                    res = fn.backward(*[_wrap(g, c) for g, c in zip(gs, ctxs)])
+                res = [res] if isinstance(res, NDArray) else list(res)
+                if len(res) != len(inputs):
+                    raise MXNetValueError(f"Function.backward must return {len(inputs)} "
+                                          f"gradients (one per input), got {len(res)}")
+                return tuple(r._t for r in res)
+
+        outs = _TorchFn.apply(*[x._t for x in inputs])
+        wrapped = [_wrap(o, ctxs[0]) for o in outs]
+        return wrapped[0] if single[0] else wrapped
+
+
+@contextmanager
+def _noop() -> Iterator[None]:
+    yield
+
+
+def _install() -> None:
+    from .ndarray.ndarray import NDArray
+    setattr(NDArray, "attach_grad", attach_grad)  # noqa: B010
+    setattr(NDArray, "grad", property(_grad_of))  # noqa: B010
+    setattr(NDArray, "backward", _backward_method)  # noqa: B010
+    setattr(NDArray, "detach", detach)  # noqa: B010
+
+
+_install()

@@ -77,8 +77,9 @@ CASES += [
     Case("erf", samples=SHAPES, dtypes=FLOATS, grad=True, tol={"float16": (1e-2, 1e-2)}),
     Case("erfinv", samples=SHAPES, inputs=[In(domain=_UNIT)], dtypes=FLOATS, grad=True,
          tol={"float16": (1e-2, 1e-2)}),
+    # MXNet computes gamma's float64 gradient at about float32 precision (digamma in float)
     Case("gamma", samples=SHAPES, inputs=[In(domain=(0.2, 4.0))], dtypes=FLOATS, grad=True,
-         tol={"float16": (1e-2, 1e-2)}),
+         tol={"float16": (1e-2, 1e-2)}, grad_tol={"float64": (1e-4, 1e-8)}),
     Case("gammaln", samples=SHAPES, inputs=[In(domain=(0.2, 4.0))], dtypes=FLOATS, grad=True,
          tol={"float16": (1e-2, 1e-2)}),
     Case("hard_sigmoid", samples=SHAPES, dtypes=FLOATS, rejects=INTS, grad=True,
