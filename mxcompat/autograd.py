@@ -173,8 +173,15 @@ def attach_grad(self: Any, grad_req: str = "write", stype: Optional[str] = None)
 
 
 def _grad_of(self: Any) -> Any:
+    """The gradient buffer: as in MXNet, a new NDArray on each access sharing the one buffer
+    that backward updates in place (references kept from earlier steps see new values);
+    None when nothing is attached or grad_req is 'null'."""
     ag = self._ag
-    return ag.buf if isinstance(ag, _Grad) else None
+    if not isinstance(ag, _Grad) or ag.req == "null":
+        return None
+    buf = ag.buf
+    _, _wrap = _nd()
+    return _wrap(buf._t, buf._ctx)
 
 
 def detach(self: Any) -> Any:

@@ -40,12 +40,15 @@ def _run(code):
     return ns.get("result")
 
 
-def _same(exp, got, path="result"):
+def _same(exp, got, path="result", exact_repr=True):
+    """Compare a recorded result with ours. With exact_repr=False the printed form is only
+    compared when the values are bit-identical (gradients may differ in the last float32
+    digit: MXNet's and torch's kernels round differently)."""
     if "seq" in exp:
         assert "seq" in got, f"{path}: expected a {exp['seq']}, got {got}"
         assert len(exp["items"]) == len(got["items"]), f"{path}: length differs"
         for i, (e, g) in enumerate(zip(exp["items"], got["items"])):
-            _same(e, g, f"{path}[{i}]")
+            _same(e, g, f"{path}[{i}]", exact_repr)
         return
     if exp.get("nd"):
         assert got.get("nd"), f"{path}: expected an NDArray, got {got}"
@@ -58,7 +61,8 @@ def _same(exp, got, path="result"):
         tol = 1e-3 if exp["dtype"] == "float16" else 1e-6
         np.testing.assert_allclose(g, e, rtol=tol, atol=tol, equal_nan=True,
                                    err_msg=f"{path}: values differ")
-        assert got["repr"] == exp["repr"], f"{path}: printed form differs"
+        if exact_repr or np.array_equal(g, e, equal_nan=True):
+            assert got["repr"] == exp["repr"], f"{path}: printed form differs"
         return
     assert got == exp, f"{path}: {got} != {exp}"
 

@@ -655,13 +655,21 @@ def add_n(*args: torch.Tensor, num_args: Any = None) -> torch.Tensor:
     return r
 
 
+
+@register("stop_gradient", aliases=("BlockGrad",), family="autograd",
+          torch="Tensor.detach() (a copy, as MXNet's op output is a new array)")
+def stop_gradient(data: torch.Tensor) -> torch.Tensor:
+    """The input's values, with no gradient flowing back through them."""
+    return data.detach().clone()
+
+
 __all__ = ["unary", "exp", "sqrt", "square", "negative", "abs", "sign", "ceil", "floor",
            "trunc", "fix", "rint", "round", "rsqrt", "cbrt", "rcbrt", "reciprocal", "expm1",
            "log", "log10", "log2", "log1p", "sin", "cos", "tan", "arcsin", "arccos", "arctan",
            "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh", "degrees", "radians", "erf",
            "erfinv", "gamma", "gammaln", "relu", "sigmoid", "softsign", "logical_not",
-           "hard_sigmoid", "smooth_l1", "clip", "cast", "where", "add_n"]
+           "hard_sigmoid", "smooth_l1", "clip", "cast", "where", "add_n", "stop_gradient"]
 
 
 # MXNet's NDArray defines __abs__ (-> the abs op); there is no __round__
-NDArray.__abs__ = abs  # type: ignore[attr-defined]
+setattr(NDArray, "__abs__", abs)  # noqa: B010

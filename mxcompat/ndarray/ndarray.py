@@ -105,11 +105,16 @@ class NDArray:
         """The underlying ``torch.Tensor`` (shares memory; an mxcompat extension)."""
         return self._t
 
+    def _src(self) -> torch.Tensor:
+        """The tensor to compute from in a method: part of the recorded graph while
+        mx.autograd is recording, detached otherwise (nothing is recorded outside record())."""
+        return self._t if STATE.recording else self._t.detach()
+
     @property
     def T(self) -> "NDArray":
         if self._t.dim() < 2:
             return self
-        return _wrap(self._t.detach().permute(*reversed(range(self._t.dim()))).contiguous(),
+        return _wrap(self._src().permute(*reversed(range(self._t.dim()))).contiguous(),
                      self._ctx)
 
     # ---- conversion -------------------------------------------------------------------
@@ -172,10 +177,10 @@ class NDArray:
         dt = _dtypes.to_torch(dtype, where="astype")
         if not copy and dt == self._t.dtype:
             return self
-        return _wrap(_cast(self._t.detach(), dt), self._ctx)
+        return _wrap(_cast(self._src(), dt), self._ctx)
 
     def copy(self) -> "NDArray":
-        return _wrap(self._t.detach().clone(), self._ctx)
+        return _wrap(self._src().clone(), self._ctx)
 
     def __copy__(self) -> "NDArray":
         return self.copy()
