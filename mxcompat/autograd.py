@@ -54,7 +54,10 @@ def set_recording(is_recording: bool) -> bool:  # noqa: A002 - MXNet's parameter
     """Set recording on or off; returns the previous state."""
     prev = STATE.recording
     STATE.recording = bool(is_recording)
-    torch._C._set_grad_enabled(bool(is_recording))
+    if is_recording:
+        # ops record through torch autograd; switching recording off needs nothing here
+        # (ops then keep torch from building a graph themselves)
+        torch._C._set_grad_enabled(True)
     return prev
 
 

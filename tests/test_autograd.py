@@ -139,3 +139,22 @@ def test_training_example_matches_mxnet_losses(name):
     np.testing.assert_allclose(got_l, exp_l, rtol=1e-4, atol=2e-6)
     # everything that is not a loss value prints identically
     assert _LOSS.sub("loss X", r.stdout) == _LOSS.sub("loss X", expected)
+
+
+def test_set_recording_leaves_torch_grad_mode_usable():
+    import torch
+    prev = mx.autograd.set_recording(True)
+    mx.autograd.set_recording(prev)
+    assert torch.is_grad_enabled()
+    t = torch.ones(2, requires_grad=True)
+    (t * 2).sum().backward()
+    assert t.grad.tolist() == [2.0, 2.0]
+
+
+def test_record_restores_torch_grad_mode():
+    import torch
+    with torch.no_grad():
+        with mx.autograd.record():
+            assert torch.is_grad_enabled()
+        assert not torch.is_grad_enabled()
+    assert torch.is_grad_enabled()

@@ -2,6 +2,7 @@
 same-named ``mx.nd`` op, as in MXNet. The list is MXNet 1.9.1's."""
 from __future__ import annotations
 
+from types import FunctionType
 from typing import Any, Callable, Dict
 
 from .ndarray import NDArray
@@ -35,4 +36,6 @@ def attach(namespace: Dict[str, Callable]) -> None:
     for name in FLUENT:
         fn = namespace.get(name)
         if fn is not None and name not in NDArray.__dict__:
-            setattr(NDArray, name, _forward(fn, name))
+            # an op's first parameter is its data array, so the op function itself works as
+            # the method (one call frame less than a forwarding wrapper)
+            setattr(NDArray, name, fn if isinstance(fn, FunctionType) else _forward(fn, name))

@@ -337,7 +337,9 @@ def _build(name: str, impl: Callable, inputs: list, plist: list, var_input: Opti
     """Generate the public wrapper's source once, with MXNet's signature, and exec it."""
     g: Dict[str, Any] = {"_impl": impl, "_call": call, "_finish": finish, "_unwrap": unwrap,
                          "NDArray": NDArray, "_Null": _Null, "_op": name,
-                         "_kw_error": _kw_error, "_missing": _missing, "_ctx_of": _ctx_of}
+                         "_kw_error": _kw_error, "_missing": _missing, "_ctx_of": _ctx_of,
+                         "_STATE": STATE, "_grad_on": _grad_on, "_ERRS": _TORCH_ERRORS,
+                         "_translate": translate, "_Tensor": torch.Tensor, "_wrap": _wrap}
     safe = {n: (n if not keyword.iskeyword(n) else n + "_") for n in inputs}
     lines = []
     if var_input:
@@ -377,7 +379,22 @@ def _build(name: str, impl: Callable, inputs: list, plist: list, var_input: Opti
         # after *data, parameters can only be passed by keyword
         call_args.append(f"{pn}={pn}" if var_input else pn)
     g["_PNAMES"] = tuple(p[0] for p in plist)
-    lines.append(f"    _r = _call(_impl, _op, {', '.join(call_args)})")
+    # The hot path: call the kernel directly. Only when an input requires grad outside
+    # record() does torch's grad mode need switching off (so that no graph is built).
+    if var_input:
+        needs = "any(t.requires_grad for t in _ts)"
+    else:
+        needs = " or ".join(f"_t{i}.requires_grad" for i in range(len(inputs))) or "False"
+    args = ", ".join(call_args)
+    lines.append(f"    if ({needs}) and not _STATE.recording and _grad_on():")
+    lines.append(f"        _r = _call(_impl, _op, {args})")
+    lines.append("    else:")
+    lines.append("        try:")
+    lines.append(f"            _r = _impl({args})")
+    lines.append("        except _ERRS as _e:")
+    lines.append("            raise _translate(_e, _op) from None")
+    lines.append("    if out is None and type(_r) is _Tensor:")
+    lines.append(f"        return _wrap(_r, {ctx_expr})")
     lines.append(f"    return _finish(_r, {ctx_expr}, out, _op)")
     fname = name if name.isidentifier() and not keyword.iskeyword(name) else "_op_fn"
     src = f"def {fname}({sig}):\n" + "\n".join(lines) + "\n"

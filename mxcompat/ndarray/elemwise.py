@@ -156,14 +156,14 @@ _FLOAT_ONLY_KERNELS = {"hypot"}
 def _run(kernel: Callable, op: str, a: torch.Tensor, b: Any) -> torch.Tensor:
     """One kernel call with autograd on only while recording, torch errors translated."""
     try:
-        if STATE.recording or not _grad_on() or not (
-                a.requires_grad or (type(b) is torch.Tensor and b.requires_grad)):
-            return kernel(a, b)
-        _set_grad(False)
-        try:
-            return kernel(a, b)
-        finally:
-            _set_grad(True)
+        if (a.requires_grad or (type(b) is torch.Tensor and b.requires_grad)) and \
+                not STATE.recording and _grad_on():
+            _set_grad(False)  # outside record(): build no graph
+            try:
+                return kernel(a, b)
+            finally:
+                _set_grad(True)
+        return kernel(a, b)
     except MXNetError as e:
         raise type(e)(f"{op}: {e}") from None
     except (RuntimeError, ValueError, TypeError, IndexError) as e:
@@ -191,15 +191,24 @@ def _make_binary(name: str) -> tuple:
 
     def nd_nd(lhs: NDArray, rhs: NDArray) -> NDArray:
         a, b = lhs._t, rhs._t
-        if a.dtype != b.dtype:
-            raise _rules.dtype_mismatch(bop, a.dtype, b.dtype)
-        if a.dtype == torch.bool:
+        dt = a.dtype
+        if dt is not b.dtype:
+            raise _rules.dtype_mismatch(bop, dt, b.dtype)
+        if dt is torch.bool:
             raise MXNetTypeError(f"Operator {bop} does not support boolean type")
-        return _wrap(_run(tt, bop, a, b), lhs._ctx)
+        if a.requires_grad or b.requires_grad:
+            return _wrap(_run(tt, bop, a, b), lhs._ctx)
+        try:  # the hot path: no autograd bookkeeping to do
+            r = tt(a, b)
+        except Exception:  # noqa: BLE001 - _run translates the error
+            return _wrap(_run(tt, bop, a, b), lhs._ctx)
+        return _wrap(r, lhs._ctx)
 
     def nd_scalar(lhs: NDArray, s: Any) -> NDArray:
         a = lhs._t
-        if a.dtype == torch.bool:
+        if a.is_floating_point():  # fast path: the scalar is used as a float
+            return _wrap(_run(ts, sop, a, float(s)), lhs._ctx)
+        if a.dtype is torch.bool:
             a = a.to(torch.int64)
         return _wrap(_run(ts, sop, a, _scalar_for(s, a.dtype)), lhs._ctx)
 
@@ -330,9 +339,10 @@ def _dunder(op: str, reflected: bool = False) -> Callable:
             raise _rules.bad_operand(other)
     else:
         def f(self: NDArray, other: Any) -> NDArray:  # type: ignore[misc]
-            if type(other) is NDArray:
+            t = type(other)
+            if t is NDArray:
                 return nd_nd(self, other)
-            if _is_scalar(other):
+            if t is float or t is int or _is_scalar(other):
                 return nd_scalar(self, other)
             if isinstance(other, NDArray):
                 return nd_nd(self, other)

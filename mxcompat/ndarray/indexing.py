@@ -170,6 +170,20 @@ def getitem(self: NDArray, key: Any) -> NDArray:
         if r.dim() == 0:
             r = r.reshape(1)
         return _wrap(r, self._ctx)
+    if type(key) is slice and key.step is None and t.dim() and \
+            (key.start is None or type(key.start) is int) and \
+            (key.stop is None or type(key.stop) is int):
+        # fast path: x[a:b] on the first axis, always a contiguous (write-through) view
+        if key.start is None and key.stop is None:
+            return self
+        n = t.shape[0]
+        start, stop, _ = key.indices(n)
+        if start > stop:
+            if key.start is not None and key.stop is not None:
+                raise MXNetError(f"Check failed: begin <= end ({start} vs. {stop}) : Invalid "
+                                 f"slicing range [{start}, {stop}) on axis 0")
+            stop = start
+        return _wrap(t[start:stop], self._ctx)
     if (type(key) is tuple and not key) or (type(key) is slice and key == slice(None)):
         return self
     entries, advanced = _expand(key, t.dim())

@@ -54,7 +54,7 @@ def _finish_shape(r: torch.Tensor, x: torch.Tensor, axes: Tuple[int, ...],
 
 
 def reduction(name: str, kernel: Callable, torch_name: str, aliases: tuple = (),
-              notes: str = "") -> Callable:
+              notes: str = "", full: Optional[Callable] = None) -> Callable:
     """Register ``name(data, axis=None, keepdims=False, exclude=False)``.
 
     ``kernel(x, axes)`` reduces tensor ``x`` over the tuple ``axes`` (never empty unless the
@@ -62,6 +62,11 @@ def reduction(name: str, kernel: Callable, torch_name: str, aliases: tuple = (),
     """
     def impl(data: torch.Tensor, axis: Optional[Any] = None, keepdims: bool = False,
              exclude: bool = False) -> torch.Tensor:
+        if axis is None and not keepdims and not exclude and data.dim():
+            # fast path for the common full reduction x.sum(): no axis bookkeeping
+            if full is not None and data.is_floating_point():
+                return full(data).reshape(1)
+            return kernel(data, tuple(range(data.dim()))).reshape(1)
         axes = reduce_axes(data.dim(), axis, exclude, name, tuple(data.shape))
         if data.dim() == 0:
             r = kernel(data.reshape(1), (0,))
@@ -178,8 +183,10 @@ def _nansum(x: torch.Tensor, axes: tuple) -> torch.Tensor:
     return torch.where(poisoned, torch.full_like(r, float("nan")), r)
 
 
-sum = reduction("sum", _sum, "torch.sum (result dtype = input dtype)", aliases=("sum_axis",))
-mean = reduction("mean", _mean, "torch.mean (integer inputs: truncating division)")
+sum = reduction("sum", _sum, "torch.sum (result dtype = input dtype)", aliases=("sum_axis",),
+                full=torch.sum)
+mean = reduction("mean", _mean, "torch.mean (integer inputs: truncating division)",
+                 full=torch.mean)
 prod = reduction("prod", _prod, "torch.prod")
 max = reduction("max", _amax, "torch.amax", aliases=("max_axis",))
 min = reduction("min", _amin, "torch.amin", aliases=("min_axis",))
