@@ -350,10 +350,31 @@ def _dunder(op: str, reflected: bool = False) -> Callable:
     return f
 
 
+_TORCH_INPLACE = {"add": "add_", "sub": "sub_", "mul": "mul_", "div": "div_"}
+
+
 def _inplace(op: str) -> Callable:
     fwd = _dunder(op)
+    native = _TORCH_INPLACE.get(op)
 
     def f(self: NDArray, other: Any) -> NDArray:
+        t = self._t
+        if native is not None and not STATE.recording and t.is_floating_point():
+            # fast path (w -= lr * w.grad): torch's in-place op on a float array gives the
+            # same bits as MXNet's out-of-place op + copy, in one pass
+            o: Any = None
+            if type(other) is NDArray and other._t.dtype is t.dtype and \
+                    not other._t.requires_grad:
+                o = other._t
+            elif type(other) is float or type(other) is int:
+                o = float(other)
+            if o is not None and (type(o) is float or o.shape == t.shape):
+                if t.requires_grad:
+                    with torch.no_grad():
+                        getattr(t, native)(o)
+                else:
+                    getattr(t, native)(o)
+                return self
         r = fwd(self, other)
         if r._t.shape != self._t.shape:
             raise MXNetError(f"broadcast_{op}: Shape inconsistent, Provided = "
