@@ -78,21 +78,37 @@ def step_fn(lib: str):
     return step
 
 
+def _time(step, n: int) -> float:
+    t0 = time.perf_counter()
+    for _ in range(n):
+        step()
+    return (time.perf_counter() - t0) / n
+
+
 def worker(lib: str, quick: bool) -> float:
     step = step_fn(lib)
     n, rep = (3, 3) if quick else (50, 7)
     for _ in range(3 if quick else 10):
         step()
-    times = []
+    return statistics.median(_time(step, n) for _ in range(rep))
+
+
+def pair_worker(quick: bool) -> list:
+    """raw torch and mxcompat in one process, timed alternately (shared-machine noise hits
+    both alike)."""
+    st, sm = step_fn("torch"), step_fn("mxcompat")
+    n, rep = (3, 3) if quick else (20, 15)
+    for _ in range(3 if quick else 10):
+        st()
+        sm()
+    tt, tm = [], []
     for _ in range(rep):
-        t0 = time.perf_counter()
-        for _ in range(n):
-            step()
-        times.append((time.perf_counter() - t0) / n)
-    return statistics.median(times)
+        tt.append(_time(st, n))
+        tm.append(_time(sm, n))
+    return [statistics.median(tt), statistics.median(tm)]
 
 
-def _spawn(python: str, lib: str, quick: bool) -> float:
+def _spawn(python: str, lib: str, quick: bool):
     env = dict(os.environ)
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
@@ -109,11 +125,13 @@ def main(argv=None) -> int:
     p.add_argument("--quick", action="store_true")
     p.add_argument("--mxnet-python", default=None)
     args = p.parse_args(argv)
+    if args.worker == "pair":
+        print(json.dumps(pair_worker(args.quick)))
+        return 0
     if args.worker:
         print(json.dumps(worker(args.worker, args.quick)))
         return 0
-    t = _spawn(sys.executable, "torch", args.quick)
-    m = _spawn(sys.executable, "mxcompat", args.quick)
+    t, m = _spawn(sys.executable, "pair", args.quick)
     print(f"{'MLP 784-256-10 step':22} {'median':>10} {'vs torch':>9}")
     print(f"{'raw torch':22} {t * 1e3:8.2f} ms {1.0:8.2f}x")
     print(f"{'mxcompat':22} {m * 1e3:8.2f} ms {m / t:8.2f}x")

@@ -121,17 +121,39 @@ def worker(lib: str, quick: bool) -> Dict[str, float]:
     return res
 
 
-def import_time(python: str, module: str) -> float:
-    """Median wall time of `python -c 'import module'` over 5 runs."""
-    ts = []
+def pair_worker(quick: bool) -> Dict[str, Dict[str, float]]:
+    """torch and mxcompat in one process, their timings interleaved repeat by repeat, so that
+    load from elsewhere on a shared machine hits both alike."""
+    wt, wm = workloads("torch"), workloads("mxcompat")
+    out: Dict[str, Dict[str, float]] = {"torch": {}, "mxcompat": {}}
+    for name, (ft, number) in wt.items():
+        fm = wm[name][0]
+        n = max(1, number // 50) if quick else number
+        tt, tm = [], []
+        for _ in range(3 if quick else 9):
+            tt.append(measure(ft, n, 1))
+            tm.append(measure(fm, n, 1))
+        out["torch"][name] = statistics.median(tt)
+        out["mxcompat"][name] = statistics.median(tm)
+    return out
+
+
+def import_times(python: str) -> Tuple[float, float]:
+    """Median over 5 fresh processes of (time of `import torch`, extra time of `import
+    mxcompat` after it), measured inside the process (interpreter start-up excluded)."""
+    code = ("import time; t = time.perf_counter(); import torch; t1 = time.perf_counter(); "
+            "import mxcompat; t2 = time.perf_counter(); print(t1 - t, t2 - t1)")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    runs = []
     for _ in range(5):
-        t0 = time.perf_counter()
-        subprocess.run([python, "-c", f"import {module}"], check=True)
-        ts.append(time.perf_counter() - t0)
-    return statistics.median(ts)
+        out = subprocess.run([python, "-c", code], check=True, capture_output=True, text=True,
+                             env=env).stdout.split()
+        runs.append((float(out[0]), float(out[1])))
+    return (statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs))
 
 
-def _spawn(python: str, lib: str, quick: bool) -> Dict[str, float]:
+def _spawn(python: str, lib: str, quick: bool) -> Dict:
     cmd = [python, os.path.abspath(__file__), "--worker", lib] + (["--quick"] if quick else [])
     env = dict(os.environ)
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -153,17 +175,20 @@ def main(argv=None) -> int:
     p.add_argument("--markdown", action="store_true")
     p.add_argument("--json", dest="json_out")
     args = p.parse_args(argv)
+    if args.worker == "pair":
+        print(json.dumps(pair_worker(args.quick)))
+        return 0
     if args.worker:
         print(json.dumps(worker(args.worker, args.quick)))
         return 0
-    res = {"torch": _spawn(sys.executable, "torch", args.quick),
-           "mxcompat": _spawn(sys.executable, "mxcompat", args.quick)}
+    res = _spawn(sys.executable, "pair", args.quick)
     if args.with_mxnet or args.mxnet_python:
         py = args.mxnet_python or sys.executable
         res["mxnet"] = _spawn(py, "mxnet", args.quick)
     if not args.quick:
-        res["torch"]["import"] = import_time(sys.executable, "torch")
-        res["mxcompat"]["import"] = import_time(sys.executable, "mxcompat")
+        t_imp, extra = import_times(sys.executable)
+        res["torch"]["import"] = t_imp
+        res["mxcompat"]["import"] = t_imp + extra
     names = list(SMALL + LARGE) + ([] if args.quick else ["import"])
     rows = []
     for n in names:

@@ -324,6 +324,16 @@ def _fill(target: torch.Tensor, v: Any) -> None:
 
 
 def _setitem(t: torch.Tensor, key: Any, v: Any) -> None:
+    if type(key) is slice and key.step is None and t.dim() and \
+            (key.start is None or type(key.start) is int) and \
+            (key.stop is None or type(key.stop) is int):
+        # fast path: x[a:b] = v on the first axis
+        start, stop, _ = key.indices(t.shape[0])
+        if start > stop and key.start is not None and key.stop is not None:
+            raise MXNetError(f"Check failed: begin <= end ({start} vs. {stop}) : Invalid "
+                             f"slicing range [{start}, {stop}) on axis 0")
+        _fill(t[start:max(start, stop)], v)
+        return
     if type(key) is int:
         n = t.shape[0] if t.dim() else 0
         if not -n <= key < n:

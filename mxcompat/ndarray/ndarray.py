@@ -120,16 +120,20 @@ class NDArray:
     # ---- conversion -------------------------------------------------------------------
     def asnumpy(self) -> np.ndarray:
         """A fresh C-contiguous NumPy copy."""
-        t = self._t.detach()
-        if t.device.type != "cpu":
-            return t.cpu().numpy()
-        return t.numpy().copy()
+        t = self._t
+        if t.requires_grad:
+            t = t.detach()
+        if t.is_cpu:
+            return t.numpy().copy()
+        return t.cpu().numpy()
 
     def asscalar(self) -> Any:
-        if self._t.numel() != 1:
+        t = self._t
+        if t.numel() != 1:
             raise MXNetValueError("The current array is not a scalar")
-        if self._t.dim() == 1:
-            return self.asnumpy()[0]
+        if t.dim() == 1:
+            # item() is exact for every NDArray dtype, and cheaper than a NumPy round trip
+            return _dtypes.TORCH_TO_NP[t.dtype](t.item())
         # MXNet indexes with [()]: shape (1, 1) returns the (1, 1) array itself
         return self.asnumpy()[()]
 
