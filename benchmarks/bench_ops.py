@@ -202,7 +202,8 @@ def main(argv=None) -> int:
     fmt = _md if args.markdown else _txt
     print(fmt(rows, "mxnet" in res))
     if not args.quick:
-        print(f"\nimport: mxcompat adds {res['mxcompat']['import'] / res['torch']['import'] - 1:.0%}"
+        extra = res["mxcompat"]["import"] / res["torch"]["import"] - 1
+        print(f"\nimport: mxcompat adds {extra:.0%}"
               " to `import torch`")
     return 0
 

@@ -4,7 +4,6 @@ Run on mxcompat with:  mxcompat run examples/linear_regression.py
 Data and initial weights come from NumPy's seeded generator, so MXNet 1.9.1 and mxcompat
 start from the same numbers and print the same losses.
 """
-import mxnet as mx
 import numpy as np
 from mxnet import autograd, nd
 

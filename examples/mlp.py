@@ -4,7 +4,6 @@ legacy MXNet code, unchanged. Run on mxcompat with:  mxcompat run examples/mlp.p
 The "images" are synthetic (NumPy's seeded generator), so MXNet 1.9.1 and mxcompat start from
 the same data and weights and print the same losses.
 """
-import mxnet as mx
 import numpy as np
 from mxnet import autograd, nd
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 __all__ = [
     "MXNetError", "NotImplementedForSymbol", "NotSupportedForSparseNDArray",
     "InternalError", "DeferredInitializationError", "MXNetValueError",
-    "MXNetTypeError", "MXNetIndexError", "MXNetKeyError", "MXNetDtypeError", "MXNetAttributeError", "UnsupportedError",
+    "MXNetTypeError", "MXNetIndexError", "MXNetKeyError", "MXNetDtypeError",
+    "MXNetAttributeError", "UnsupportedError",
     "_Null", "string_types", "numeric_types", "integer_types", "DOCS_URL",
 ]
 

@@ -3,10 +3,8 @@ GPU contexts without CUDA, documented extensions, errors, the op boundary."""
 from __future__ import annotations
 
 import os
-import pickle
 import subprocess
 import sys
-import warnings
 from pathlib import Path
 
 import numpy as np

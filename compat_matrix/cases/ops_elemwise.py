@@ -60,8 +60,8 @@ CASES = []
 for name, (f, dom, grad) in UNARY.items():
     ref = unary(f) if name in ("degrees", "radians") else unary64(f)
     if name in _SAME_INT:
-        ref = (lambda f: lambda x: f(x).astype(x.dtype) if x.dtype.kind in "iu" else
-               unary64(f)(x))(f)
+        ref = (lambda f: lambda x: f(x).astype(x.dtype) if x.dtype.kind in "iu" else  # noqa: B023
+               unary64(f)(x))(f)  # noqa: B023 - f is bound by the outer lambda
     CASES.append(Case(name, samples=SHAPES, inputs=[In(domain=dom)], dtypes=NUMERIC, ref=ref,
                       grad=grad, tol={"float16": (1e-2, 1e-2)},
                       note="ties: rint goes down, round away from zero" if name in

@@ -13,11 +13,11 @@ from typing import Any as _Any
 import torch as _torch
 
 from . import ndarray  # noqa: F401  (mx.nd.ndarray, the submodule)
-from .ndarray import NDArray, from_torch
+from .ndarray import NDArray, from_torch  # noqa: F401  (mx.nd.NDArray, mx.nd.from_torch)
 from . import _op
 
 # the op families, in dependency order
-from . import creation, elemwise, indexing, shape, linalg, random  # noqa: E402
+from . import creation, elemwise, indexing, shape, linalg, random  # noqa: E402,F401
 from . import reduce, sorting, nn, optim, serialization, contrib, sparse  # noqa: E402,F401
 from . import _internal  # noqa: E402,F401
 from ._api_names import ND_NAMES as _ND_NAMES, SUBMODULE_NAMES as _SUB_NAMES  # noqa: E402

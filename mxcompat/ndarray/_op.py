@@ -344,8 +344,8 @@ def _build(name: str, impl: Callable, inputs: list, plist: list, var_input: Opti
     lines = []
     if var_input:
         sig = f"*{var_input}, **kwargs"
-        lines.append(f"    out = kwargs.pop('out', None); kwargs.pop('name', None)")
-        for pn, conv, default, required in plist:
+        lines.append("    out = kwargs.pop('out', None); kwargs.pop('name', None)")
+        for pn, conv, default, _required in plist:
             g[f"_c_{pn}"] = conv
             g[f"_d_{pn}"] = default
             lines.append(f"    {pn} = kwargs.pop('{pn}', _Null)")

@@ -18,7 +18,7 @@ import torch.nn.functional as F
 
 from .. import _dtypes
 from .._state import STATE
-from ..base import MXNetError, MXNetTypeError, MXNetValueError, unsupported
+from ..base import MXNetTypeError, MXNetValueError, unsupported
 from ._op import (Any_, Bool, Enum, Float, Int, OptDtype, OptFloat, OptInt, Shape, register,
                   unwrap)
 

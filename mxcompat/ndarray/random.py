@@ -12,8 +12,7 @@ shape and dtype (not validated, as in MXNet); with NDArray parameters the output
 """
 from __future__ import annotations
 
-import math
-from typing import Any, Callable, Dict, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Optional, Sequence
 
 import numpy as np
 import torch
@@ -278,7 +277,7 @@ def _sample(dist: _Dist, op: str, params: Sequence, shape: Any, dtype: Any, ctx:
         full = tuple(ts[0].shape) + extra
         dev, c = ts[0].device, params[0]._ctx
     else:
-        for p, a in zip(params, arrays):
+        for _p, a in zip(params, arrays):
             if a:
                 other = next(type(q) for q in params if not isinstance(q, NDArray))
                 raise MXNetAssertionError(

@@ -7,9 +7,9 @@ import numpy as np
 
 import torch
 
-from ..base import MXNetError, MXNetIndexError, MXNetTypeError, MXNetValueError
+from ..base import MXNetError, MXNetTypeError, MXNetValueError
 from . import _op
-from ._op import (Axis, Bool, Enum, Float, Int, OptInt, Shape, register, unwrap)
+from ._op import (Axis, Bool, Enum, Float, Int, OptInt, Shape, register)
 from .ndarray import NDArray, _wrap
 
 __all__ = ["infer_reshape", "reshape"]

@@ -148,7 +148,7 @@ def histogram(a: Any, bins: Any = 10, range: Any = None) -> Any:  # noqa: A002 -
                               "NDArray")
     if range is None:
         warnings.warn("range is not specified, using numpy's result to ensure consistency "
-                      "with numpy")
+                      "with numpy", stacklevel=2)
         c, e = np.histogram(a.asnumpy(), bins=int(bins))
         return (_wrap(torch.from_numpy(c.astype(np.float32)), a._ctx),
                 _wrap(torch.from_numpy(e.astype(np.float32)), a._ctx))
