@@ -5,7 +5,7 @@ Every rule about dtypes lives in ``_rules``; the factories below apply it once p
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Dict, Optional, Tuple
 
 import torch
 
@@ -123,7 +123,7 @@ def _rcmp(fn: Callable) -> Callable:
 
 
 # name -> (tensor-tensor kernel, tensor-scalar kernel, reflected tensor-scalar kernel, torch)
-BINARY = {
+BINARY: Dict[str, Tuple[Any, Any, Any, str]] = {
     "add": (torch.add, torch.add, torch.add, "torch.add"),
     "sub": (torch.sub, torch.sub, _rsub, "torch.sub"),
     "mul": (torch.mul, torch.mul, torch.mul, "torch.mul"),
@@ -227,7 +227,7 @@ _FUNCS = {name: _make_binary(name) for name in BINARY}
 def _binary_dispatch(name: str) -> Callable:
     """mx.nd.add(lhs, rhs) and friends: NDArray or scalar on either side."""
     nd_nd, nd_scalar, scalar_nd = _FUNCS[name]
-    pyop = {"add": lambda x, y: x + y, "sub": lambda x, y: x - y, "mul": lambda x, y: x * y,
+    pyop: Callable = {"add": lambda x, y: x + y, "sub": lambda x, y: x - y, "mul": lambda x, y: x * y,
             "div": lambda x, y: x / y, "mod": lambda x, y: x % y,
             "power": lambda x, y: x ** y, "maximum": max, "minimum": min,
             "hypot": lambda x, y: (x * x + y * y) ** 0.5,
@@ -404,7 +404,7 @@ def _neg(self: NDArray) -> NDArray:
     return _FUNCS["mul"][1](self, -1)
 
 
-NDArray.__neg__ = _neg  # type: ignore[attr-defined]
+setattr(NDArray, "__neg__", _neg)  # noqa: B010
 NDArray.__hash__ = object.__hash__  # type: ignore[assignment]
 
 
