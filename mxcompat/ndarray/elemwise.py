@@ -227,7 +227,7 @@ _FUNCS = {name: _make_binary(name) for name in BINARY}
 def _binary_dispatch(name: str) -> Callable:
     """mx.nd.add(lhs, rhs) and friends: NDArray or scalar on either side."""
     nd_nd, nd_scalar, scalar_nd = _FUNCS[name]
-    pyop: Callable = {"add": lambda x, y: x + y, "sub": lambda x, y: x - y, "mul": lambda x, y: x * y,
+    pyop: Any = {"add": lambda x, y: x + y, "sub": lambda x, y: x - y, "mul": lambda x, y: x * y,
             "div": lambda x, y: x / y, "mod": lambda x, y: x % y,
             "power": lambda x, y: x ** y, "maximum": max, "minimum": min,
             "hypot": lambda x, y: (x * x + y * y) ** 0.5,
