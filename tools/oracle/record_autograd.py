@@ -6,15 +6,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import warnings
 from pathlib import Path
 
-import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "tools" / "oracle"))
-from record_core import encode  # noqa: E402
+from record_core import record_cases  # noqa: E402
 
 EXAMPLES = ("linear_regression", "mlp")
 
@@ -23,20 +21,7 @@ def main() -> int:
     import mxnet as mx
     from autograd_cases import CASES
     out = {"mxnet_version": mx.__version__, "recorded_by": "tools/oracle/record_autograd.py",
-           "cases": {}}
-    for cid, code in CASES:
-        ns = {"mx": mx, "np": np}
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                exec(code, ns)
-                mx.nd.waitall()
-                rec = {"result": encode(ns.get("result"))}
-        except Exception as e:  # noqa: BLE001 - recording what MXNet raises is the point
-            msg = str(e).strip().splitlines()
-            rec = {"error": type(e).__name__, "mxnet_error": isinstance(e, mx.base.MXNetError),
-                   "message": msg[-1] if msg else ""}
-        out["cases"][cid] = rec
+           "cases": record_cases(CASES)}
     path = ROOT / "tests" / "golden" / "autograd.json"
     path.write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")
     print(f"wrote {len(out['cases'])} cases to {path}")

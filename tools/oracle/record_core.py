@@ -50,23 +50,32 @@ def _plain(v):
     return {"value": repr(v)}
 
 
-def main() -> int:
+def record_cases(cases) -> dict:
+    """Run each (id, code) case under real MXNet; its result, or the error MXNet raised
+    (asynchronous kernel errors included: each case ends with a waitall)."""
     import mxnet as mx
-    from core_cases import CASES
-    out = {"mxnet_version": mx.__version__, "numpy_version": np.__version__,
-           "recorded_by": "tools/oracle/record_core.py", "cases": {}}
-    for cid, code in CASES:
+    recs = {}
+    for cid, code in cases:
         ns = {"mx": mx, "np": np}
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 exec(code, ns)
+                mx.nd.waitall()
                 rec = {"result": encode(ns.get("result"))}
         except Exception as e:  # noqa: BLE001 - recording what MXNet raises is the point
             msg = str(e).strip().splitlines()
             rec = {"error": type(e).__name__, "mxnet_error": isinstance(e, mx.base.MXNetError),
                    "message": msg[-1] if msg else ""}
-        out["cases"][cid] = rec
+        recs[cid] = rec
+    return recs
+
+
+def main() -> int:
+    import mxnet as mx
+    from core_cases import CASES
+    out = {"mxnet_version": mx.__version__, "numpy_version": np.__version__,
+           "recorded_by": "tools/oracle/record_core.py", "cases": record_cases(CASES)}
     path = ROOT / "tests" / "golden" / "core.json"
     path.write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")
     print(f"wrote {len(out['cases'])} cases to {path}")
