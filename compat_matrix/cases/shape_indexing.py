@@ -420,4 +420,18 @@ CASES = [
          inputs=[In(gen=lambda rng, s, dt: np.array([0.7, 1.5, 2.9, -0.5], dt))],
          kwargs={"depth": 3, "dtype": "float16"},
          ref=lambda i, depth, dtype: (np.arange(3) == np.trunc(i)[:, None]).astype(np.float16)),
+    # ---- capitalised / alias names
+    Case("Flatten", "si_alias", samples=[((2, 3, 2),)], dtypes=F3, grad=True,
+         ref=lambda x: x.reshape(2, 6)),
+    Case("SwapAxis", "si_alias", samples=[((2, 3),)], dtypes=F3,
+         kwargs={"dim1": 0, "dim2": 1}, ref=lambda x, dim1, dim2: x.T),
+    Case("Concat", "si_alias", samples=[((2, 1), (2, 2))], dtypes=F3, grad=True,
+         call=lambda mx, a, args, kw: mx.nd.Concat(*a, dim=1),
+         ref=lambda a, b: np.concatenate([a, b], 1)),
+    Case("Pad", "si_alias", samples=[((1, 1, 2, 2),)], dtypes=FG,
+         kwargs={"mode": "edge", "pad_width": (0, 0, 0, 0, 1, 1, 0, 1)},
+         ref=lambda x, mode, pad_width: np.pad(x, ((0, 0), (0, 0), (1, 1), (0, 1)), "edge")),
+    Case("broadcast_axes", "si_alias", samples=[((2, 1),)], dtypes=F3,
+         kwargs={"axis": 1, "size": 3}, grad=True,
+         ref=lambda x, axis, size: np.broadcast_to(x, (2, 3))),
 ]
