@@ -8,6 +8,7 @@ import numpy as np
 import torch
 
 from ..base import MXNetError, MXNetTypeError, MXNetValueError
+from ._rules import bool_unsupported
 from . import _op
 from ._op import (Axis, Bool, Enum, Float, Int, OptInt, Shape, register)
 from .ndarray import NDArray, _wrap
@@ -308,6 +309,7 @@ NDArray.squeeze = _squeeze_method  # type: ignore[attr-defined]
 @register("transpose", params={"axes": Shape}, family="shape",
           torch="torch.permute (no axes: reverse them)")
 def transpose(data: torch.Tensor, axes: tuple = ()) -> torch.Tensor:
+    _no_bool(data, "transpose")
     nd_ = data.dim()
     if not axes:
         perm = tuple(range(nd_ - 1, -1, -1))
@@ -335,6 +337,7 @@ NDArray.transpose = _transpose_method  # type: ignore[attr-defined]
 @register("swapaxes", params={"dim1": Int, "dim2": Int}, aliases=("SwapAxis",),
           family="shape", torch="torch.swapaxes")
 def swapaxes(data: torch.Tensor, dim1: int = 0, dim2: int = 0) -> torch.Tensor:
+    _no_bool(data, "swapaxes")
     nd_ = data.dim()
     a = _axis(dim1, nd_, "swapaxes", "dim1")
     b = _axis(dim2, nd_, "swapaxes", "dim2")
@@ -370,6 +373,12 @@ def moveaxis(tensor: NDArray, source: Any, destination: Any) -> NDArray:
 
 
 # ---------------------------------------------------------------- concat / stack / split
+def _no_bool(t: torch.Tensor, op: str) -> None:
+    """MXNet 1.9.1's shape kernels have no bool instantiation ("Unknown type enum 7")."""
+    if t.dtype is torch.bool:
+        raise bool_unsupported(op)
+
+
 def _same_dtype(ts: Sequence[torch.Tensor], op: str) -> None:
     d = ts[0].dtype
     for k, t in enumerate(ts[1:], 1):
@@ -397,6 +406,7 @@ def concat(*data: torch.Tensor, dim: int = 1, num_args: Any = None) -> torch.Ten
         raise MXNetError(f"concat: axis {dim} exceeds the input dimension of {nd_}")
     a = dim + nd_ if dim < 0 else dim
     _same_dtype(data, "concat")
+    _no_bool(data[0], "concat")
     base = list(data[0].shape)
     for t in data[1:]:
         sh = list(t.shape)
@@ -453,6 +463,7 @@ def stack(*data: torch.Tensor, axis: int = 0, num_args: Any = None) -> torch.Ten
           torch="torch.chunk (default axis=1; one output is returned bare)")
 def split(data: torch.Tensor, num_outputs: int, axis: int = 1,
           squeeze_axis: bool = False) -> Any:
+    _no_bool(data, "split")
     nd_ = data.dim()
     if not -nd_ <= axis < nd_:
         raise MXNetError(f"split: axis {axis} is out of bounds for array of ndim {nd_}")
@@ -479,6 +490,7 @@ def split(data: torch.Tensor, num_outputs: int, axis: int = 1,
           family="shape", ns="_internal", torch="torch.tensor_split")
 def _split_v2(data: torch.Tensor, indices: tuple = (), axis: int = 0,
               squeeze_axis: bool = False) -> Any:
+    _no_bool(data, "split_v2")
     nd_ = data.dim()
     a = _axis(axis, nd_, "split_v2")
     n = data.shape[a]
@@ -576,6 +588,7 @@ _builtin_slice = __builtins__["slice"] if isinstance(__builtins__, dict) else \
 @register("slice_axis", params={"axis": Int, "begin": Int, "end": OptInt}, family="shape",
           torch="torch.narrow")
 def slice_axis(data: torch.Tensor, axis: int, begin: int, end: Any) -> torch.Tensor:
+    _no_bool(data, "slice_axis")
     nd_ = data.dim()
     if not -nd_ <= axis < nd_:
         raise MXNetError(f"slice_axis: axis {axis} must be smaller than the source ndim "
@@ -596,6 +609,7 @@ def slice_axis(data: torch.Tensor, axis: int, begin: int, end: Any) -> torch.Ten
 @register("slice_like", params={"axes": Shape}, family="shape",
           torch="tensor[:s0, :s1, ...] with the sizes of shape_like")
 def slice_like(data: torch.Tensor, shape_like: torch.Tensor, axes: tuple = ()) -> torch.Tensor:
+    _no_bool(data, "slice_like")
     nd_ = data.dim()
     if not axes:
         if shape_like.dim() != nd_:
@@ -681,6 +695,7 @@ def pad(data: torch.Tensor, mode: str, pad_width: tuple,
 @register("flip", params={"axis": Shape}, aliases=("reverse",), family="shape",
           torch="torch.flip")
 def flip(data: torch.Tensor, axis: tuple) -> torch.Tensor:
+    _no_bool(data, "flip")
     nd_ = data.dim()
     counts: dict = {}
     for a in axis:
@@ -742,6 +757,8 @@ def broadcast_axis(data: torch.Tensor, axis: tuple = (), size: tuple = ()) -> to
     if len(axis) != len(size):
         raise MXNetError(f"broadcast_axis: axis and size must have the same length "
                          f"({len(axis)} vs. {len(size)})")
+    if len(axis) == 1:  # MXNet's one-axis kernel has no bool case; its N-axis one has
+        _no_bool(data, "broadcast_axis")
     nd_ = data.dim()
     out = list(data.shape)
     for a, n in zip(axis, size):
@@ -781,6 +798,7 @@ def broadcast_like(lhs: torch.Tensor, rhs: torch.Tensor, lhs_axes: tuple = (),
 @register("depth_to_space", params={"block_size": Int}, family="shape",
           torch="reshape + permute (MXNet's DCR order; torch.pixel_shuffle is CRD)")
 def depth_to_space(data: torch.Tensor, block_size: int) -> torch.Tensor:
+    _no_bool(data, "depth_to_space")
     if data.dim() != 4:
         raise MXNetError(f"depth_to_space: Operation Depth To Space requires exactly 4D "
                          f"tensor (got {data.dim()}-D)")
@@ -797,6 +815,7 @@ def depth_to_space(data: torch.Tensor, block_size: int) -> torch.Tensor:
 @register("space_to_depth", params={"block_size": Int}, family="shape",
           torch="reshape + permute (inverse of depth_to_space; not pixel_unshuffle's order)")
 def space_to_depth(data: torch.Tensor, block_size: int) -> torch.Tensor:
+    _no_bool(data, "space_to_depth")
     if data.dim() != 4:
         raise MXNetError(f"space_to_depth: Operation Space To Depth requires exactly 4D "
                          f"tensor (got {data.dim()}-D)")
@@ -814,6 +833,7 @@ def space_to_depth(data: torch.Tensor, block_size: int) -> torch.Tensor:
 @register("diag", params={"k": Int, "axis1": Int, "axis2": Int}, family="shape",
           torch="torch.diag (1-D) / torch.diagonal (N-D)")
 def diag(data: torch.Tensor, k: int = 0, axis1: int = 0, axis2: int = 1) -> torch.Tensor:
+    _no_bool(data, "diag")
     if data.dim() == 1:
         return torch.diag(data, k)
     nd_ = data.dim()
