@@ -19,6 +19,7 @@ from . import _op
 # the op families, in dependency order
 from . import creation, elemwise, indexing, shape, linalg, random  # noqa: E402,F401
 from . import reduce, sorting, nn, optim, serialization, contrib, sparse  # noqa: E402,F401
+from . import nn_vision, image, misc  # noqa: E402,F401
 from . import _internal  # noqa: E402,F401
 from ._api_names import ND_NAMES as _ND_NAMES, SUBMODULE_NAMES as _SUB_NAMES  # noqa: E402
 
@@ -42,7 +43,7 @@ def _publish() -> None:
     nd = _op.NAMESPACES.setdefault("nd", {})
     for name in _ND_NAMES:
         if name not in nd and name not in g:
-            _op.stub(name, "nd")
+            _op.stub(name, "nd", family=_op.stub_family("nd", name))
     for name, fn in nd.items():
         if name not in _SUBMODULES:
             g[name] = fn
@@ -53,7 +54,7 @@ def _publish() -> None:
         ns = _op.NAMESPACES.setdefault(sub, {})
         for name in names:
             if name not in ns and not hasattr(mod, name):
-                _op.stub(name, sub)
+                _op.stub(name, sub, family=_op.stub_family(sub, name))
         for name, fn in ns.items():
             if not hasattr(mod, name) or getattr(getattr(mod, name), "_mx_stub", False):
                 setattr(mod, name, fn)
