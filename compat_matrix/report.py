@@ -218,6 +218,7 @@ def render(report: Dict[str, Any], cuda_as_not_run: bool = False) -> str:
     fams: Dict[str, List[Dict[str, Any]]] = defaultdict(list)
     for r in rows:
         fams[r["family"] or "other"].append(r)
+    lines += _family_summary(fams)
     lines += ["", "## Ops", "",
               "dtypes: the dtypes whose every cell passes, on CPU (and CUDA where run).", ""]
     for fam in sorted(fams):
@@ -233,6 +234,31 @@ def render(report: Dict[str, Any], cuda_as_not_run: bool = False) -> str:
             lines.append(f"| `{r['op']}` | {r['status']} | {d} | {torch_eq} | {notes} |")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+# families outside the tensor-op surface: layers, losses, quantized layers, optimizer updates
+LAYER_FAMILIES = ("nn", "optimizer", "quantization")
+
+
+def surface_coverage(rows: List[Dict[str, Any]]) -> Tuple[int, int]:
+    """(supported, total) over the tensor-op surface: every row outside LAYER_FAMILIES."""
+    surf = [r for r in rows if r["family"] not in LAYER_FAMILIES]
+    return sum(r["status"] == "supported" for r in surf), len(surf)
+
+
+def _family_summary(fams: Dict[str, List[Dict[str, Any]]]) -> List[str]:
+    out = ["", "Ops by family:", "",
+           "| family | ops | " + " | ".join(OP_STATUSES) + " | supported % |",
+           "|---|---|" + "---|" * (len(OP_STATUSES) + 1)]
+    for fam in sorted(fams):
+        ct = Counter(r["status"] for r in fams[fam])
+        n = len(fams[fam])
+        out.append(f"| {fam} | {n} | " + " | ".join(str(ct.get(s, 0)) for s in OP_STATUSES)
+                   + f" | {100 * ct.get('supported', 0) / n:.0f}% |")
+    sup, tot = surface_coverage([r for rs in fams.values() for r in rs])
+    out += ["", f"Tensor-op surface (every family except {', '.join(LAYER_FAMILIES)}): "
+            f"**{sup} of {tot} names supported ({100 * sup / max(tot, 1):.1f}%)**."]
+    return out
 
 
 # ---------------------------------------------------------------------------------------
