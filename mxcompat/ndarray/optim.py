@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+import math
 import threading
 
 import torch
 
 from .. import _dtypes
 from ..base import MXNetTypeError, MXNetValueError
-from ._op import Bool, Float, FloatTuple, Int, OptInt, register
+from ._op import Bool, Float, FloatTuple, Int, OptInt, Shape, register
 from .ndarray import NDArray, _wrap
 
 _FLOATS = (torch.float16, torch.float32, torch.float64, torch.bfloat16)
@@ -613,4 +614,470 @@ def _publish_reset() -> None:
 
 _publish_reset()
 reset_arrays = _reset_arrays_public
-del _wrap
+
+
+# ==========================================================================================
+# AdamW, multi-tensor AdamW/LAMB, preloaded multi-SGD, LARS, group AdaGrad
+# ==========================================================================================
+def _tensor(op: str, x: Any, what: str) -> torch.Tensor:
+    if not isinstance(x, NDArray):
+        raise MXNetTypeError(f"{op}: {what} must be an NDArray, got {type(x).__name__}")
+    return x._t
+
+
+def _floating(op: str, t: torch.Tensor, what: str) -> None:
+    if t.dtype not in _FLOATS:
+        raise MXNetTypeError(f"{op}: This operation only support floating point types, not "
+                             f"{_dtypes.name(t.dtype)} ({what})")
+
+
+def _want_dt(op: str, t: torch.Tensor, dt: torch.dtype, what: str) -> None:
+    if t.dtype != dt:
+        raise MXNetTypeError(f"{op}: Type inconsistent for {what}: expected "
+                             f"{_dtypes.name(dt)}, got {_dtypes.name(t.dtype)}")
+
+
+def _want_shape(op: str, t: torch.Tensor, shape: Any, what: str) -> None:
+    if tuple(t.shape) != tuple(shape):
+        raise MXNetValueError(f"{op}: Shape inconsistent for {what}: expected "
+                              f"{list(shape)}, got {list(t.shape)}")
+
+
+def _params(op: str, kwargs: dict, spec: dict) -> dict:
+    """Parse keyword parameters: spec = {name: (converter, default)}; default _REQ means
+    required. Unknown names are errors, as in MXNet."""
+    out = {}
+    for k in kwargs:
+        if k not in spec:
+            raise MXNetValueError(f"{op}: Cannot find argument '{k}', Possible Arguments: "
+                                  + ", ".join(spec))
+    for k, (conv, default) in spec.items():
+        v = kwargs.get(k, default)
+        if v is _REQ:
+            raise MXNetValueError(f"{op}: Required parameter {k} is not presented")
+        out[k] = v if v is None else conv(v, op, k)
+    return out
+
+
+_REQ = object()
+
+
+def _scale_of(op: str, rescale_grad: Any, dt: torch.dtype) -> float:
+    """The value of AdamW's rescale_grad: a number, or an NDArray (its first element) of dtype
+    ``dt`` (MXNet turns a number into a float32 (1,) array)."""
+    if isinstance(rescale_grad, NDArray):
+        t = rescale_grad._t
+        if t.dtype != dt:
+            raise MXNetTypeError(f"{op}: Type inconsistent, Provided = {_dtypes.name(t.dtype)}, "
+                                 f"inferred type = {_dtypes.name(dt)} (rescale_grad)")
+        if t.numel() == 0:
+            raise MXNetValueError(f"{op}: rescale_grad is empty")
+        return float(t.reshape(-1)[0])
+    if rescale_grad is None:
+        raise MXNetValueError(f"{op}: Required parameter rescale_grad is not presented")
+    if dt != torch.float32:
+        raise MXNetTypeError(f"{op}: Incompatible attr in node: expected {_dtypes.name(dt)}, "
+                             "got float32 (a numeric rescale_grad becomes a float32 array; "
+                             "pass an NDArray of the weights' dtype)")
+    return float(torch.tensor(Float(rescale_grad, op, "rescale_grad"), dtype=torch.float32))
+
+
+def _skip(scale: float) -> bool:
+    return not math.isfinite(scale) or scale == 0.0
+
+
+def _clip(g: torch.Tensor, clip: float) -> torch.Tensor:
+    return g.clamp(-clip, clip) if clip >= 0 else g
+
+
+def _out_result(op: str, results: list, out: Any, ctx: Any, bare_single: bool) -> Any:
+    """Wrap/write the results of a multi-output update as MXNet returns them."""
+    from ._op import finish
+    if out is None:
+        outs = [_wrap(r, ctx) for r in results]
+        return outs[0] if bare_single and len(outs) == 1 else outs
+    if isinstance(out, NDArray) and len(results) == 1:
+        return finish(results[0], ctx, out, op)
+    return finish(results, ctx, out, op)
+
+
+_ADAMW = {"lr": (Float, _REQ), "eta": (Float, _REQ), "beta1": (Float, 0.9),
+          "beta2": (Float, 0.999), "epsilon": (Float, 1e-8), "wd": (Float, 0.0),
+          "clip_gradient": (Float, -1.0)}
+
+
+def _adamw_core(w, g, mean, var, scale, lr, eta, beta1, beta2, epsilon, wd, clip,
+                master: bool) -> torch.Tensor:
+    """One AdamW step; mean/var (and the master weight) are updated in place; returns the new
+    weight in the computation dtype."""
+    gg = _clip(g * scale, clip)
+    m = beta1 * mean + (1 - beta1) * gg
+    v = beta2 * var + (1 - beta2) * gg * gg
+    _set(mean, m)
+    _set(var, v)
+    return w - eta * (lr * m / (torch.sqrt(v) + epsilon) + wd * w)
+
+
+def _adamw(op: str, mp: bool, weight, grad, mean, var, weight32, rescale_grad, out, kwargs):
+    p = _params(op, kwargs, _ADAMW)
+    tw, tg = _tensor(op, weight, "weight"), _tensor(op, grad, "grad")
+    tm, tv = _tensor(op, mean, "mean"), _tensor(op, var, "var")
+    states = [("mean", tm), ("var", tv)]
+    if mp:
+        states.append(("weight32", _tensor(op, weight32, "weight32")))
+    _floating(op, tw, "weight")
+    _want_dt(op, tg, tw.dtype, "grad")
+    for what, t in states:
+        _want_dt(op, t, torch.float32 if mp else tw.dtype, what)
+    for what, t in [("grad", tg)] + states:
+        _want_shape(op, t, tw.shape, what)
+    scale = _scale_of(op, rescale_grad, torch.float32)
+    ctx = weight._ctx
+    if _skip(scale):
+        # MXNet skips the whole update (no state changes); the output is not written
+        if out is not None:
+            return out
+        return _wrap(tw.detach().clone(), ctx)
+    with torch.no_grad():
+        if mp:
+            t32 = states[2][1]
+            nw = _adamw_core(t32, tg.to(torch.float32), tm, tv, scale, p["lr"], p["eta"],
+                             p["beta1"], p["beta2"], p["epsilon"], p["wd"],
+                             p["clip_gradient"], True)
+            _set(t32, nw)
+            nw = nw.to(tw.dtype)
+        else:
+            nw = _adamw_core(tw.detach(), tg.detach(), tm, tv, scale, p["lr"], p["eta"],
+                             p["beta1"], p["beta2"], p["epsilon"], p["wd"],
+                             p["clip_gradient"], False)
+    return _out_result(op, [nw], out, ctx, True)
+
+
+def adamw_update(weight, grad, mean, var, rescale_grad, lr=None, eta=None, beta1=0.9,
+                 beta2=0.999, epsilon=1e-8, wd=0, clip_gradient=-1, out=None, name=None,
+                 **kwargs):
+    """AdamW step: ``w -= eta * (lr * m / (sqrt(v) + epsilon) + wd * w)``; mean and var are
+    updated in place. ``rescale_grad`` (a number or a float32 NDArray) NaN, Inf or 0 skips
+    the update."""
+    kw = dict(kwargs, lr=lr, eta=eta, beta1=beta1, beta2=beta2, epsilon=epsilon, wd=wd,
+              clip_gradient=clip_gradient)
+    kw = {k: v for k, v in kw.items() if v is not None}
+    return _adamw("adamw_update", False, weight, grad, mean, var, None, rescale_grad, out, kw)
+
+
+def mp_adamw_update(weight, grad, mean, var, weight32, rescale_grad, lr=None, eta=None,
+                    beta1=0.9, beta2=0.999, epsilon=1e-8, wd=0, clip_gradient=-1, out=None,
+                    name=None, **kwargs):
+    """AdamW on the float32 master copy ``weight32`` (updated in place with mean/var); returns
+    it cast to the weight's dtype."""
+    kw = dict(kwargs, lr=lr, eta=eta, beta1=beta1, beta2=beta2, epsilon=epsilon, wd=wd,
+              clip_gradient=clip_gradient)
+    kw = {k: v for k, v in kw.items() if v is not None}
+    return _adamw("mp_adamw_update", True, weight, grad, mean, var, weight32, rescale_grad,
+                  out, kw)
+
+
+def _groups(op: str, per: int, lists: list, size: int) -> list:
+    names = ("weights", "grads", "mean", "var", "weights32")[:per]
+    for nm, lst in zip(names, lists):
+        if not isinstance(lst, (list, tuple)):
+            raise MXNetTypeError(f"{op}: {nm} must be a list of NDArrays, got "
+                                 f"{type(lst).__name__}")
+    n = min(len(x) for x in lists)
+    if size != n:
+        raise MXNetValueError(f"{op}: expects {per * size} array inputs ({per} per weight, "
+                              f"{size} weights), got {per * n}")
+    if size < 1:
+        raise MXNetValueError(f"{op}: needs at least one weight")
+    return [[_tensor(op, lists[j][i], f"{names[j]}[{i}]") for j in range(per)]
+            for i in range(size)]
+
+
+def _floats(op: str, v: Any, what: str, n: int) -> tuple:
+    if v is None:
+        raise MXNetValueError(f"{op}: Required parameter {what} is not presented")
+    t = FloatTuple(v, op, what)
+    if len(t) != n:
+        raise MXNetValueError(f"{op}: Number of {what} is inconsistent with the number of "
+                              f"weights: expected {n}, got {len(t)}")
+    return t
+
+
+def _multi_adamw(op, mp, lists, rescale_grad, lrs, wds, etas, out, size, kwargs):
+    p = _params(op, kwargs, {k: _ADAMW[k] for k in ("beta1", "beta2", "epsilon",
+                                                     "clip_gradient")})
+    per = 5 if mp else 4
+    n = size or len(lists[0])
+    grp = _groups(op, per, lists, n)
+    lrs, wds, etas = (_floats(op, lrs, "lrs", n), _floats(op, wds, "wds", n),
+                      _floats(op, etas, "etas", n))
+    dt = grp[0][0].dtype
+    _floating(op, grp[0][0], "weights[0]")
+    for i, ts in enumerate(grp):
+        for j, t in enumerate(ts):
+            if mp and j >= 2:
+                _want_dt(op, t, torch.float32, f"input {i * per + j}")
+            elif mp:
+                _want_dt(op, t, ts[0].dtype, f"input {i * per + j}")
+            else:
+                _want_dt(op, t, dt, f"input {i * per + j}")
+            _want_shape(op, t, ts[0].shape, f"input {i * per + j}")
+    scale = _scale_of(op, rescale_grad, torch.float32 if mp else dt)
+    ctx = lists[0][0]._ctx
+    if _skip(scale):
+        if out is not None:
+            return out
+        return _out_result(op, [ts[0].detach().clone() for ts in grp], None, ctx, True)
+    res = []
+    with torch.no_grad():
+        for i, ts in enumerate(grp):
+            w, g, mean, var = ts[:4]
+            mixed = mp and w.dtype != torch.float32
+            wc = ts[4] if mixed else w.detach().to(mean.dtype)
+            nw = _adamw_core(wc, g.detach().to(mean.dtype), mean, var, scale, lrs[i],
+                             etas[i], p["beta1"], p["beta2"], p["epsilon"], wds[i],
+                             p["clip_gradient"], mixed)
+            if mixed:
+                _set(ts[4], nw)
+            res.append(nw.to(w.dtype))
+    return _out_result(op, res, out, ctx, True)
+
+
+def multi_adamw_update(weights, grads, mean, var, rescale_grad, lrs, wds, etas, out=None,
+                       name=None, size=0, **kwargs):
+    """AdamW on several weights at once (lists); mean/var updated in place. MXNet requires
+    ``out=`` (a list, or one NDArray for a single weight)."""
+    return _multi_adamw("multi_adamw_update", False, [weights, grads, mean, var],
+                        rescale_grad, lrs, wds, etas, out, size, kwargs)
+
+
+def multi_mp_adamw_update(weights, grads, mean, var, weights32, rescale_grad, lrs, wds, etas,
+                          out=None, name=None, size=0, **kwargs):
+    """Multi-precision multi-tensor AdamW: float32 mean/var/weights32 (the master copy is used
+    and updated only for weights that are not float32, as in MXNet)."""
+    return _multi_adamw("multi_mp_adamw_update", True, [weights, grads, mean, var, weights32],
+                        rescale_grad, lrs, wds, etas, out, size, kwargs)
+
+
+_MLAMB = {"beta1": (Float, 0.9), "beta2": (Float, 0.999), "epsilon": (Float, 1e-6),
+          "rescale_grad": (Float, 1.0), "lower_bound": (Float, -1.0),
+          "upper_bound": (Float, -1.0), "clip_gradient": (Float, -1.0),
+          "bias_correction": (Bool, True)}
+
+
+def _multi_lamb(op, mp, lists, step_count, lrs, wds, out, num_tensors, kwargs):
+    p = _params(op, kwargs, _MLAMB)
+    per = 5 if mp else 4
+    n = num_tensors or len(lists[0])
+    grp = _groups(op, per, lists, n)
+    if n > 45:
+        raise MXNetValueError(f"{op}: Invalid number of tensors, the maximum value is 45, and "
+                              f"got {n}")
+    lrs, wds = _floats(op, lrs, "lrs", n), _floats(op, wds, "wds", n)
+    if step_count is None:
+        raise MXNetValueError(f"{op}: Required parameter step_count is not presented")
+    steps = Shape(step_count, op, "step_count")
+    if len(steps) != n:
+        raise MXNetValueError(f"{op}: Number of step counts is inconsistent with num_tensors: "
+                              f"expected {n}, got {len(steps)}")
+    dt = grp[0][0].dtype
+    _floating(op, grp[0][0], "weights[0]")
+    for i, ts in enumerate(grp):
+        for j, t in enumerate(ts):
+            want = torch.float32 if mp and j >= 2 else (ts[0].dtype if mp else dt)
+            _want_dt(op, t, want, f"input {i * per + j}")
+            _want_shape(op, t, ts[0].shape, f"input {i * per + j}")
+    b1, b2, eps = p["beta1"], p["beta2"], p["epsilon"]
+    res = []
+    with torch.no_grad():
+        dirs, masters = [], []
+        for i, ts in enumerate(grp):
+            w, g, mean, var = ts[:4]
+            mixed = mp and w.dtype != torch.float32
+            cdt = mean.dtype
+            wc = ts[4] if mixed else w.detach().to(cdt)
+            gg = _clip(g.detach().to(cdt) * p["rescale_grad"], p["clip_gradient"])
+            m = b1 * mean + (1 - b1) * gg
+            v = b2 * var + (1 - b2) * gg * gg
+            _set(mean, m)
+            _set(var, v)
+            if p["bias_correction"]:
+                m = m / (1 - b1 ** steps[i])
+                v = v / (1 - b2 ** steps[i])
+            # the direction is kept in float32 (MXNet's temp_g)
+            dirs.append((m / (torch.sqrt(v) + eps) + wds[i] * wc).to(torch.float32))
+            masters.append((wc, mixed))
+        for i, ts in enumerate(grp):
+            w = ts[0]
+            # r1 from the weights as given (not the master copies), r2 from the directions
+            r1 = float(torch.sqrt((w.detach().to(torch.float32) ** 2).sum()))
+            r2 = float(torch.sqrt((dirs[i] ** 2).sum()))
+            if p["lower_bound"] >= 0:
+                r1 = max(r1, p["lower_bound"])
+            if p["upper_bound"] >= 0:
+                r1 = min(r1, p["upper_bound"])
+            ratio = 1.0 if r1 == 0.0 or r2 == 0.0 else r1 / r2
+            wc, mixed = masters[i]
+            nw = wc - (lrs[i] * ratio) * dirs[i].to(wc.dtype)
+            if mixed:
+                _set(ts[4], nw)
+            res.append(nw.to(w.dtype))
+    return _out_result(op, res, out, lists[0][0]._ctx, True)
+
+
+def multi_lamb_update(weights, grads, mean, var, step_count, lrs, wds, out=None,
+                      num_tensors=0, **kwargs):
+    """LAMB (both phases) on several weights at once; mean/var updated in place."""
+    kwargs.pop("name", None)
+    return _multi_lamb("multi_lamb_update", False, [weights, grads, mean, var], step_count,
+                       lrs, wds, out, num_tensors, kwargs)
+
+
+def multi_mp_lamb_update(weights, grads, mean, var, weights32, step_count, lrs, wds, out=None,
+                         num_tensors=0, **kwargs):
+    """Multi-precision multi-tensor LAMB (float32 mean/var/weights32)."""
+    kwargs.pop("name", None)
+    return _multi_lamb("multi_mp_lamb_update", True, [weights, grads, mean, var, weights32],
+                       step_count, lrs, wds, out, num_tensors, kwargs)
+
+
+def _publish_contrib() -> None:
+    from .shape import pyfunc
+    for fn, eq, notes in (
+            (adamw_update, "w -= eta*(lr*m/(sqrt(v)+eps) + wd*w) (torch.optim.AdamW without "
+             "bias correction)", "mean/var in place; rescale_grad NaN/Inf/0 skips the update"),
+            (mp_adamw_update, "adamw_update on the float32 master copy weight32",
+             "mean/var/weight32 in place"),
+            (multi_adamw_update, "a loop of adamw_update", "mean/var in place"),
+            (multi_mp_adamw_update, "a loop of mp_adamw_update",
+             "mean/var/weights32 in place"),
+            (multi_lamb_update, "LAMB phase 1 + trust ratio + phase 2 per tensor",
+             "mean/var in place"),
+            (multi_mp_lamb_update, "multi_lamb_update on float32 master copies",
+             "mean/var/weights32 in place")):
+        pyfunc(fn.__name__, torch_eq=eq, notes=notes, ns="contrib", family=_FAM)(fn)
+
+
+_publish_contrib()
+
+
+# ---- preloaded multi-SGD: lrs and wds are float32 NDArrays among the inputs -------------
+def _preloaded(name: str, per: int, has_mom: bool, mp: bool) -> Callable:
+    params = {"rescale_grad": Float, "clip_gradient": Float, "num_weights": Int}
+    if has_mom:
+        params["momentum"] = Float
+
+    def impl(*data, momentum=0.0, rescale_grad=1.0, clip_gradient=-1.0, num_weights=1):
+        if len(data) != per * num_weights + 2:
+            raise MXNetValueError(f"{name}: expects {per * num_weights + 2} inputs ({per} per "
+                                  f"weight, num_weights={num_weights}, then lrs and wds), got "
+                                  f"{len(data)}")
+        lrs_t, wds_t = data[-2], data[-1]
+        for what, t in (("lrs", lrs_t), ("wds", wds_t)):
+            _want_dt(name, t, torch.float32, what)
+            if t.numel() != num_weights:
+                raise MXNetValueError(f"{name}: Number of {what} is inconsistent with "
+                                      f"num_weights: expected {num_weights}, got {t.numel()}")
+        lrs = lrs_t.detach().reshape(-1).tolist()
+        wds = wds_t.detach().reshape(-1).tolist()
+        outs = []
+        with torch.no_grad():
+            for i in range(num_weights):
+                grp = data[i * per:(i + 1) * per]
+                w, g = grp[0], grp[1]
+                _floating(name, w, f"weight {i}")
+                nlow = per - (1 if mp else 0) - (1 if mp and has_mom else 0)
+                for j, t in enumerate(grp):
+                    want = w.dtype if j < nlow else torch.float32
+                    _want_dt(name, t, want, f"input {i * per + j}")
+                    _want_shape(name, t, w.shape, f"input {i * per + j}")
+                mixed = mp and w.dtype != torch.float32
+                cdt = torch.float32 if mp else w.dtype
+                wc = grp[-1].detach() if mixed else w.detach().to(cdt)
+                # lrs/wds are float32 values, used in the computation dtype
+                lr = float(torch.tensor(lrs[i], dtype=torch.float32))
+                wd = float(torch.tensor(wds[i], dtype=torch.float32))
+                gg = _clip(g.detach().to(cdt) * rescale_grad, clip_gradient)
+                step = -(lr * wd) * wc - lr * gg
+                if has_mom:
+                    mom = grp[2]
+                    nm = momentum * mom.detach() + step
+                    _set(mom, nm)
+                    step = nm
+                nw = wc + step
+                if mixed:
+                    _set(grp[-1], nw)
+                outs.append(nw.to(w.dtype))
+        return outs[0] if num_weights == 1 else outs
+    impl.__name__ = name
+    if not has_mom:
+        def impl_nm(*data, rescale_grad=1.0, clip_gradient=-1.0, num_weights=1):
+            return impl(*data, rescale_grad=rescale_grad, clip_gradient=clip_gradient,
+                        num_weights=num_weights)
+        impl_nm.__name__ = name
+        fn = impl_nm
+        params.pop("momentum", None)
+    else:
+        fn = impl
+    return register(name, params=params, family=_FAM,
+                    torch=f"a loop of {'mp_' if mp else ''}sgd{'_mom' if has_mom else ''}"
+                          "_update with lrs/wds read from float32 arrays",
+                    notes="inputs: per weight (w, g[, mom][, w32]), then lrs and wds; returns "
+                          "a list (one array when num_weights=1); MXNet requires out=, "
+                          "mxcompat also allows omitting it")(fn)
+
+
+preloaded_multi_sgd_update = _preloaded("preloaded_multi_sgd_update", 2, False, False)
+preloaded_multi_sgd_mom_update = _preloaded("preloaded_multi_sgd_mom_update", 3, True, False)
+preloaded_multi_mp_sgd_update = _preloaded("preloaded_multi_mp_sgd_update", 3, False, True)
+preloaded_multi_mp_sgd_mom_update = _preloaded("preloaded_multi_mp_sgd_mom_update", 4, True,
+                                               True)
+
+
+@register("multi_lars", params={"eta": Float, "eps": Float, "rescale_grad": Float},
+          family=_FAM, torch="torch.where(valid, lrs*eta*|w| / (|g|*rescale + wds*|w| + eps), "
+                             "lrs)", notes="float32 only, as MXNet")
+def multi_lars(lrs, weights_sum_sq, grads_sum_sq, wds, eta=None, eps=None, rescale_grad=1.0):
+    op = "multi_lars"
+    _req(op, eta=eta, eps=eps)
+    ts = (lrs, weights_sum_sq, grads_sum_sq, wds)
+    for what, t in zip(("lrs", "weights_sum_sq", "grads_sum_sq", "wds"), ts):
+        _floating(op, t, what)
+        _want_dt(op, t, lrs.dtype, what)
+        _want_shape(op, t, lrs.shape, what)
+    if lrs.dtype != torch.float32:
+        raise MXNetTypeError(f"{op}: MultiLARS only support float (float32), got "
+                             f"{_dtypes.name(lrs.dtype)}")
+    lr, wss, gss, wd = (t.detach() for t in ts)
+    wn = torch.sqrt(wss)
+    valid = (wn > 0) & (gss > 0)
+    v = lr * eta * wn / (torch.sqrt(gss) * rescale_grad + wd * wn + eps)
+    return torch.where(valid, v, lr)
+
+
+@register("group_adagrad_update", ns="contrib",
+          params={"lr": Float, "rescale_grad": Float, "clip_gradient": Float,
+                  "epsilon": Float}, family=_FAM,
+          torch="h += mean(clip(rescale*g)**2 over each row); w - lr*g/sqrt(h + epsilon)",
+          notes="history (one value per row) updated in place; MXNet 1.9.1 runs it only with "
+                "a row_sparse grad, mxcompat on dense arrays (every row present)")
+def group_adagrad_update(weight, grad, history, lr=None, rescale_grad=1.0, clip_gradient=-1.0,
+                         epsilon=1e-5):
+    op = "group_adagrad_update"
+    _req(op, lr=lr)
+    _floating(op, weight, "weight")
+    _want_dt(op, grad, weight.dtype, "grad")
+    _want_dt(op, history, weight.dtype, "history")
+    _want_shape(op, grad, weight.shape, "grad")
+    if weight.dim() < 1 or history.dim() < 1 or history.shape[0] != weight.shape[0] or \
+            history.numel() != weight.shape[0]:
+        raise MXNetValueError(f"{op}: history must hold one value per row of weight "
+                              f"{list(weight.shape)}, got shape {list(history.shape)}")
+    with torch.no_grad():
+        rows = weight.shape[0]
+        w = weight.detach().reshape(rows, -1)
+        g = _clip(grad.detach().reshape(rows, -1) * rescale_grad, clip_gradient)
+        h = history.detach().reshape(rows) + (g * g).mean(dim=1)
+        _set(history, h.reshape(history.shape))
+        nw = w - lr * g / torch.sqrt(h + epsilon).unsqueeze(1)
+    return nw.reshape(weight.shape)
