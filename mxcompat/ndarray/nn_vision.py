@@ -1,2 +1,826 @@
 """Spatial / vision neural-network ops: samplers, ROI pooling, correlation, the ``*_v1`` names
-and the contrib vision layers (filled in by the op-family work; the rest are stubs)."""
+and the contrib vision layers.
+
+Conventions reproduced from MXNet 1.9.1:
+
+- sampling grids are normalised to [-1, 1] with -1/+1 at the centres of the corner pixels
+  (torch's ``align_corners=True``); samples outside the input read zeros;
+- ROI coordinates are ``[batch_index, x1, y1, x2, y2]`` in input-image units, scaled by
+  ``spatial_scale``; ``ROIPooling`` rounds them half away from zero (C ``round``);
+- gradients come from torch autograd, except where MXNet's backward is not the gradient of
+  its forward (``IdentityAttachKLSparseReg``).
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Optional
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .. import _dtypes
+from .._state import STATE
+from ..base import MXNetError, MXNetTypeError, MXNetValueError
+from . import nn as _nn
+from ._op import Any_, Bool, Enum, Float, Int, OptFloat, OptInt, Shape, register, unwrap
+
+_FLOATS = (torch.float16, torch.float32, torch.float64)
+
+
+def _dname(t: torch.Tensor) -> str:
+    return _dtypes.name(t.dtype)
+
+
+def _need_float(op: str, *named: tuple) -> None:
+    for name, t in named:
+        if t.dtype not in _FLOATS:
+            raise MXNetTypeError(f"{op}: input '{name}' must be a floating point array "
+                                 f"(float16/float32/float64), got {_dname(t)}")
+
+
+def _only_f32(op: str, t: torch.Tensor, msg: str = "") -> None:
+    if t.dtype != torch.float32:
+        raise MXNetTypeError(f"{op}: {msg or 'Other DTypes are not supported!'} (MXNet's CPU "
+                             f"{op} supports float32 only, got {_dname(t)}; input 'data')")
+
+
+def _same_dtype(op: str, *named: tuple) -> None:
+    n0, t0 = named[0]
+    for n, t in named[1:]:
+        if t.dtype != t0.dtype:
+            raise MXNetTypeError(f"{op}: input '{n}' has dtype {_dname(t)}, expected "
+                                 f"{_dname(t0)} (the dtype of '{n0}')")
+
+
+def _ndim(op: str, name: str, t: torch.Tensor, nd: int, what: str = "") -> None:
+    if t.dim() != nd:
+        raise MXNetValueError(f"{op}: input '{name}' must be {nd}-D{what}, got shape "
+                              f"{list(t.shape)}")
+
+
+def _opt(x: Any, op: str, name: str) -> Optional[torch.Tensor]:
+    if x is None:
+        return None
+    return unwrap(x, op, name)
+
+
+def _hw(op: str, p: str, v: tuple, allow_zero: bool = True) -> tuple:
+    if len(v) == 1:
+        v = (v[0], v[0])
+    if len(v) != 2 or any(x < 0 for x in v) or (not allow_zero and any(x <= 0 for x in v)):
+        raise MXNetValueError(f"{op}: invalid value {v} for parameter '{p}' (expected two "
+                              f"{'non-negative' if allow_zero else 'positive'} integers)")
+    return tuple(v)
+
+
+def _f32(x: torch.Tensor) -> tuple:
+    """float16 -> float32 for kernels torch's CPU backend lacks in half; returns (x, dtype)."""
+    if x.dtype == torch.float16:
+        return x.float(), torch.float16
+    return x, x.dtype
+
+
+# ========================================================================================
+# GridGenerator / BilinearSampler / SpatialTransformer
+def _affine_grid(theta: torch.Tensor, h: int, w: int) -> torch.Tensor:
+    """(N, 6) affine parameters -> (N, 2, h, w) sampling grid (x first, then y)."""
+    dt = theta.dtype
+    dev = theta.device
+    xs = -1.0 + torch.arange(w, dtype=torch.float64, device=dev) * (2.0 / (w - 1) if w > 1
+                                                                      else float("inf"))
+    ys = -1.0 + torch.arange(h, dtype=torch.float64, device=dev) * (2.0 / (h - 1) if h > 1
+                                                                      else float("inf"))
+    gx = xs.repeat(h)
+    gy = ys.repeat_interleave(w)
+    dst = torch.stack([gx, gy, torch.ones_like(gx)]).to(dt)  # (3, h*w)
+    out = torch.matmul(theta.reshape(-1, 2, 3), dst)
+    return out.reshape(theta.shape[0], 2, h, w)
+
+
+def _warp_grid(flow: torch.Tensor) -> torch.Tensor:
+    n, _, h, w = flow.shape
+    dev = flow.device
+    jx = torch.arange(w, dtype=flow.dtype, device=dev).reshape(1, 1, w).expand(1, h, w)
+    iy = torch.arange(h, dtype=flow.dtype, device=dev).reshape(1, h, 1).expand(1, h, w)
+    base = torch.cat([jx, iy]).unsqueeze(0)
+    scale = torch.tensor([(w - 1) / 2.0, (h - 1) / 2.0], dtype=flow.dtype,
+                         device=dev).reshape(1, 2, 1, 1)
+    return (flow + base) / scale - 1.0
+
+
+@register("GridGenerator", params={"transform_type": Enum("affine", "warp"),
+                                   "target_shape": Shape},
+          family="nn", torch="torch.nn.functional.affine_grid(align_corners=True), permuted "
+                             "to (N, 2, H, W)",
+          notes="affine: data (N, 6) -> grid (N, 2, H, W); warp: data is a flow (N, 2, H, W) "
+                "added to pixel coordinates and normalised to [-1, 1]")
+def GridGenerator(data, transform_type=None, target_shape=(0, 0)):
+    op = "GridGenerator"
+    if transform_type is None:
+        raise MXNetValueError(f"{op}: Required parameter transform_type of {{'affine', "
+                              "'warp'}} is not presented")
+    _only_f32(op, data)
+    if transform_type == "affine":
+        h, w = _hw(op, "target_shape", tuple(target_shape))
+        if data.dim() != 2 or data.shape[1] != 6:
+            raise MXNetValueError(f"{op}: incorrect data shape {list(data.shape)}: affine "
+                                  "transform_type needs data of shape (batch, 6)")
+        x, dt = _f32(data)
+        return _affine_grid(x, h, w).to(dt)
+    if data.dim() != 4 or data.shape[1] != 2:
+        raise MXNetValueError(f"{op}: incorrect data shape {list(data.shape)}: warp "
+                              "transform_type needs a flow of shape (batch, 2, H, W)")
+    x, dt = _f32(data)
+    return _warp_grid(x).to(dt)
+
+
+def _bilinear_sample(data: torch.Tensor, grid: torch.Tensor) -> torch.Tensor:
+    """MXNet's BilinearSampler: grid (N, 2, H', W') in [-1, 1], zeros outside."""
+    x, dt = _f32(data)
+    g = grid.to(x.dtype).permute(0, 2, 3, 1)
+    out = F.grid_sample(x, g, mode="bilinear", padding_mode="zeros", align_corners=True)
+    return out.to(dt)
+
+
+@register("BilinearSampler", params={"cudnn_off": OptInt},
+          family="nn", torch="torch.nn.functional.grid_sample(mode='bilinear', "
+                             "padding_mode='zeros', align_corners=True) with the grid "
+                             "permuted to (N, H, W, 2)",
+          notes="grid (N, 2, H', W'): channel 0 is x, channel 1 is y, normalised to [-1, 1]; "
+                "samples outside the input read 0")
+def BilinearSampler(data, grid, cudnn_off=None):
+    op = "BilinearSampler"
+    _need_float(op, ("data", data), ("grid", grid))
+    _same_dtype(op, ("data", data), ("grid", grid))
+    _ndim(op, "data", data, 4, " (batch, channel, height, width)")
+    _ndim(op, "grid", grid, 4, " (batch, 2, height, width)")
+    if grid.shape[0] != data.shape[0] or grid.shape[1] != 2:
+        raise MXNetValueError(f"{op}: incorrect grid shape {list(grid.shape)}: expected "
+                              f"({data.shape[0]}, 2, H, W) for data {list(data.shape)}")
+    return _bilinear_sample(data, grid)
+
+
+@register("SpatialTransformer", params={"target_shape": Shape,
+                                        "transform_type": Enum("affine"),
+                                        "sampler_type": Enum("bilinear"),
+                                        "cudnn_off": OptInt},
+          family="nn", torch="affine_grid + grid_sample(align_corners=True, zeros padding)",
+          notes="GridGenerator(affine) followed by BilinearSampler")
+def SpatialTransformer(data, loc, target_shape=(0, 0), transform_type=None,
+                       sampler_type=None, cudnn_off=None):
+    op = "SpatialTransformer"
+    if transform_type is None:
+        raise MXNetValueError(f"{op}: Required parameter transform_type of {{'affine'}} is "
+                              "not presented")
+    if sampler_type is None:
+        raise MXNetValueError(f"{op}: Required parameter sampler_type of {{'bilinear'}} is "
+                              "not presented")
+    _need_float(op, ("data", data), ("loc", loc))
+    _same_dtype(op, ("data", data), ("loc", loc))
+    if data.dtype == torch.float16:
+        raise MXNetTypeError(f"{op}: FP16 gemm on cpu not implemented! (input 'data' is "
+                             "float16; use float32 or float64)")
+    _ndim(op, "data", data, 4, " (batch, channel, height, width)")
+    h, w = _hw(op, "target_shape", tuple(target_shape), allow_zero=False)
+    if loc.dim() != 2 or loc.shape != (data.shape[0], 6):
+        raise MXNetValueError(f"{op}: incorrect loc shape {list(loc.shape)}: expected "
+                              f"({data.shape[0]}, 6)")
+    x, dt = _f32(data)
+    grid = _affine_grid(loc.to(x.dtype), h, w)
+    return _bilinear_sample(x, grid).to(dt)
+
+
+# ========================================================================================
+# ROI pooling family
+def _roi_check(op: str, data: torch.Tensor, rois: torch.Tensor) -> None:
+    _need_float(op, ("data", data), ("rois", rois))
+    _same_dtype(op, ("data", data), ("rois", rois))
+    _ndim(op, "data", data, 4, " (batch, channel, height, width)")
+    if rois.dim() != 2 or rois.shape[1] != 5:
+        raise MXNetValueError(f"{op}: input 'rois' must have shape (num_rois, 5) "
+                              f"[batch_index, x1, y1, x2, y2], got {list(rois.shape)}")
+
+
+def _pooled(op: str, pooled_size: Any) -> tuple:
+    if pooled_size is None:
+        raise MXNetValueError(f"{op}: Required parameter pooled_size of Shape(tuple) is not "
+                              "presented")
+    ps = tuple(pooled_size)
+    if len(ps) == 1:
+        ps = (ps[0], ps[0])
+    if len(ps) != 2 or ps[0] <= 0 or ps[1] <= 0:
+        raise MXNetValueError(f"{op}: invalid value {tuple(pooled_size)} for parameter "
+                              "'pooled_size' (expected two positive integers)")
+    return ps
+
+
+def _c_round(x: float) -> int:
+    """C ``round``: half away from zero."""
+    return int(math.floor(abs(x) + 0.5)) * (1 if x >= 0 else -1)
+
+
+def _batch_index(op: str, r: torch.Tensor, n: int) -> int:
+    b = int(r[0].item())
+    if not 0 <= b < n:
+        raise MXNetValueError(f"{op}: roi batch index {b} is out of range for a batch of "
+                              f"{n} (input 'rois')")
+    return b
+
+
+@register("ROIPooling", params={"pooled_size": Shape, "spatial_scale": Float},
+          family="nn", torch="per ROI: torch.amax over each bin (no torch equivalent; "
+                             "torchvision.ops.roi_pool is close)",
+          notes="ROI corners rounded half away from zero after scaling; bins "
+                "floor/ceil-split; empty bins give 0; the gradient goes to the first maximum")
+def ROIPooling(data, rois, pooled_size=None, spatial_scale=None):
+    op = "ROIPooling"
+    ph, pw = _pooled(op, pooled_size)
+    if spatial_scale is None:
+        raise MXNetValueError(f"{op}: Required parameter spatial_scale of float is not "
+                              "presented")
+    _roi_check(op, data, rois)
+    n, c, h, w = data.shape
+    npdt = torch.float32 if data.dtype == torch.float16 else data.dtype
+    scale = torch.tensor(spatial_scale, dtype=npdt).item()
+    r_cpu = rois.detach().to("cpu", npdt)
+    outs = []
+    neg = torch.tensor(float("-inf"), dtype=data.dtype, device=data.device)
+    for k in range(rois.shape[0]):
+        r = r_cpu[k]
+        b = _batch_index(op, r, n)
+        sw, sh, ew, eh = (_c_round(float(torch.tensor(float(r[i]) * scale, dtype=npdt)))
+                          for i in (1, 2, 3, 4))
+        rh, rw = max(eh - sh + 1, 1), max(ew - sw + 1, 1)
+        bh = torch.tensor(rh, dtype=npdt) / ph
+        bw = torch.tensor(rw, dtype=npdt) / pw
+        hs = [min(max(int(math.floor(float(i * bh))) + sh, 0), h) for i in range(ph)]
+        he = [min(max(int(math.ceil(float((i + 1) * bh))) + sh, 0), h) for i in range(ph)]
+        ws = [min(max(int(math.floor(float(j * bw))) + sw, 0), w) for j in range(pw)]
+        we = [min(max(int(math.ceil(float((j + 1) * bw))) + sw, 0), w) for j in range(pw)]
+        cm = torch.zeros(pw, w, dtype=torch.bool)
+        for j in range(pw):
+            cm[j, ws[j]:we[j]] = True
+        rm = torch.zeros(ph, h, dtype=torch.bool)
+        for i in range(ph):
+            rm[i, hs[i]:he[i]] = True
+        cm, rm = cm.to(data.device), rm.to(data.device)
+        x = data[b]  # (C, H, W)
+        # max over the columns of each bin (per row), then over the rows: the first
+        # maximum in row-major order wins, as in MXNet's loop
+        t = torch.where(cm.reshape(1, 1, pw, w), x.unsqueeze(2), neg)  # (C, H, PW, W)
+        t = t.max(dim=3).values  # (C, H, PW)
+        t = torch.where(rm.reshape(1, ph, h, 1), t.unsqueeze(1), neg)  # (C, PH, H, PW)
+        t = t.max(dim=2).values  # (C, PH, PW)
+        empty = ~(rm.any(1).reshape(ph, 1) & cm.any(1).reshape(1, pw))
+        outs.append(torch.where(empty, torch.zeros((), dtype=data.dtype,
+                                                   device=data.device), t))
+    if not outs:
+        return data.new_zeros((0, c, ph, pw))
+    return torch.stack(outs)
+
+
+def _interp_matrix(pos: torch.Tensor, size: int, dtype: torch.dtype) -> torch.Tensor:
+    """Rows of bilinear weights (len(pos), size) with ROIAlign's border rules."""
+    m = torch.zeros(pos.shape[0], size, dtype=dtype)
+    for i, y in enumerate(pos.tolist()):
+        if y < -1.0 or y > size:
+            continue
+        y = max(y, 0.0)
+        lo = int(y)
+        if lo >= size - 1:
+            lo = hi = size - 1
+            y = float(lo)
+        else:
+            hi = lo + 1
+        ly = y - lo
+        m[i, lo] += 1.0 - ly
+        m[i, hi] += ly
+    return m
+
+
+@register("ROIAlign", ns="contrib",
+          params={"pooled_size": Shape, "spatial_scale": Float, "sample_ratio": Int,
+                  "position_sensitive": Bool, "aligned": Bool},
+          family="nn", torch="torchvision.ops.roi_align (not a dependency here: per ROI, "
+                             "separable bilinear weight matrices)",
+          notes="sample_ratio<=0: ceil(roi_size/pooled_size) samples per bin; aligned=True "
+                "shifts by half a pixel; rois with a negative batch index give 0; no "
+                "gradient w.r.t. rois")
+def ROIAlign(data, rois, pooled_size=None, spatial_scale=None, sample_ratio=-1,
+             position_sensitive=False, aligned=False):
+    op = "ROIAlign"
+    ph, pw = _pooled(op, pooled_size)
+    if spatial_scale is None:
+        raise MXNetValueError(f"{op}: Required parameter spatial_scale of float is not "
+                              "presented")
+    _roi_check(op, data, rois)
+    n, c, h, w = data.shape
+    if position_sensitive and c % (ph * pw):
+        raise MXNetValueError(f"{op}: with position_sensitive=True the number of channels "
+                              f"({c}) must be divisible by pooled_size[0]*pooled_size[1] "
+                              f"({ph * pw})")
+    cout = c // (ph * pw) if position_sensitive else c
+    x, dt = _f32(data)
+    cdt = x.dtype
+    r_all = rois.detach().to("cpu", torch.float64)
+    off = 0.5 if aligned else 0.0
+    outs = []
+    for k in range(rois.shape[0]):
+        r = r_all[k].tolist()
+        b = int(r[0])
+        if b < 0:
+            outs.append(x.new_zeros((cout, ph, pw)))
+            continue
+        if b >= n:
+            raise MXNetValueError(f"{op}: roi batch index {b} is out of range for a batch "
+                                  f"of {n} (input 'rois')")
+        x1, y1, x2, y2 = (v * spatial_scale - off for v in r[1:])
+        rw, rh = x2 - x1, y2 - y1
+        if not aligned:
+            rw, rh = max(rw, 1.0), max(rh, 1.0)
+        bh, bw = rh / ph, rw / pw
+        gh = sample_ratio if sample_ratio > 0 else int(math.ceil(rh / ph))
+        gw = sample_ratio if sample_ratio > 0 else int(math.ceil(rw / pw))
+        cnt = max(gh * gw, 1)
+        if gh <= 0 or gw <= 0:
+            outs.append(x.new_zeros((cout, ph, pw)))
+            continue
+        ys = torch.tensor([y1 + i * bh + (iy + 0.5) * bh / gh for i in range(ph)
+                           for iy in range(gh)], dtype=torch.float64)
+        xs = torch.tensor([x1 + j * bw + (ix + 0.5) * bw / gw for j in range(pw)
+                           for ix in range(gw)], dtype=torch.float64)
+        my = _interp_matrix(ys, h, cdt).to(x.device).reshape(ph, gh, h).sum(1)
+        mx_ = _interp_matrix(xs, w, cdt).to(x.device).reshape(pw, gw, w).sum(1)
+        full = torch.matmul(torch.matmul(my, x[b]), mx_.t()) / cnt  # (C, PH, PW)
+        if position_sensitive:
+            full = full.reshape(cout, ph * pw, ph * pw)
+            full = torch.diagonal(full, dim1=1, dim2=2).reshape(cout, ph, pw)
+        outs.append(full)
+    if not outs:
+        return data.new_zeros((0, cout, ph, pw))
+    return torch.stack(outs).to(dt)
+
+
+@register("PSROIPooling", ns="contrib",
+          params={"spatial_scale": Float, "output_dim": Int, "pooled_size": Int,
+                  "group_size": Int},
+          family="nn", torch="per ROI: average of each bin over its position-sensitive "
+                             "channel group",
+          notes="ROI corners rounded before scaling, end corner +1; group_size 0 means "
+                "pooled_size")
+def PSROIPooling(data, rois, spatial_scale=None, output_dim=None, pooled_size=None,
+                 group_size=0):
+    op = "PSROIPooling"
+    for p, v in (("spatial_scale", spatial_scale), ("output_dim", output_dim),
+                 ("pooled_size", pooled_size)):
+        if v is None:
+            raise MXNetValueError(f"{op}: Required parameter {p} is not presented")
+    if pooled_size <= 0 or output_dim <= 0:
+        raise MXNetValueError(f"{op}: pooled_size ({pooled_size}) and output_dim "
+                              f"({output_dim}) must be positive")
+    g = group_size if group_size > 0 else pooled_size
+    _roi_check(op, data, rois)
+    n, c, h, w = data.shape
+    if c != output_dim * g * g:
+        raise MXNetValueError(f"{op}: input channels ({c}) must equal output_dim * "
+                              f"group_size^2 ({output_dim} * {g}^2)")
+    p = pooled_size
+    x, dt = _f32(data)
+    cdt = x.dtype
+    r_all = rois.detach().to("cpu", cdt)
+    outs = []
+    for k in range(rois.shape[0]):
+        r = r_all[k]
+        b = _batch_index(op, r, n)
+
+        def f(v: float) -> float:
+            return float(torch.tensor(v, dtype=cdt))
+        sw = f(_c_round(float(r[1])) * spatial_scale)
+        sh = f(_c_round(float(r[2])) * spatial_scale)
+        ew = f((_c_round(float(r[3])) + 1.0) * spatial_scale)
+        eh = f((_c_round(float(r[4])) + 1.0) * spatial_scale)
+        rw, rh = f(max(ew - sw, 0.1)), f(max(eh - sh, 0.1))
+        bh, bw = f(rh / p), f(rw / p)
+        res = x.new_zeros((output_dim, p, p))
+        cells = []
+        for i in range(p):
+            hs = min(max(int(math.floor(f(i * bh + sh))), 0), h)
+            he = min(max(int(math.ceil(f((i + 1) * bh + sh))), 0), h)
+            gh = min(max(int(math.floor(i * g / p)), 0), g - 1)
+            row = []
+            for j in range(p):
+                ws = min(max(int(math.floor(f(j * bw + sw))), 0), w)
+                we = min(max(int(math.ceil(f((j + 1) * bw + sw))), 0), w)
+                gw = min(max(int(math.floor(j * g / p)), 0), g - 1)
+                if he <= hs or we <= ws:
+                    row.append(x.new_zeros((output_dim,)))
+                    continue
+                chans = torch.arange(output_dim, device=x.device) * g * g + gh * g + gw
+                blk = x[b, chans, hs:he, ws:we]
+                row.append(blk.sum(dim=(1, 2)) / ((he - hs) * (we - ws)))
+            cells.append(torch.stack(row, dim=1))
+        res = torch.stack(cells, dim=1)
+        outs.append(res)
+    if not outs:
+        return data.new_zeros((0, output_dim, p, p))
+    return torch.stack(outs).to(dt)
+
+
+# ========================================================================================
+# Correlation
+@register("Correlation", params={"kernel_size": Int, "max_displacement": Int, "stride1": Int,
+                                 "stride2": Int, "pad_size": Int, "is_multiply": Bool},
+          family="nn", torch="shifted products / absolute differences averaged with "
+                             "torch.nn.functional.avg_pool2d (FlowNet correlation)",
+          notes="output channels (2*(max_displacement//stride2)+1)^2; values averaged over "
+                "kernel_size^2 * channels")
+def Correlation(data1, data2, kernel_size=1, max_displacement=1, stride1=1, stride2=1,
+                pad_size=0, is_multiply=True):
+    op = "Correlation"
+    _need_float(op, ("data1", data1), ("data2", data2))
+    _same_dtype(op, ("data1", data1), ("data2", data2))
+    _ndim(op, "data1", data1, 4, " (batch, channel, height, width)")
+    if data1.shape != data2.shape:
+        raise MXNetValueError(f"{op}: data1 {list(data1.shape)} and data2 "
+                              f"{list(data2.shape)} must have the same shape")
+    for p, v, lo in (("kernel_size", kernel_size, 1), ("stride1", stride1, 1),
+                     ("stride2", stride2, 1), ("max_displacement", max_displacement, 0),
+                     ("pad_size", pad_size, 0)):
+        if v < lo:
+            raise MXNetValueError(f"{op}: invalid value {v} for parameter '{p}' (must be "
+                                  f">= {lo})")
+    if kernel_size % 2 == 0:
+        raise MXNetValueError(f"{op}: kernel_size ({kernel_size}) must be odd")
+    n, c, h, w = data1.shape
+    kr = (kernel_size - 1) // 2
+    border = max_displacement + kr
+    hp, wp = h + 2 * pad_size, w + 2 * pad_size
+    th = int(math.ceil((hp - 2 * border) / stride1))
+    tw = int(math.ceil((wp - 2 * border) / stride1))
+    if th < 1 or tw < 1:
+        raise MXNetValueError(f"{op}: the padded input ({hp}x{wp}) is too small for "
+                              f"max_displacement {max_displacement} and kernel_size "
+                              f"{kernel_size} (input 'data1')")
+    rad = max_displacement // stride2
+    gw = 2 * rad + 1
+    x1, dt = _f32(data1)
+    x2 = data2.to(x1.dtype)
+    p1 = F.pad(x1, [pad_size] * 4)
+    p2 = F.pad(x2, [pad_size] * 4)
+    md = max_displacement
+    # the rows/cols the windows of top-left corners y1 = i*stride1 + md cover
+    span_h = (th - 1) * stride1 + kernel_size
+    span_w = (tw - 1) * stride1 + kernel_size
+    a = p1[:, :, md:md + span_h, md:md + span_w]
+    outs = []
+    for tc in range(gw * gw):
+        dx = (tc % gw - rad) * stride2
+        dy = (tc // gw - rad) * stride2
+        b = p2[:, :, md + dy:md + dy + span_h, md + dx:md + dx + span_w]
+        prod = a * b if is_multiply else (a - b).abs()
+        s = prod.sum(dim=1, keepdim=True)
+        outs.append(F.avg_pool2d(s, kernel_size, stride1) / c)
+    return torch.cat(outs, dim=1).to(dt)
+
+
+# ========================================================================================
+# Legacy *_v1 names (the maths of nn.py's ops under the v1 parameter sets)
+def _renamed(e: MXNetError, old: str, new: str) -> MXNetError:
+    msg = str(e)
+    if msg.startswith(old + ":") or msg.startswith(old + " "):
+        msg = new + msg[len(old):]
+    return type(e)(msg)
+
+
+@register("Convolution_v1", params={"bias": Any_, "kernel": Shape, "num_filter": Int,
+                                    "stride": Shape, "dilate": Shape, "pad": Shape,
+                                    "num_group": Int, "workspace": Int, "no_bias": Bool,
+                                    "cudnn_tune": Any_, "cudnn_off": Bool,
+                                    "layout": Enum("None", "NCDHW", "NCHW", "NDHWC", "NHWC")},
+          family="nn", torch="torch.nn.functional.conv2d/conv3d",
+          notes="Convolution's maths; 2-D/3-D kernels only")
+def Convolution_v1(data, weight, bias=None, kernel=None, stride=(), dilate=(), pad=(),
+                   num_filter=None, num_group=1, workspace=1024, no_bias=False,
+                   cudnn_tune=None, cudnn_off=False, layout=None):
+    op = "Convolution_v1"
+    if kernel is not None and len(kernel) not in (2, 3):
+        raise MXNetValueError(f"{op}: kernel must have 2 or 3 dims, got {kernel}")
+    try:
+        return _nn.Convolution._mx_impl(data, weight, bias, kernel, stride, dilate, pad,
+                                        num_filter, num_group, workspace, no_bias,
+                                        cudnn_tune, cudnn_off, layout)
+    except MXNetError as e:
+        raise _renamed(e, "Convolution", op) from None
+
+
+@register("Pooling_v1", params={"kernel": Shape, "pool_type": Enum("avg", "max", "sum"),
+                                "global_pool": Bool,
+                                "pooling_convention": Enum("full", "valid"),
+                                "stride": Shape, "pad": Shape},
+          family="nn", torch="max_pool2d / avg_pool2d on a zero-padded input",
+          notes="padding is zeros (also for max); avg divides by the full kernel size")
+def Pooling_v1(data, kernel=(), pool_type="max", global_pool=False,
+               pooling_convention="valid", stride=(), pad=()):
+    op = "Pooling_v1"
+    _need_float(op, ("data", data))
+    nd = data.dim() - 2
+    if nd not in (2, 3):
+        raise MXNetValueError(f"{op}: input must be 4-D or 5-D, got shape "
+                              f"{list(data.shape)}")
+    if not global_pool and len(kernel) not in (0, nd):
+        raise MXNetValueError(f"{op}: kernel {kernel} must have {nd} dims for a "
+                              f"{data.dim()}-D input")
+    x = data
+    if pad and not global_pool and any(pad):
+        if len(pad) != nd:
+            raise MXNetValueError(f"{op}: pad {pad} must have {nd} dims")
+        spec = []
+        for i in reversed(range(nd)):
+            spec += [pad[i], pad[i]]
+        x = F.pad(data, spec)
+    kind = "sum" if pool_type == "avg" else pool_type
+    try:
+        r = _nn.Pooling._mx_impl(x, kernel=kernel, pool_type=kind, global_pool=global_pool,
+                                 pooling_convention=pooling_convention, stride=stride,
+                                 pad=(), layout=None)
+    except MXNetError as e:
+        raise _renamed(e, "Pooling", op) from None
+    if pool_type == "avg":
+        k = tuple(data.shape[2:]) if global_pool else tuple(kernel)
+        r = r / math.prod(k)
+    return r
+
+
+def _need_aux(op: str, names: tuple, got: tuple, n_in: int) -> None:
+    if any(v is None for v in got):
+        raise MXNetValueError(
+            f"{op}: Operator {op} expects {n_in + len(names)} inputs, but got "
+            f"{n_in + sum(v is not None for v in got)} instead (its auxiliary state"
+            f"{'s' if len(names) > 1 else ''} {', '.join(names)} must be passed as keyword "
+            f"argument{'s' if len(names) > 1 else ''}; MXNet's mx.nd cannot pass them at all)")
+
+
+@register("BatchNorm_v1", params={"eps": Float, "momentum": Float, "fix_gamma": Bool,
+                                  "use_global_stats": Bool, "output_mean_var": Bool,
+                                  "moving_mean": Any_, "moving_var": Any_},
+          family="nn", torch="as BatchNorm (axis 1)",
+          notes="moving_mean/moving_var (auxiliary states) are keyword arguments: MXNet's "
+                "mx.nd.BatchNorm_v1 has no way to pass them and always fails")
+def BatchNorm_v1(data, gamma, beta, eps=1e-3, momentum=0.9, fix_gamma=True,
+                 use_global_stats=False, output_mean_var=False, moving_mean=None,
+                 moving_var=None):
+    op = "BatchNorm_v1"
+    _need_aux(op, ("moving_mean", "moving_var"), (moving_mean, moving_var), 3)
+    mm = unwrap(moving_mean, op, "moving_mean")
+    mv = unwrap(moving_var, op, "moving_var")
+    try:
+        return _nn.BatchNorm._mx_impl(data, gamma, beta, mm, mv, eps=eps, momentum=momentum,
+                                      fix_gamma=fix_gamma, use_global_stats=use_global_stats,
+                                      output_mean_var=output_mean_var, axis=1)
+    except MXNetError as e:
+        raise _renamed(e, "BatchNorm", op) from None
+
+
+# ========================================================================================
+# Crop
+@register("Crop", variadic=True, params={"num_args": Int, "offset": Shape, "h_w": Shape,
+                                         "center_crop": Bool},
+          family="nn", torch="tensor slicing data[:, :, y:y+h, x:x+w]",
+          notes="crop to h_w, or to the spatial size of a second (crop_like) input; offset "
+                "(y, x) or center_crop; no gradient to the crop_like input")
+def Crop(*data, num_args=None, offset=(0, 0), h_w=(0, 0), center_crop=False):
+    op = "Crop"
+    if num_args is None:
+        raise MXNetValueError(f"{op}: Required parameter num_args of int is not presented")
+    if num_args not in (1, 2):
+        raise MXNetValueError(f"{op}: invalid value {num_args} for parameter 'num_args' "
+                              "(expected 1 or 2)")
+    if len(data) != num_args:
+        raise MXNetValueError(f"{op}: Operator Crop expects {num_args} inputs (num_args), "
+                              f"but got {len(data)} instead")
+    x = data[0]
+    for i, t in enumerate(data):
+        _only_f32(op, t, f"Unsupported data type {_dname(t)} for input {i}")
+    if x.dim() != 4:
+        raise MXNetValueError(f"{op}: input data should be 4D in batch-num_filter-y-x, got "
+                              f"shape {list(x.shape)}")
+    off = _hw(op, "offset", tuple(offset))
+    if num_args == 2:
+        like = data[1]
+        if like.dim() != 4:
+            raise MXNetValueError(f"{op}: the crop_like input should be 4D, got shape "
+                                  f"{list(like.shape)}")
+        ch, cw = like.shape[2], like.shape[3]
+    else:
+        ch, cw = _hw(op, "h_w", tuple(h_w))
+        if ch == 0 or cw == 0:
+            raise MXNetValueError(f"{op}: h_w {tuple(h_w)} must be positive when num_args=1 "
+                                  "(parameter 'h_w')")
+    h, w = x.shape[2], x.shape[3]
+    if ch > h or cw > w:
+        raise MXNetValueError(f"{op}: the crop size ({ch}, {cw}) exceeds the input size "
+                              f"({h}, {w})")
+    if center_crop:
+        oy, ox = (h - ch) // 2, (w - cw) // 2
+    else:
+        oy, ox = off
+        if oy + ch > h or ox + cw > w:
+            raise MXNetValueError(f"{op}: offset {tuple(offset)} + crop size ({ch}, {cw}) "
+                                  f"exceeds the input size ({h}, {w}) (parameter 'offset')")
+    return x[:, :, oy:oy + ch, ox:ox + cw].clone()
+
+
+# ========================================================================================
+# IdentityAttachKLSparseReg
+class _KLSparse(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, avg, target, penalty, momentum):  # type: ignore[override]
+        ctx.save_for_backward(x)
+        ctx.args = (avg, target, penalty, momentum)
+        return x.clone()
+
+    @staticmethod
+    def backward(ctx, g):  # type: ignore[override]
+        (x,) = ctx.saved_tensors
+        avg, target, penalty, m = ctx.args
+        with torch.no_grad():
+            avg.mul_(m).add_(x.to(avg.dtype).mean(0), alpha=1 - m)
+            a = avg.to(g.dtype)
+            reg = penalty * (-target / a + (1 - target) / (1 - a))
+        return g + reg.unsqueeze(0), None, None, None, None
+
+
+@register("IdentityAttachKLSparseReg", params={"sparseness_target": Float, "penalty": Float,
+                                               "momentum": Float, "moving_avg": Any_},
+          family="nn", torch="identity forward; custom torch.autograd.Function backward",
+          notes="backward updates moving_avg (momentum-weighted batch mean) and adds "
+                "penalty*(-t/avg + (1-t)/(1-avg)); moving_avg (an auxiliary state) is a "
+                "keyword argument: MXNet's mx.nd has no way to pass it and always fails")
+def IdentityAttachKLSparseReg(data, sparseness_target=0.1, penalty=0.001, momentum=0.9,
+                              moving_avg=None):
+    op = "IdentityAttachKLSparseReg"
+    _need_aux(op, ("moving_avg",), (moving_avg,), 1)
+    avg = unwrap(moving_avg, op, "moving_avg")
+    _need_float(op, ("data", data))
+    _ndim(op, "data", data, 2, " (batch, units)")
+    if tuple(avg.shape) != (data.shape[1],):
+        raise MXNetValueError(f"{op}: moving_avg must have shape ({data.shape[1]},), got "
+                              f"{list(avg.shape)}")
+    if data.requires_grad:
+        return _KLSparse.apply(data, avg, float(sparseness_target), float(penalty),
+                               float(momentum))
+    return data.clone()
+
+
+# ========================================================================================
+# contrib.BilinearResize2D / AdaptiveAvgPooling2D
+_RESIZE_MODES = ("size", "odd_scale", "like", "to_even_down", "to_even_up", "to_odd_down",
+                 "to_odd_up")
+
+
+def _resize_linear_weights(n_in: int, n_out: int, align: bool, dtype: torch.dtype,
+                           device: Any) -> torch.Tensor:
+    """(n_out, n_in) interpolation matrix along one axis, MXNet's source-index rules (the
+    source positions and fractional weights are computed in float32 whatever the data
+    dtype)."""
+    f = np.float32
+    m = np.zeros((n_out, n_in), dtype=np.float64)
+    if align:
+        rs = f(n_in - 1) / f(n_out - 1) if n_out > 1 else f(0.0)
+    else:
+        rs = f(n_in) / f(n_out)
+    for o in range(n_out):
+        if align:
+            src = f(rs * f(o))
+        else:
+            src = max(f(rs * f(f(o) + f(0.5)) - f(0.5)), f(0.0))
+        i0 = int(src)
+        i1 = i0 + 1 if i0 < n_in - 1 else i0
+        l1 = f(src - f(i0))
+        m[o, i0] += 1.0 - float(l1)  # the complement is taken in the data dtype
+        m[o, i1] += float(l1)
+    return torch.from_numpy(m).to(dtype=dtype, device=device)
+
+
+@register("BilinearResize2D", ns="contrib",
+          params={"like": Any_, "height": Int, "width": Int, "scale_height": OptFloat,
+                  "scale_width": OptFloat, "mode": Enum(*_RESIZE_MODES),
+                  "align_corners": Bool},
+          family="nn", torch="torch.nn.functional.interpolate(mode='bilinear', "
+                             "align_corners=...) (same weights, as a separable matmul)",
+          notes="scale_height/scale_width override height/width; modes size, like, "
+                "odd_scale, to_even_*/to_odd_*")
+def BilinearResize2D(data, like=None, height=1, width=1, scale_height=None,
+                     scale_width=None, mode="size", align_corners=True):
+    op = "BilinearResize2D"
+    _need_float(op, ("data", data))
+    _ndim(op, "data", data, 4, " (batch, channel, height, width)")
+    lk = _opt(like, op, "like")
+    h, w = data.shape[2], data.shape[3]
+    if mode == "like":
+        if lk is None:
+            raise MXNetValueError(f"{op}: mode='like' needs the input 'like'")
+        oh, ow = lk.shape[2], lk.shape[3]
+    elif mode == "size":
+        if scale_height is not None:
+            oh = int(h * scale_height)
+        else:
+            oh = height
+        if scale_width is not None:
+            ow = int(w * scale_width)
+        else:
+            ow = width
+    elif mode == "odd_scale":
+        sh = scale_height if scale_height is not None else 1.0
+        sw = scale_width if scale_width is not None else 1.0
+        oh = int((h - 1) * sh) + 1 if h % 2 else int(h * sh)
+        ow = int((w - 1) * sw) + 1 if w % 2 else int(w * sw)
+    else:
+        even = mode.startswith("to_even")
+        up = mode.endswith("up")
+
+        def fix(v: int) -> int:
+            want_even = even
+            if (v % 2 == 0) == want_even:
+                return v
+            return v + 1 if up else v - 1
+        oh, ow = fix(h), fix(w)
+    if oh <= 0 or ow <= 0:
+        raise MXNetValueError(f"{op}: output size ({oh}, {ow}) must be positive (parameters "
+                              "'height'/'width'/'scale_height'/'scale_width')")
+    x, dt = _f32(data)
+    my = _resize_linear_weights(h, oh, align_corners, x.dtype, x.device)
+    mx_ = _resize_linear_weights(w, ow, align_corners, x.dtype, x.device)
+    return torch.matmul(torch.matmul(my, x), mx_.t()).to(dt)
+
+
+@register("AdaptiveAvgPooling2D", ns="contrib", params={"output_size": Shape},
+          family="nn", torch="torch.nn.functional.adaptive_avg_pool2d",
+          notes="bins [floor(i*H/oh), ceil((i+1)*H/oh)); output_size () means 1x1, one "
+                "value means square")
+def AdaptiveAvgPooling2D(data, output_size=()):
+    op = "AdaptiveAvgPooling2D"
+    _need_float(op, ("data", data))
+    _ndim(op, "data", data, 4, " (batch, channel, height, width)")
+    os_ = tuple(output_size)
+    if len(os_) == 0:
+        os_ = (1, 1)
+    elif len(os_) == 1:
+        os_ = (os_[0], os_[0])
+    if len(os_) != 2 or os_[0] <= 0 or os_[1] <= 0:
+        raise MXNetValueError(f"{op}: invalid value {tuple(output_size)} for parameter "
+                              "'output_size' (expected one or two positive integers)")
+    x, dt = _f32(data)
+    return F.adaptive_avg_pool2d(x, os_).to(dt)
+
+
+# ========================================================================================
+# contrib.SyncBatchNorm / BatchNormWithReLU
+@register("SyncBatchNorm", ns="contrib",
+          params={"eps": Float, "momentum": Float, "fix_gamma": Bool,
+                  "use_global_stats": Bool, "output_mean_var": Bool, "ndev": Int,
+                  "key": Any_},
+          family="nn", torch="as BatchNorm (one device: no cross-device reduction)",
+          notes="one device: the same as BatchNorm with axis 1")
+def SyncBatchNorm(data, gamma, beta, moving_mean, moving_var, eps=1e-3, momentum=0.9,
+                  fix_gamma=True, use_global_stats=False, output_mean_var=False, ndev=1,
+                  key=None):
+    op = "SyncBatchNorm"
+    if key is None:
+        raise MXNetValueError(f"{op}: Required parameter key of string is not presented")
+    _only_f32(op, data, "TBlob.get_with_shape: data type do not match")
+    try:
+        return _nn.BatchNorm._mx_impl(data, gamma, beta, moving_mean, moving_var, eps=eps,
+                                      momentum=momentum, fix_gamma=fix_gamma,
+                                      use_global_stats=use_global_stats,
+                                      output_mean_var=output_mean_var, axis=1)
+    except MXNetError as e:
+        raise _renamed(e, "BatchNorm", op) from None
+
+
+@register("BatchNormWithReLU", ns="contrib",
+          params={"eps": Float, "momentum": Float, "fix_gamma": Bool,
+                  "use_global_stats": Bool, "output_mean_var": Bool, "axis": Int,
+                  "cudnn_off": Bool, "min_calib_range": OptFloat,
+                  "max_calib_range": OptFloat},
+          family="nn", torch="BatchNorm then torch.relu",
+          notes="BatchNorm followed by relu")
+def BatchNormWithReLU(data, gamma, beta, moving_mean, moving_var, eps=1e-3, momentum=0.9,
+                      fix_gamma=True, use_global_stats=False, output_mean_var=False, axis=1,
+                      cudnn_off=False, min_calib_range=None, max_calib_range=None):
+    op = "BatchNormWithReLU"
+    _only_f32(op, data, "BatchNormWithReLU operator only supports MKL-DNN Backend.")
+    try:
+        r = _nn.BatchNorm._mx_impl(data, gamma, beta, moving_mean, moving_var, eps=eps,
+                                   momentum=momentum, fix_gamma=fix_gamma,
+                                   use_global_stats=use_global_stats,
+                                   output_mean_var=output_mean_var, axis=axis)
+    except MXNetError as e:
+        raise _renamed(e, "BatchNorm", op) from None
+    if isinstance(r, list):
+        return [torch.relu(r[0])] + r[1:]
+    return torch.relu(r)
+
+
+_ = (STATE, OptInt)

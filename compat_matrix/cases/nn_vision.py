@@ -1,0 +1,189 @@
+"""Spatial / vision neural-network ops (samplers, ROI pooling, correlation, *_v1 names,
+contrib vision layers)."""
+import numpy as np
+
+from compat_matrix.spec import Case, In
+
+FG = ("float32", "float64")
+F3 = ("float32", "float64", "float16")
+F32 = ("float32",)
+INTS = ("uint8", "int32", "int8", "int64")
+
+
+def _rois(n_batch, size_h, size_w, neg_batch=False):
+    """rois (R, 5): [batch, x1, y1, x2, y2] with x1<=x2, y1<=y2 inside (a bit past) the
+    image."""
+    def gen(rng, shape, dt):
+        r = shape[0]
+        b = rng.integers(-1 if neg_batch else 0, n_batch, r).astype(np.float64)
+        x = np.sort(rng.random((r, 2)) * (size_w + 1) - 0.5, axis=1)
+        y = np.sort(rng.random((r, 2)) * (size_h + 1) - 0.5, axis=1)
+        out = np.stack([b, x[:, 0], y[:, 0], x[:, 1], y[:, 1]], axis=1)
+        return out.astype(dt)
+    return In(gen=gen, grad=False)
+
+
+_ROI_FIXED = In(gen=lambda rng, shape, dt: np.array(
+    [[0, 0.4, 1.5, 5.5, 4.49], [1, 2.5, 0.0, 3.5, 5.0], [0, -1.0, -2.0, 2.0, 2.0],
+     [1, 6.0, 5.0, 9.0, 9.0]], dtype=dt)[:shape[0]], grad=False)
+
+_AFFINE = In(gen=lambda rng, shape, dt: (np.array([0.9, 0.2, 0.1, -0.15, 1.1, -0.05])
+                                         + 0.1 * rng.random(shape)).astype(dt))
+_GRID = In(domain=(-1.2, 1.2))
+
+
+def _nchw_ones(shape):
+    return np.ones(shape)
+
+
+CASES = [
+    # --- GridGenerator ---------------------------------------------------------------
+    Case("GridGenerator", "nv_affine", samples=[((2, 6),)], dtypes=F32,
+         rejects=("float64", "float16") + INTS,
+         kwargs={"transform_type": "affine", "target_shape": (3, 4)}, grad=True),
+    Case("GridGenerator", "nv_affine_sq", samples=[((1, 6),)], dtypes=F32,
+         inputs=[_AFFINE], kwargs={"transform_type": "affine", "target_shape": (5, 5)},
+         grad=True),
+    Case("GridGenerator", "nv_warp", samples=[((2, 2, 3, 4),)], dtypes=F32,
+         rejects=("float64", "float16") + INTS,
+         kwargs={"transform_type": "warp"}, grad=True),
+    Case("GridGenerator", "nv_affine_badshape", samples=[((2, 5),)], dtypes=("float32",),
+         kwargs={"transform_type": "affine", "target_shape": (3, 4)}, raises=True),
+    Case("GridGenerator", "nv_badtype", samples=[((2, 6),)], dtypes=("float32",),
+         kwargs={"transform_type": "perspective", "target_shape": (3, 4)}, raises=True),
+    # --- BilinearSampler ---------------------------------------------------------------
+    Case("BilinearSampler", "nv_basic", samples=[((2, 3, 4, 5), (2, 2, 3, 4))], dtypes=F3,
+         rejects=INTS, inputs=[In(), _GRID], grad=True,
+         tol={"float16": (1e-2, 2e-1)}),
+    Case("BilinearSampler", "nv_outside", samples=[((1, 2, 3, 3), (1, 2, 4, 4))], dtypes=FG,
+         inputs=[In(), In(domain=(-2.0, 2.0))], grad=True),
+    Case("BilinearSampler", "nv_badgrid", samples=[((2, 3, 4, 5), (2, 3, 3, 4))],
+         dtypes=("float32",), raises=True),
+    # --- SpatialTransformer -------------------------------------------------------------
+    Case("SpatialTransformer", "nv_affine", samples=[((2, 3, 4, 5), (2, 6))], dtypes=FG,
+         rejects=("float16",) + INTS, inputs=[In(), _AFFINE],
+         kwargs={"target_shape": (3, 4), "transform_type": "affine",
+                 "sampler_type": "bilinear"}, grad=True, tol={"float16": (1e-2, 2e-1)}),
+    Case("SpatialTransformer", "nv_badloc", samples=[((2, 3, 4, 5), (2, 4))],
+         dtypes=("float32",),
+         kwargs={"target_shape": (3, 4), "transform_type": "affine",
+                 "sampler_type": "bilinear"}, raises=True),
+    # --- ROIPooling ---------------------------------------------------------------------
+    Case("ROIPooling", "nv_basic", samples=[((2, 3, 6, 7), (4, 5))], dtypes=F3,
+         rejects=INTS, inputs=[In(), _rois(2, 6, 7)],
+         kwargs={"pooled_size": (2, 2), "spatial_scale": 1.0}, grad=True),
+    Case("ROIPooling", "nv_fixed_scale", samples=[((2, 2, 5, 5), (4, 5))], dtypes=FG,
+         inputs=[In(), _ROI_FIXED],
+         kwargs={"pooled_size": (3, 2), "spatial_scale": 0.5}, grad=True),
+    Case("ROIPooling", "nv_big_bins", samples=[((1, 2, 4, 4), (2, 5))], dtypes=FG,
+         inputs=[In(), _rois(1, 4, 4)],
+         kwargs={"pooled_size": (5, 6), "spatial_scale": 1.0}, grad=True),
+    Case("ROIPooling", "nv_badrois", samples=[((2, 3, 6, 7), (4, 4))], dtypes=("float32",),
+         kwargs={"pooled_size": (2, 2), "spatial_scale": 1.0}, raises=True),
+    # --- ROIAlign -----------------------------------------------------------------------
+    Case("contrib.ROIAlign", "nv_basic", samples=[((2, 3, 6, 7), (4, 5))], dtypes=F3,
+         rejects=INTS, inputs=[In(), _rois(2, 6, 7)],
+         kwargs={"pooled_size": (2, 2), "spatial_scale": 1.0}, grad=True),
+    Case("contrib.ROIAlign", "nv_ratio", samples=[((2, 2, 5, 5), (4, 5))], dtypes=FG,
+         inputs=[In(), _ROI_FIXED],
+         kwargs={"pooled_size": (3, 2), "spatial_scale": 0.5, "sample_ratio": 2}, grad=True),
+    Case("contrib.ROIAlign", "nv_aligned", samples=[((2, 2, 5, 5), (4, 5))], dtypes=FG,
+         inputs=[In(), _ROI_FIXED],
+         kwargs={"pooled_size": (2, 3), "spatial_scale": 1.0, "aligned": True}, grad=True),
+    Case("contrib.ROIAlign", "nv_possens", samples=[((2, 8, 5, 5), (3, 5))], dtypes=FG,
+         inputs=[In(), _rois(2, 5, 5)],
+         kwargs={"pooled_size": (2, 2), "spatial_scale": 1.0, "position_sensitive": True,
+                 "sample_ratio": 2}, grad=True),
+    # --- PSROIPooling -------------------------------------------------------------------
+    Case("contrib.PSROIPooling", "nv_basic", samples=[((2, 8, 6, 6), (4, 5))], dtypes=F3,
+         rejects=INTS, inputs=[In(), _rois(2, 6, 6)],
+         kwargs={"spatial_scale": 1.0, "output_dim": 2, "pooled_size": 2}, grad=True),
+    Case("contrib.PSROIPooling", "nv_scale", samples=[((2, 18, 5, 5), (4, 5))], dtypes=FG,
+         inputs=[In(), _ROI_FIXED],
+         kwargs={"spatial_scale": 0.5, "output_dim": 2, "pooled_size": 3}, grad=True),
+    # --- Correlation --------------------------------------------------------------------
+    Case("Correlation", "nv_default", samples=[((2, 3, 5, 6), (2, 3, 5, 6))], dtypes=F3,
+         rejects=INTS, grad=True),
+    Case("Correlation", "nv_k3_d2", samples=[((1, 2, 7, 8), (1, 2, 7, 8))], dtypes=FG,
+         kwargs={"kernel_size": 3, "max_displacement": 2, "stride1": 1, "stride2": 1,
+                 "pad_size": 2}, grad=True),
+    Case("Correlation", "nv_strides", samples=[((1, 2, 9, 9), (1, 2, 9, 9))], dtypes=FG,
+         kwargs={"kernel_size": 1, "max_displacement": 4, "stride1": 2, "stride2": 2,
+                 "pad_size": 4}, grad=True),
+    Case("Correlation", "nv_absdiff", samples=[((1, 2, 6, 6), (1, 2, 6, 6))], dtypes=FG,
+         kwargs={"kernel_size": 3, "max_displacement": 1, "pad_size": 1,
+                 "is_multiply": False}, grad=True),
+    # --- legacy v1 ----------------------------------------------------------------------
+    Case("Convolution_v1", "nv_3x3", samples=[((2, 3, 5, 5), (4, 3, 3, 3), (4,))],
+         dtypes=FG, kwargs={"kernel": (3, 3), "num_filter": 4, "pad": (1, 1)}, grad=True),
+    Case("Convolution_v1", "nv_group_stride", samples=[((1, 4, 6, 6), (2, 2, 2, 2))],
+         dtypes=FG, kwargs={"kernel": (2, 2), "num_filter": 2, "num_group": 2,
+                            "stride": (2, 2), "no_bias": True}, grad=True),
+    Case("Pooling_v1", "nv_max", samples=[((2, 2, 5, 5),)], dtypes=FG,
+         kwargs={"kernel": (2, 2), "stride": (2, 2), "pool_type": "max"}, grad=True),
+    Case("Pooling_v1", "nv_max_pad", samples=[((1, 2, 4, 4),)], dtypes=FG,
+         kwargs={"kernel": (3, 3), "stride": (2, 2), "pad": (1, 1), "pool_type": "max"},
+         grad=True),
+    Case("Pooling_v1", "nv_avg_full", samples=[((1, 2, 5, 5),)], dtypes=FG,
+         kwargs={"kernel": (2, 2), "stride": (2, 2), "pool_type": "avg",
+                 "pooling_convention": "full"}, grad=True),
+    Case("Pooling_v1", "nv_avg_pad", samples=[((1, 2, 4, 4),)], dtypes=FG,
+         kwargs={"kernel": (3, 3), "pad": (1, 1), "pool_type": "avg"}, grad=True),
+    Case("Pooling_v1", "nv_sum_global", samples=[((2, 3, 3, 4),)], dtypes=FG,
+         kwargs={"kernel": (1, 1), "global_pool": True, "pool_type": "sum"}, grad=True),
+    Case("BatchNorm_v1", "nv_no_aux", samples=[((2, 3, 2, 2), (3,), (3,))], dtypes=FG,
+         raises=True),
+    # --- Crop ---------------------------------------------------------------------------
+    Case("Crop", "nv_hw", samples=[((2, 2, 5, 6),)], dtypes=F32,
+         rejects=("float64", "float16") + INTS,
+         kwargs={"num_args": 1, "h_w": (3, 4), "offset": (1, 2)}, grad=True),
+    Case("Crop", "nv_center", samples=[((2, 2, 5, 6),)], dtypes=F32,
+         kwargs={"num_args": 1, "h_w": (2, 3), "center_crop": True}, grad=True),
+    Case("Crop", "nv_like", samples=[((1, 2, 5, 6), (1, 1, 3, 3))], dtypes=F32,
+         kwargs={"num_args": 2, "center_crop": True}, grad=True),
+    Case("Crop", "nv_too_big", samples=[((1, 2, 5, 6),)], dtypes=("float32",),
+         kwargs={"num_args": 1, "h_w": (4, 4), "offset": (2, 0)}, raises=True),
+    Case("IdentityAttachKLSparseReg", "nv_no_aux", samples=[((3, 4),)], dtypes=FG,
+         raises=True),
+    # --- contrib.BilinearResize2D -------------------------------------------------------
+    Case("contrib.BilinearResize2D", "nv_size", samples=[((1, 2, 3, 4),)], dtypes=F3,
+         rejects=INTS, kwargs={"height": 5, "width": 7}, grad=True),
+    Case("contrib.BilinearResize2D", "nv_down", samples=[((1, 2, 5, 6),)], dtypes=FG,
+         kwargs={"height": 3, "width": 4}, grad=True),
+    Case("contrib.BilinearResize2D", "nv_noalign", samples=[((1, 2, 3, 4),)], dtypes=FG,
+         kwargs={"height": 5, "width": 6, "align_corners": False}, grad=True),
+    Case("contrib.BilinearResize2D", "nv_noalign_down", samples=[((1, 2, 6, 7),)],
+         dtypes=FG, kwargs={"height": 4, "width": 3, "align_corners": False}, grad=True),
+    Case("contrib.BilinearResize2D", "nv_scale", samples=[((1, 2, 3, 4),)], dtypes=FG,
+         kwargs={"scale_height": 1.5, "scale_width": 2.0}, grad=True),
+    Case("contrib.BilinearResize2D", "nv_like", samples=[((1, 2, 3, 4), (1, 1, 4, 6))],
+         dtypes=FG, inputs=[In(), In(grad=False)], kwargs={"mode": "like"}, grad=True),
+    Case("contrib.BilinearResize2D", "nv_odd_scale", samples=[((1, 1, 5, 4),)], dtypes=FG,
+         kwargs={"mode": "odd_scale", "scale_height": 2.0, "scale_width": 1.5}, grad=True),
+    Case("contrib.BilinearResize2D", "nv_to_even_up", samples=[((1, 1, 5, 4),)], dtypes=FG,
+         kwargs={"mode": "to_even_up"}, grad=True),
+    Case("contrib.BilinearResize2D", "nv_to_odd_down", samples=[((1, 1, 5, 4),)],
+         dtypes=FG, kwargs={"mode": "to_odd_down"}, grad=True),
+    # --- contrib.AdaptiveAvgPooling2D ---------------------------------------------------
+    Case("contrib.AdaptiveAvgPooling2D", "nv_basic", samples=[((2, 2, 5, 7),)], dtypes=F3,
+         rejects=INTS, kwargs={"output_size": (2, 3)}, grad=True),
+    Case("contrib.AdaptiveAvgPooling2D", "nv_square", samples=[((1, 2, 6, 6),)], dtypes=FG,
+         kwargs={"output_size": 4}, grad=True),
+    Case("contrib.AdaptiveAvgPooling2D", "nv_global", samples=[((1, 3, 4, 5),)], dtypes=FG,
+         grad=True),
+    # --- SyncBatchNorm / BatchNormWithReLU (predict mode) -------------------------------
+    Case("contrib.SyncBatchNorm", "nv_predict",
+         samples=[((2, 3, 2, 2), (3,), (3,), (3,), (3,))], dtypes=F32,
+         rejects=("float64", "float16"),
+         inputs=[In(), In(grad=False), In(grad=False), In(grad=False),
+                 In(domain=(0.5, 2.0), grad=False)],
+         kwargs={"fix_gamma": False, "key": "bn0"}),
+    Case("contrib.SyncBatchNorm", "nv_no_key",
+         samples=[((2, 3, 2, 2), (3,), (3,), (3,), (3,))], dtypes=F32, raises=True),
+    Case("contrib.BatchNormWithReLU", "nv_predict",
+         samples=[((2, 3, 2, 2), (3,), (3,), (3,), (3,))], dtypes=F32,
+         rejects=("float64", "float16"),
+         inputs=[In(), In(grad=False), In(grad=False), In(grad=False),
+                 In(domain=(0.5, 2.0), grad=False)],
+         kwargs={"fix_gamma": False}),
+]
