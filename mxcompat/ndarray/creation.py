@@ -34,10 +34,19 @@ def _shape(shape: Any, op: str) -> tuple:
                               f"but value={shape!r}") from None
 
 
+_EXACT = 2 ** 53  # Python ints up to here are exact in float64, as NumPy would hold them
+
+
 def array(source_array: Any, ctx: Any = None, dtype: Any = None) -> NDArray:
     """Create an NDArray. The dtype defaults to float32 for every source except an NDArray,
     whose dtype is kept (MXNet's rule: lists of ints and NumPy int64/float64 become float32)."""
     c = _default_ctx(ctx)
+    if type(source_array) is list and dtype is None and all(
+            type(v) is float or (type(v) is int and -_EXACT <= v <= _EXACT)
+            for v in source_array):
+        # hot path: a flat list of Python numbers, converted straight to float32 (each
+        # number rounds once, as NumPy's float64 -> float32 does)
+        return _place(torch.tensor(source_array, dtype=torch.float32), c)
     if isinstance(source_array, NDArray):
         dt = source_array._t.dtype if dtype is None else _dtypes.to_torch(dtype, where="array")
         st = source_array._t.detach()

@@ -207,6 +207,11 @@ def _make_binary(name: str) -> tuple:
     def nd_scalar(lhs: NDArray, s: Any) -> NDArray:
         a = lhs._t
         if a.is_floating_point():  # fast path: the scalar is used as a float
+            if not a.requires_grad:
+                try:  # the hot path: no autograd bookkeeping to do
+                    return _wrap(ts(a, float(s)), lhs._ctx)
+                except Exception:  # noqa: BLE001 - _run below translates the error
+                    pass
             return _wrap(_run(ts, sop, a, float(s)), lhs._ctx)
         if a.dtype is torch.bool:
             a = a.to(torch.int64)
@@ -337,17 +342,32 @@ def _dunder(op: str, reflected: bool = False) -> Callable:
             if isinstance(other, NDArray):
                 return nd_nd(other, self)
             raise _rules.bad_operand(other)
-    else:
-        def f(self: NDArray, other: Any) -> NDArray:  # type: ignore[misc]
-            t = type(other)
-            if t is NDArray:
-                return nd_nd(self, other)
-            if t is float or t is int or _is_scalar(other):
-                return nd_scalar(self, other)
-            if isinstance(other, NDArray):
-                return nd_nd(self, other)
-            raise _rules.bad_operand(other)
-    return f
+        return f
+    tt = _FAST_TT.get(op)
+
+    def g(self: NDArray, other: Any) -> NDArray:
+        t = type(other)
+        if t is NDArray:
+            if tt is not None:
+                # hot path (x + y on equal float dtypes, no autograd): nd_nd's checks inline
+                a, b = self._t, other._t
+                if a.dtype is b.dtype and not (a.requires_grad or b.requires_grad) and \
+                        a.is_floating_point():
+                    try:
+                        return _wrap(tt(a, b), self._ctx)
+                    except Exception:  # noqa: BLE001 - nd_nd translates the error
+                        pass
+            return nd_nd(self, other)
+        if t is float or t is int or _is_scalar(other):
+            return nd_scalar(self, other)
+        if isinstance(other, NDArray):
+            return nd_nd(self, other)
+        raise _rules.bad_operand(other)
+    return g
+
+
+# the binary ops whose torch kernel is MXNet's on float operands of one dtype
+_FAST_TT = {"add": torch.add, "sub": torch.sub, "mul": torch.mul, "div": torch.div}
 
 
 _TORCH_INPLACE = {"add": "add_", "sub": "sub_", "mul": "mul_", "div": "div_"}

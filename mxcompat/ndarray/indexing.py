@@ -158,6 +158,14 @@ def _basic(t: torch.Tensor, entries: list) -> Tuple[torch.Tensor, bool, list]:
     return r, copy, flips
 
 
+def _check_begin_end(key: slice, n: int) -> None:
+    """MXNet rejects x[a:b] on the first axis when both bounds are given and a > b."""
+    start, stop, _ = key.indices(n)
+    if start > stop:
+        raise MXNetError(f"Check failed: begin <= end ({start} vs. {stop}) : Invalid "
+                         f"slicing range [{start}, {stop}) on axis 0")
+
+
 def getitem(self: NDArray, key: Any) -> NDArray:
     t = self._t
     if type(key) is int:  # fast path: x[i]
@@ -170,20 +178,16 @@ def getitem(self: NDArray, key: Any) -> NDArray:
         if r.dim() == 0:
             r = r.reshape(1)
         return _wrap(r, self._ctx)
-    if type(key) is slice and key.step is None and t.dim() and \
-            (key.start is None or type(key.start) is int) and \
-            (key.stop is None or type(key.stop) is int):
-        # fast path: x[a:b] on the first axis, always a contiguous (write-through) view
-        if key.start is None and key.stop is None:
-            return self
-        n = t.shape[0]
-        start, stop, _ = key.indices(n)
-        if start > stop:
-            if key.start is not None and key.stop is not None:
-                raise MXNetError(f"Check failed: begin <= end ({start} vs. {stop}) : Invalid "
-                                 f"slicing range [{start}, {stop}) on axis 0")
-            stop = start
-        return _wrap(t[start:stop], self._ctx)
+    if type(key) is slice and key.step is None:
+        b, e = key.start, key.stop
+        if (b is None or type(b) is int) and (e is None or type(e) is int) and t.dim():
+            # fast path: x[a:b] on the first axis, always a contiguous (write-through) view
+            if b is None and e is None:
+                return self
+            r = t[key]
+            if not r.shape[0] and b is not None and e is not None:
+                _check_begin_end(key, t.shape[0])
+            return _wrap(r, self._ctx)
     if (type(key) is tuple and not key) or (type(key) is slice and key == slice(None)):
         return self
     entries, advanced = _expand(key, t.dim())
@@ -292,6 +296,16 @@ def _bcast_error(vshape: tuple, tshape: tuple) -> MXNetError:
 
 def setitem(self: NDArray, key: Any, value: Any) -> None:
     t = self._t
+    if type(value) is float and type(key) is slice and key.step is None and \
+            not t.requires_grad and not STATE.recording and t.is_floating_point():
+        b, e = key.start, key.stop
+        if (b is None or type(b) is int) and (e is None or type(e) is int) and t.dim():
+            # hot path: x[a:b] = 0.5 on a float array (fill_ converts the double as MXNet)
+            r = t[key]
+            if not r.shape[0] and b is not None and e is not None:
+                _check_begin_end(key, t.shape[0])
+            r.fill_(value)
+            return
     if STATE.recording:
         from ..autograd import _check_inplace
         _check_inplace(self)
@@ -328,11 +342,10 @@ def _setitem(t: torch.Tensor, key: Any, v: Any) -> None:
             (key.start is None or type(key.start) is int) and \
             (key.stop is None or type(key.stop) is int):
         # fast path: x[a:b] = v on the first axis
-        start, stop, _ = key.indices(t.shape[0])
-        if start > stop and key.start is not None and key.stop is not None:
-            raise MXNetError(f"Check failed: begin <= end ({start} vs. {stop}) : Invalid "
-                             f"slicing range [{start}, {stop}) on axis 0")
-        _fill(t[start:max(start, stop)], v)
+        r = t[key]
+        if not r.shape[0] and key.start is not None and key.stop is not None:
+            _check_begin_end(key, t.shape[0])
+        _fill(r, v)
         return
     if type(key) is int:
         n = t.shape[0] if t.dim() else 0
