@@ -386,7 +386,7 @@ def box_decode(data, anchors, std0=1.0, std1=1.0, std2=1.0, std3=1.0, clip=-1.0,
            "provided")
     _check(anchors.shape[-1] == 4, op, f"last dimension of anchors must be 4, "
            f"{anchors.shape[-1]} provided")
-    b, n = data.shape[0], data.shape[1]
+    n = data.shape[1]
     _check(anchors.numel() == n * 4, op, f"anchors must hold (1, {n}, 4) = {n * 4} values "
            f"(shared by the batch), got shape {tuple(anchors.shape)}")
     stds = [_f32(v) for v in (std0, std1, std2, std3)]
@@ -572,8 +572,12 @@ def interleaved_matmul_encdec_valatt(keys_values, attention, heads=None):
 
 # ----------------------------------------------------------------------------------------
 # MultiBox (SSD)
-def _ftuple(op: str, name: str, v: Any) -> tuple:
-    return FloatTuple(v, op, name)
+def _legacy_f32(op: str, *ts: torch.Tensor) -> None:
+    """The MultiBox ops are legacy operators whose type inference accepts float32 only."""
+    for t in ts:
+        if t.dtype != torch.float32:
+            raise MXNetTypeError(f"{op}: Unsupported data type {_dtypes.name(t.dtype)} "
+                                 "(MXNet's MultiBox ops take float32 only)")
 
 
 @register("MultiBoxPrior", params={"sizes": FloatTuple, "ratios": FloatTuple, "clip": Bool,
@@ -584,9 +588,7 @@ def MultiBoxPrior(data, sizes=(1.0,), ratios=(1.0,), clip=False, steps=(-1.0, -1
                   offsets=(0.5, 0.5)):
     """SSD prior (anchor) boxes for the feature map ``data`` (N, C, H, W)."""
     op = "MultiBoxPrior"
-    if data.dtype != torch.float32:
-        raise MXNetTypeError(f"{op}: Unsupported data type {_dtypes.name(data.dtype)} "
-                             "(float32 only)")
+    _legacy_f32(op, data)
     _check(data.dim() >= 4, op, f"Input data should be 4D: batch-channel-y-x, got "
            f"{data.dim()}D")
     hgt, wid = int(data.shape[2]), int(data.shape[3])
@@ -656,7 +658,7 @@ def MultiBoxTarget(anchor, label, cls_pred, overlap_threshold=0.5, ignore_label=
     """SSD training targets: anchors (1, A, 4), labels (B, L, >=5), class predictions
     (B, C, A)."""
     op = "MultiBoxTarget"
-    _real(op, anchor, label, cls_pred)
+    _legacy_f32(op, anchor, label, cls_pred)
     _check(anchor.dim() == 3, op, "Anchor should be batch shared N*4 tensor, got shape "
            f"{tuple(anchor.shape)}")
     _check(anchor.shape[0] == 1, op, "Anchors are shared across batches, first dimension "
@@ -730,7 +732,6 @@ def MultiBoxTarget(anchor, label, cls_pred, overlap_threshold=0.5, ignore_label=
                         gt_done[k] = True
                         flags[j] = 1
             if negative_mining_ratio > 0:
-                nc = cp_np.shape[1]
                 nneg = int(npos * np.float32(negative_mining_ratio))
                 nneg = min(nneg, na - npos)
                 if nneg > 0:
@@ -796,7 +797,7 @@ def MultiBoxDetection(cls_prob, loc_pred, anchor, clip=True, threshold=0.01, bac
     """SSD detections from class probabilities (B, C, A), offsets (B, A*4), anchors
     (1, A, 4)."""
     op = "MultiBoxDetection"
-    _real(op, cls_prob, loc_pred, anchor)
+    _legacy_f32(op, cls_prob, loc_pred, anchor)
     _check(cls_prob.dim() == 3, op, f"cls_prob must be 3-D, provided: {tuple(cls_prob.shape)}")
     _check(loc_pred.dim() == 2, op, f"loc_pred must be 2-D, provided: {tuple(loc_pred.shape)}")
     _check(anchor.dim() == 3, op, f"anchor must be 3-D, provided: {tuple(anchor.shape)}")
