@@ -1,2 +1,454 @@
-"""``mx.nd.image``: image transforms on NDArrays (filled in by the op-family work; the rest
-are stubs)."""
+"""``mx.nd.image``: image transforms on NDArrays, with MXNet 1.9.1's layouts, dtypes and errors.
+
+Layouts: images are HWC (``to_tensor``, ``crop``, ``resize`` also take NHWC batches);
+``normalize`` takes CHW / NCHW tensors. Channels must be 1 or 3 where MXNet checks it.
+Integer outputs are converted as MXNet's C++ casts do (truncation toward zero, wrapping);
+``random_*`` ops draw from mxcompat's generators (``mx.random.seed``), so their values differ
+from MXNet's stream (shapes, dtypes and ranges match).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from .. import _dtypes
+from ..base import MXNetTypeError, MXNetValueError, unsupported
+from ..random import generator
+from ._op import Bool, Float, FloatTuple, Int, register
+from .ndarray import _cast
+
+__all__ = ["to_tensor", "normalize", "flip_left_right", "flip_top_bottom",
+           "random_flip_left_right", "random_flip_top_bottom", "crop", "resize",
+           "adjust_lighting", "random_brightness", "random_contrast", "random_saturation",
+           "random_hue", "random_color_jitter", "random_lighting"]
+
+_NS = "image"
+_FAM = "image"
+
+
+def _no_bool(t: torch.Tensor, op: str) -> None:
+    if t.dtype == torch.bool:
+        raise MXNetTypeError(f"image.{op}: Unknown type enum 7 (MXNet's image ops do not "
+                             "support bool arrays; cast with .astype())")
+
+
+def _hwc3(t: torch.Tensor, op: str, channels: bool = True) -> None:
+    """MXNet's check for the single-image (H, W, C) ops."""
+    _no_bool(t, op)
+    if t.dim() != 3:
+        raise MXNetValueError(f"image.{op}: Check failed: dshape.ndim() == 3 ({t.dim()} vs. "
+                              "3) : Input image must have shape (height, width, channels), but "
+                              f"got {list(t.shape)}")
+    if channels and t.shape[2] not in (1, 3):
+        raise MXNetValueError(f"image.{op}: Check failed: nchannels == 3 || nchannels == 1: "
+                              "The last dimension of input image must be the channel dimension "
+                              f"with either 1 or 3 elements, but got input with shape "
+                              f"{list(t.shape)}")
+
+
+def _rgb(t: torch.Tensor, op: str) -> None:
+    if t.shape[-1] != 3:
+        raise MXNetValueError(f"image.{op}: this op needs 3 (RGB) channels, got an image of "
+                              f"shape {list(t.shape)}")
+
+
+def _store(v: torch.Tensor, dt: torch.dtype) -> torch.Tensor:
+    """A float result stored in the image's dtype: uint8 saturates, the other integer types
+    convert as C casts do (truncate toward zero, wrap)."""
+    if dt.is_floating_point:
+        return v.to(dt)
+    if dt == torch.uint8:
+        return v.clamp(0, 255).trunc().to(dt)
+    return _cast(v, dt)
+
+
+def _sat(v: torch.Tensor, dt: torch.dtype) -> torch.Tensor:
+    """A float result stored with saturation (the random color ops): clamp to the integer
+    range, then truncate."""
+    if dt.is_floating_point:
+        return v.to(dt)
+    info = torch.iinfo(dt)
+    return v.clamp(info.min, info.max).trunc().to(dt)
+
+
+def _work(t: torch.Tensor) -> torch.Tensor:
+    """The float type the computation runs in (float32, float64 for float64 images)."""
+    return t.to(torch.float64) if t.dtype == torch.float64 else t.to(torch.float32)
+
+
+# ---- layout and value conversions ------------------------------------------------------------
+@register("to_tensor", ns=_NS, family=_FAM,
+          torch="x.permute(2, 0, 1).float() / 255 (torchvision.transforms.functional.to_tensor)")
+def to_tensor(data: torch.Tensor) -> torch.Tensor:
+    """(H, W, C) or (N, H, W, C) values in [0, 255] -> float32 (C, H, W) / (N, C, H, W) in
+    [0, 1]."""
+    _no_bool(data, "to_tensor")
+    if data.dim() not in (3, 4):
+        raise MXNetValueError("image.to_tensor: Check failed: (shp.ndim() == 3) || (shp.ndim() "
+                              "== 4): Input image must have shape (height, width, channels), "
+                              f"or (N, height, width, channels) but got {list(data.shape)}")
+    x = data.to(torch.float32) / 255.0
+    return x.permute(2, 0, 1).contiguous() if data.dim() == 3 else \
+        x.permute(0, 3, 1, 2).contiguous()
+
+
+@register("normalize", params={"mean": FloatTuple, "std": FloatTuple}, ns=_NS, family=_FAM,
+          torch="(x - mean[:, None, None]) / std[:, None, None] "
+                "(torchvision.transforms.functional.normalize)")
+def normalize(data: torch.Tensor, mean: tuple = (0.0, 0.0, 0.0, 0.0),
+              std: tuple = (1.0, 1.0, 1.0, 1.0)) -> torch.Tensor:
+    """(x - mean[c]) / std[c] over a (C, H, W) or (N, C, H, W) tensor; mean/std have one
+    value or one per channel (the 4-value defaults fit neither for 1 or 3 channels, as in
+    MXNet)."""
+    op = "image.normalize"
+    _no_bool(data, "normalize")
+    if data.dim() not in (3, 4):
+        raise MXNetValueError(f"{op}: Check failed: (dshape.ndim() == 3) || (dshape.ndim() == "
+                              "4): Input tensor must have shape (channels, height, width), or "
+                              f"(N, channels, height, width), but got {list(data.shape)}")
+    c = data.shape[-3]
+    if c not in (1, 3):
+        raise MXNetValueError(f"{op}: Check failed: nchannels == 3 || nchannels == 1: The first "
+                              "dimension of input tensor must be the channel dimension with "
+                              f"either 1 or 3 elements, but got input with shape "
+                              f"{list(data.shape)}")
+    for nm, v in (("mean", mean), ("std", std)):
+        if len(v) not in (1, c):
+            raise MXNetValueError(f"{op}: Check failed: (param.{nm}.ndim() == 1) || "
+                                  f"(param.{nm}.ndim() == nchannels): Invalid {nm} for input "
+                                  f"with shape {list(data.shape)}. {nm} must have either 1 or "
+                                  f"{c} elements, but got {len(v)}")
+    x = _work(data)
+    m = torch.tensor([float(torch.tensor(v, dtype=torch.float32)) for v in mean],
+                     dtype=x.dtype, device=x.device)
+    s = torch.tensor([float(torch.tensor(v, dtype=torch.float32)) for v in std],
+                     dtype=x.dtype, device=x.device)
+    m = m.expand(c).reshape(c, 1, 1)
+    s = s.expand(c).reshape(c, 1, 1)
+    return _store((x - m) / s, data.dtype)
+
+
+# ---- flips and crops -------------------------------------------------------------------------
+@register("flip_left_right", ns=_NS, family=_FAM, torch="torch.flip(x, [1])")
+def flip_left_right(data: torch.Tensor) -> torch.Tensor:
+    """Mirror an (H, W, C) image horizontally (MXNet 1.9.1 leaves the middle column of an
+    odd-width image uninitialized; mxcompat copies it)."""
+    _hwc3(data, "flip_left_right")
+    return data.flip(1)
+
+
+@register("flip_top_bottom", ns=_NS, family=_FAM, torch="torch.flip(x, [0])")
+def flip_top_bottom(data: torch.Tensor) -> torch.Tensor:
+    """Mirror an (H, W, C) image vertically (MXNet 1.9.1 leaves the middle row of an
+    odd-height image uninitialized; mxcompat copies it)."""
+    _hwc3(data, "flip_top_bottom")
+    return data.flip(0)
+
+
+def _coin(data: torch.Tensor) -> bool:
+    g = generator(data.device)
+    return bool(torch.rand((), generator=g, device=data.device) < 0.5)
+
+
+@register("random_flip_left_right", ns=_NS, family=_FAM,
+          torch="torch.flip(x, [1]) with probability 0.5")
+def random_flip_left_right(data: torch.Tensor) -> torch.Tensor:
+    """flip_left_right with probability 0.5, else a copy."""
+    _hwc3(data, "random_flip_left_right")
+    return data.flip(1) if _coin(data) else data.clone()
+
+
+@register("random_flip_top_bottom", ns=_NS, family=_FAM,
+          torch="torch.flip(x, [0]) with probability 0.5")
+def random_flip_top_bottom(data: torch.Tensor) -> torch.Tensor:
+    """flip_top_bottom with probability 0.5, else a copy."""
+    _hwc3(data, "random_flip_top_bottom")
+    return data.flip(0) if _coin(data) else data.clone()
+
+
+@register("crop", params={"x": Int, "y": Int, "width": Int, "height": Int}, ns=_NS,
+          family=_FAM, torch="x[..., y:y + height, x:x + width, :]")
+def crop(data: torch.Tensor, x: int, y: int, width: int, height: int) -> torch.Tensor:
+    """The (height, width) window at column x, row y of an (H, W, C) / (N, H, W, C) image."""
+    op = "image.crop"
+    _no_bool(data, "crop")
+    if data.dim() not in (3, 4):
+        raise MXNetValueError(f"{op}: Image Crop expects inputs of 3D (h, w, c) or 4D "
+                              f"(n, h, w, c). But got {data.dim()}")
+    if data.shape[-1] not in (1, 3):
+        raise MXNetValueError(f"{op}: Check failed: Expect channel of the input image is 1 or "
+                              f"3, but got{data.shape[-1]}")
+    h, w = data.shape[-3], data.shape[-2]
+    if height <= 0 or width <= 0:
+        raise MXNetValueError(f"{op}: Check failed: (param.height > 0) && (param.width > 0): "
+                              "Input height and width must be greater than 0")
+    if x < 0 or y < 0:
+        raise MXNetValueError(f"{op}: x and y must be non-negative, got x={x}, y={y} (MXNet "
+                              "reads outside the image)")
+    if x + width > w:
+        raise MXNetValueError(f"{op}: Check failed: param.x + param.width <= ishape[ishape.ndim"
+                              "() - 2]: x + width should not be greater than input width")
+    if y + height > h:
+        raise MXNetValueError(f"{op}: Check failed: param.y + param.height <= ishape[ishape."
+                              "ndim() - 3]: y + height should not be greater than input height")
+    return data[..., y:y + height, x:x + width, :].clone()
+
+
+# ---- resize (OpenCV's cv::resize semantics) --------------------------------------------------
+def _size_param(v: Any, op: str, p: str) -> tuple:
+    from ._op import Shape
+    return Shape(v, op, p)
+
+
+def _out_hw(h: int, w: int, size: tuple, keep_ratio: bool, op: str) -> tuple:
+    if len(size) == 0:
+        raise MXNetValueError(f"{op}: Check failed: size must be given: (width, height) or "
+                              "(size)")
+    if len(size) == 1:
+        s = size[0]
+        if keep_ratio:
+            if h > w:
+                return int(s * h / w), s
+            return s, int(s * w / h)
+        return s, s
+    if len(size) != 2:
+        raise MXNetValueError(f"{op}: size must be (width, height) or (size), got {size}")
+    return size[1], size[0]
+
+
+def _linear_weights(n_in: int, n_out: int, device: Any) -> tuple:
+    """OpenCV INTER_LINEAR source indices and weights along one axis (half-pixel centers,
+    edge-clamped)."""
+    scale = n_in / n_out
+    fx = (torch.arange(n_out, dtype=torch.float64, device=device) + 0.5) * scale - 0.5
+    x0 = torch.floor(fx)
+    a = fx - x0
+    x0 = x0.long()
+    x1 = x0 + 1
+    # OpenCV: left of the first pixel / right of the last one, the edge pixel alone
+    left = x0 < 0
+    a = torch.where(left, torch.zeros_like(a), a)
+    x0 = x0.clamp(0, n_in - 1)
+    right = x1 >= n_in
+    a = torch.where(right & ~left, torch.zeros_like(a), a)
+    x1 = x1.clamp(0, n_in - 1)
+    return x0, x1, a
+
+
+def _resize_linear(x: torch.Tensor, oh: int, ow: int, dt: torch.dtype) -> torch.Tensor:
+    """x: (N, H, W, C) in a float type."""
+    n, h, w, c = x.shape
+    y0, y1, b = _linear_weights(h, oh, x.device)
+    x0, x1, a = _linear_weights(w, ow, x.device)
+    if dt == torch.uint8:
+        # OpenCV's fixed point: 11-bit coefficients, rounded once at the end
+        ia = torch.round(a * 2048).long()
+        ib = torch.round(b * 2048).long()
+        xi = x.long()
+        rows = xi[:, :, x0, :] * (2048 - ia).view(1, 1, -1, 1) + \
+            xi[:, :, x1, :] * ia.view(1, 1, -1, 1)
+        out = rows[:, y0] * (2048 - ib).view(1, -1, 1, 1) + rows[:, y1] * ib.view(1, -1, 1, 1)
+        return ((out + (1 << 21)) >> 22).clamp(0, 255).to(torch.uint8)
+    wd = x.dtype
+    a = a.to(wd).view(1, 1, -1, 1)
+    b = b.to(wd).view(1, -1, 1, 1)
+    rows = x[:, :, x0, :] * (1 - a) + x[:, :, x1, :] * a
+    return rows[:, y0] * (1 - b) + rows[:, y1] * b
+
+
+def _resize_nearest(x: torch.Tensor, oh: int, ow: int) -> torch.Tensor:
+    n, h, w, c = x.shape
+    yi = torch.clamp((torch.arange(oh, dtype=torch.float64) * (h / oh)).floor().long(), 0, h - 1)
+    xi = torch.clamp((torch.arange(ow, dtype=torch.float64) * (w / ow)).floor().long(), 0, w - 1)
+    return x[:, yi.to(x.device)][:, :, xi.to(x.device)]
+
+
+@register("resize", params={"size": _size_param, "keep_ratio": Bool, "interp": Int}, ns=_NS,
+          family=_FAM, torch="torch.nn.functional.interpolate (OpenCV cv::resize rules)")
+def resize(data: torch.Tensor, size: tuple = (), keep_ratio: Any = False,
+           interp: int = 1) -> torch.Tensor:
+    """Resize an (H, W, C) / (N, H, W, C) image to ``size`` = (width, height) or (size) (the
+    short edge with ``keep_ratio``). interp 0 (nearest) and 1 (bilinear) follow OpenCV;
+    uint8, float32 and float64 images, as MXNet's CPU (OpenCV) kernel."""
+    op = "image.resize"
+    keep = bool(keep_ratio)
+    if data.dim() not in (3, 4):
+        raise MXNetValueError(f"{op}: Check failed: Input image must have shape (height, width, "
+                              f"channels) or (N, height, width, channels), but got "
+                              f"{list(data.shape)}")
+    if data.dtype == torch.float16:
+        raise MXNetTypeError(f"{op}: Check failed: inputs[0].type_flag_ != mshadow::kFloat16: "
+                             "opencv image mat doesn't support fp16")
+    if data.dtype not in (torch.uint8, torch.float32, torch.float64):
+        raise MXNetTypeError(f"{op}: OpenCV(3.4.2) resize: (-215:Assertion failed) func != 0 "
+                             f"in function 'resize' (no {_dtypes.name(data.dtype)} kernel; "
+                             "MXNet resizes uint8, float32 and float64 images)")
+    h, w = data.shape[-3], data.shape[-2]
+    oh, ow = _out_hw(h, w, tuple(size), keep, op)
+    if oh <= 0 or ow <= 0:
+        raise MXNetValueError(f"{op}: the output size must be positive, got (width, height) = "
+                              f"({ow}, {oh})")
+    x = data if data.dim() == 4 else data.unsqueeze(0)
+    if interp == 0:
+        r = _resize_nearest(x, oh, ow)
+    elif interp == 1 or (oh == h and ow == w):
+        r = _resize_linear(x, oh, ow, data.dtype)
+    elif interp in (2, 3, 4, 9, 10):
+        raise unsupported(f"mx.nd.image.resize(interp={interp})",
+                          "mxcompat implements interp=0 (nearest) and interp=1 (bilinear), "
+                          "which match OpenCV; area, bicubic and Lanczos resampling are not "
+                          "reproduced")
+    else:
+        raise MXNetValueError(f"{op}: invalid interpolation method interp={interp}")
+    r = r.to(data.dtype) if r.dtype != data.dtype else r
+    return r if data.dim() == 4 else r.squeeze(0)
+
+
+# ---- color ops -------------------------------------------------------------------------------
+#: AlexNet's PCA of ImageNet RGB values: eigenvalue-scaled eigenvectors (rows: R, G, B)
+_EIG = ((55.46 * -0.5675, 4.794 * 0.7192, 1.148 * 0.4009),
+        (55.46 * -0.5808, 4.794 * -0.0045, 1.148 * -0.8140),
+        (55.46 * -0.5836, 4.794 * -0.6948, 1.148 * 0.4203))
+_GRAY = (0.299, 0.587, 0.114)
+
+
+def _lighting(data: torch.Tensor, alpha: tuple) -> torch.Tensor:
+    a = [float(torch.tensor(v, dtype=torch.float32)) for v in alpha]
+    pca = [sum(_EIG[i][j] * a[j] for j in range(3)) for i in range(3)]
+    x = _work(data)
+    p = torch.tensor(pca, dtype=torch.float32).to(x.dtype).to(x.device)
+    return _store(x + p, data.dtype)
+
+
+@register("adjust_lighting", params={"alpha": FloatTuple}, ns=_NS, family=_FAM,
+          torch="x + eigvec @ (alpha * eigval) (AlexNet PCA lighting)")
+def adjust_lighting(data: torch.Tensor, alpha: tuple) -> torch.Tensor:
+    """Add AlexNet's PCA lighting offset for the given R, G, B alphas to an (H, W, 3) image."""
+    _hwc3(data, "adjust_lighting")
+    _rgb(data, "adjust_lighting")
+    if len(alpha) != 3:
+        raise MXNetValueError(f"image.adjust_lighting: alpha must have 3 values (R, G, B), got "
+                              f"{len(alpha)}")
+    return _lighting(data, alpha)
+
+
+def _uniform(data: torch.Tensor, lo: float, hi: float) -> float:
+    g = generator(data.device)
+    u = float(torch.rand((), generator=g, dtype=torch.float64, device=data.device))
+    return lo + (hi - lo) * u
+
+
+def _brightness(x: torch.Tensor, alpha: float) -> torch.Tensor:
+    return x * alpha
+
+
+def _contrast(x: torch.Tensor, alpha: float) -> torch.Tensor:
+    gray = (x[..., 0] * _GRAY[0] + x[..., 1] * _GRAY[1] + x[..., 2] * _GRAY[2]).mean()
+    return x * alpha + gray * (1 - alpha)
+
+
+def _saturation(x: torch.Tensor, alpha: float) -> torch.Tensor:
+    gray = (x[..., 0] * _GRAY[0] + x[..., 1] * _GRAY[1] + x[..., 2] * _GRAY[2]).unsqueeze(-1)
+    return x * alpha + gray * (1 - alpha)
+
+
+def _hue(x: torch.Tensor, alpha: float) -> torch.Tensor:
+    """Rotate the hue by alpha * 360 degrees (RGB -> HLS -> RGB, as MXNet's random_hue)."""
+    if abs(alpha) < 1e-4:
+        return x
+    r, g, b = x[..., 0], x[..., 1], x[..., 2]
+    mx_, _ = x.max(-1)
+    mn, _ = x.min(-1)
+    diff = mx_ - mn
+    s_ = mx_ + mn
+    light = s_ / 2
+    safe = torch.where(diff == 0, torch.ones_like(diff), diff)
+    h = torch.where(mx_ == r, (g - b) / safe,
+                    torch.where(mx_ == g, 2 + (b - r) / safe, 4 + (r - g) / safe)) * 60
+    h = torch.where(diff == 0, torch.zeros_like(h), h)
+    h = (h + alpha * 360.0) % 360.0
+    # back to RGB: the same chroma and lightness, the new hue
+    hp = h / 60.0
+    xx = diff * (1 - torch.abs(hp % 2 - 1))
+    zero = torch.zeros_like(diff)
+    sector = hp.floor().long().clamp(0, 5)
+    cand = [(diff, xx, zero), (xx, diff, zero), (zero, diff, xx), (zero, xx, diff),
+            (xx, zero, diff), (diff, zero, xx)]
+    out = []
+    for k in range(3):
+        v = zero.clone()
+        for sidx, c in enumerate(cand):
+            v = torch.where(sector == sidx, c[k], v)
+        out.append(v + (light - diff / 2))
+    return torch.stack(out, -1)
+
+
+def _color_op(name: str, fn: Any, doc: str, torch_eq: str) -> None:
+    def impl(data: torch.Tensor, min_factor: float, max_factor: float) -> torch.Tensor:
+        _hwc3(data, name)
+        if fn is not _brightness:
+            _rgb(data, name)
+        alpha = _uniform(data, min_factor, max_factor)
+        if fn is not _hue:
+            alpha = float(torch.tensor(alpha, dtype=torch.float32))
+        return _sat(fn(_work(data), alpha), data.dtype)
+    impl.__doc__ = doc
+    impl.__name__ = name
+    globals()[name] = register(name, params={"min_factor": Float, "max_factor": Float},
+                               ns=_NS, family=_FAM, torch=torch_eq)(impl)
+
+
+_color_op("random_brightness", _brightness,
+          "x * alpha, alpha ~ U(min_factor, max_factor), on an (H, W, C) image.",
+          "x * alpha (torchvision adjust_brightness)")
+_color_op("random_contrast", _contrast,
+          "alpha * x + (1 - alpha) * mean(gray), alpha ~ U(min_factor, max_factor).",
+          "torchvision adjust_contrast")
+_color_op("random_saturation", _saturation,
+          "alpha * x + (1 - alpha) * gray(x), alpha ~ U(min_factor, max_factor).",
+          "torchvision adjust_saturation")
+_color_op("random_hue", _hue,
+          "Rotate the hue by alpha * 360 degrees, alpha ~ U(min_factor, max_factor).",
+          "RGB -> HLS hue shift -> RGB (torchvision adjust_hue)")
+
+
+@register("random_color_jitter", params={"brightness": Float, "contrast": Float,
+                                         "saturation": Float, "hue": Float},
+          ns=_NS, family=_FAM, torch="torchvision ColorJitter")
+def random_color_jitter(data: torch.Tensor, brightness: float, contrast: float,
+                        saturation: float, hue: float) -> torch.Tensor:
+    """Brightness, contrast, saturation and hue jitter (factors 1 +- U(-v, v), hue U(-v, v)),
+    applied in a random order; a jitter of 0 is skipped."""
+    op = "random_color_jitter"
+    _hwc3(data, op)
+    _rgb(data, op)
+    for nm, v in (("brightness", brightness), ("contrast", contrast),
+                  ("saturation", saturation), ("hue", hue)):
+        if v < 0:
+            raise MXNetValueError(f"image.{op}: {nm} must be non-negative, got {v}")
+    g = generator(data.device)
+    order = torch.randperm(4, generator=g, device=data.device).tolist()
+    x = _work(data)
+    for k in order:
+        if k == 0 and brightness > 0:
+            x = _brightness(x, 1 + _uniform(data, -brightness, brightness))
+        elif k == 1 and contrast > 0:
+            x = _contrast(x, 1 + _uniform(data, -contrast, contrast))
+        elif k == 2 and saturation > 0:
+            x = _saturation(x, 1 + _uniform(data, -saturation, saturation))
+        elif k == 3 and hue > 0:
+            x = _hue(x, _uniform(data, -hue, hue))
+    return _sat(x, data.dtype)
+
+
+@register("random_lighting", params={"alpha_std": Float}, ns=_NS, family=_FAM,
+          torch="adjust_lighting with alpha ~ N(0, alpha_std) per channel")
+def random_lighting(data: torch.Tensor, alpha_std: float = 0.05) -> torch.Tensor:
+    """adjust_lighting with R, G, B alphas drawn from N(0, alpha_std)."""
+    _hwc3(data, "random_lighting")
+    _rgb(data, "random_lighting")
+    g = generator(data.device)
+    a = torch.randn(3, generator=g, dtype=torch.float64, device=data.device) * alpha_std
+    return _lighting(data, tuple(float(v) for v in a))
+

@@ -18,7 +18,7 @@ import torch
 import torch.utils.dlpack as _tdl
 
 from .. import _dtypes
-from ..base import MXNetError, MXNetTypeError, MXNetValueError
+from ..base import MXNetTypeError, MXNetValueError
 from ._op import Bool, Dtype, Int, register, stub
 from .ndarray import NDArray, _cast, _wrap, from_torch
 from .shape import _opt_tuple, pyfunc
@@ -175,8 +175,9 @@ def from_numpy(ndarray: Any, zero_copy: bool = True, array_cls: Any = NDArray) -
         return array(ndarray, dtype=ndarray.dtype)
     if not ndarray.flags["C_CONTIGUOUS"]:
         raise MXNetValueError(f"{op}: Only c-contiguous arrays are supported for zero-copy")
+    # MXNet's DLPack type map has no int8
     if ndarray.dtype not in [np.dtype(d) for d in ("float32", "float64", "float16", "uint8",
-                                                   "int8", "int32", "int64", "bool")]:
+                                                   "int32", "int64", "bool")]:
         raise MXNetValueError(f"{op}: {ndarray.dtype} is not supported.")
     t = torch.from_numpy(ndarray)
     ndarray.flags["WRITEABLE"] = False
@@ -210,10 +211,7 @@ def from_dlpack(dlpack: Any) -> NDArray:
         raise MXNetValueError(f"{op}: {e}") from None
     if t.dtype not in _dtypes.TORCH_TO_NP:
         raise MXNetTypeError(f"{op}: dtype {t.dtype} is not one MXNet supports")
-    if not t.is_contiguous():
-        raise MXNetValueError(f"{op}: only compact (C-contiguous) DLPack tensors are "
-                              "supported")
-    return from_torch(t)
+    return from_torch(t)  # (a strided tensor is made compact, a copy)
 
 
 pyfunc("from_dlpack", torch_eq="torch.utils.dlpack.from_dlpack", family="misc",
@@ -224,7 +222,9 @@ def _to_dlpack(data: Any, op: str) -> Any:
     if not isinstance(data, NDArray):
         raise MXNetTypeError(f"{op}: expected an NDArray, got {type(data).__name__}")
     data.wait_to_read()
-    return _tdl.to_dlpack(data._t.detach())
+    t = data._t.detach()
+    # MXNet arrays are always compact; an mxcompat array over a strided tensor exports a copy
+    return _tdl.to_dlpack(t if t.is_contiguous() else t.contiguous())
 
 
 def to_dlpack_for_read(data: Any) -> Any:
