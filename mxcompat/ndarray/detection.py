@@ -906,3 +906,170 @@ def SparseEmbedding(data, weight, input_dim=None, output_dim=None, dtype=None,
         if msg.startswith("Embedding:"):
             msg = "SparseEmbedding:" + msg[len("Embedding:"):]
         raise type(e)(msg) from None
+
+
+# ----------------------------------------------------------------------------------------
+# Proposal / MultiProposal (Faster R-CNN region proposals; MXNet's CPU kernels)
+_PROPOSAL_PARAMS = {"rpn_pre_nms_top_n": Int, "rpn_post_nms_top_n": Int, "threshold": Float,
+                    "rpn_min_size": Int, "scales": FloatTuple, "ratios": FloatTuple,
+                    "feature_stride": Int, "output_score": Bool, "iou_loss": Bool}
+
+
+def _rpn_anchors(stride: int, ratios: Sequence[float], scales: Sequence[float]) -> np.ndarray:
+    """MXNet's GenerateAnchors (ratios outer, scales inner), in float32 like the kernel."""
+    f = np.float32
+    w = h = f(f(stride - 1.0) + f(1.0))
+    xc = yc = f(0.5 * (w - f(1.0)))
+    out = []
+    for r in ratios:
+        for s in scales:
+            r32, s32 = f(r), f(s)
+            size_ratios = f(np.floor(f(w * h) / r32))
+            nw = f(f(np.floor(f(np.sqrt(size_ratios)) + f(0.5))) * s32)
+            nh = f(f(np.floor(f(f(nw / s32) * r32) + f(0.5))) * s32)
+            out.append((xc - f(0.5) * (nw - f(1)), yc - f(0.5) * (nh - f(1)),
+                        xc + f(0.5) * (nw - f(1)), yc + f(0.5) * (nh - f(1))))
+    return np.array(out, dtype=np.float32)
+
+
+def _rpn_image(fg: np.ndarray, deltas: np.ndarray, info: np.ndarray, anchors: np.ndarray,
+               p: dict) -> tuple:
+    """One image: fg scores (A, H, W), deltas (4A, H, W), im_info (3,) -> (boxes (P, 4),
+    scores (P,)) with P = rpn_post_nms_top_n rows (cycled when fewer survive NMS)."""
+    f = np.float32
+    a_n, hgt, wid = fg.shape
+    stride = p["feature_stride"]
+    count = a_n * hgt * wid
+    pre = p["rpn_pre_nms_top_n"] if p["rpn_pre_nms_top_n"] > 0 else count
+    pre = min(pre, count)
+    post = min(p["rpn_post_nms_top_n"], pre)
+    # proposals in (H, W, A) order: index = j * (W * A) + k * A + i
+    jj, kk, ii = np.meshgrid(np.arange(hgt), np.arange(wid), np.arange(a_n), indexing="ij")
+    jj, kk, ii = jj.reshape(-1), kk.reshape(-1), ii.reshape(-1)
+    base = anchors[ii]
+    x1 = base[:, 0] + f(1) * (kk * stride)
+    y1 = base[:, 1] + f(1) * (jj * stride)
+    x2 = base[:, 2] + f(1) * (kk * stride)
+    y2 = base[:, 3] + f(1) * (jj * stride)
+    score = fg[ii, jj, kk].astype(np.float32).copy()
+    d = deltas.reshape(a_n, 4, hgt, wid)[ii, :, jj, kk].astype(np.float64)
+    im_h, im_w = f(info[0]), f(info[1])
+    x1, y1, x2, y2 = (v.astype(np.float64) for v in (x1, y1, x2, y2))
+    if p["iou_loss"]:
+        px1, py1, px2, py2 = x1 + d[:, 0], y1 + d[:, 1], x2 + d[:, 2], y2 + d[:, 3]
+    else:
+        w = (x2 - x1 + 1.0).astype(f).astype(np.float64)
+        h = (y2 - y1 + 1.0).astype(f).astype(np.float64)
+        cx = (x1 + 0.5 * (w - 1.0)).astype(f).astype(np.float64)
+        cy = (y1 + 0.5 * (h - 1.0)).astype(f).astype(np.float64)
+        pcx = (d[:, 0] * w + cx).astype(f).astype(np.float64)
+        pcy = (d[:, 1] * h + cy).astype(f).astype(np.float64)
+        pw = (np.exp(d[:, 2].astype(f)) * w).astype(f).astype(np.float64)
+        ph = (np.exp(d[:, 3].astype(f)) * h).astype(f).astype(np.float64)
+        px1, py1 = pcx - 0.5 * (pw - 1.0), pcy - 0.5 * (ph - 1.0)
+        px2, py2 = pcx + 0.5 * (pw - 1.0), pcy + 0.5 * (ph - 1.0)
+    box = np.stack([px1, py1, px2, py2], 1).astype(f)
+    box[:, 0::2] = np.maximum(np.minimum(box[:, 0::2], im_w - f(1)), f(0))
+    box[:, 1::2] = np.maximum(np.minimum(box[:, 1::2], im_h - f(1)), f(0))
+    real_h, real_w = int(f(info[0]) / f(stride)), int(f(info[1]) / f(stride))
+    score[(jj >= real_h) | (kk >= real_w)] = -1.0
+    min_size = f(f(p["rpn_min_size"]) * f(info[2]))
+    small = ((box[:, 2] - box[:, 0] + f(1)) < min_size) | ((box[:, 3] - box[:, 1] + f(1))
+                                                          < min_size)
+    box[small, :2] -= min_size / f(2)
+    box[small, 2:] += min_size / f(2)
+    score[small] = -1.0
+    order = np.argsort(-score, kind="stable")[:pre]
+    box, score = box[order], score[order]
+    area = (box[:, 2] - box[:, 0] + f(1)) * (box[:, 3] - box[:, 1] + f(1))
+    sup = np.zeros(pre, dtype=bool)
+    keep = []
+    thr = f(p["threshold"])
+    for i in range(pre):
+        if len(keep) >= post:
+            break
+        if sup[i]:
+            continue
+        keep.append(i)
+        rest = slice(i + 1, pre)
+        xx1 = np.maximum(box[i, 0], box[rest, 0])
+        yy1 = np.maximum(box[i, 1], box[rest, 1])
+        xx2 = np.minimum(box[i, 2], box[rest, 2])
+        yy2 = np.minimum(box[i, 3], box[rest, 3])
+        iw = np.maximum(f(0), xx2 - xx1 + f(1))
+        ih = np.maximum(f(0), yy2 - yy1 + f(1))
+        inter = iw * ih
+        with np.errstate(all="ignore"):
+            ovr = inter / (area[i] + area[rest] - inter)
+        sup[rest] |= ovr > thr
+    n_out = p["rpn_post_nms_top_n"]
+    pick = np.array([keep[i] if i < len(keep) else keep[i % len(keep)] for i in range(n_out)],
+                    dtype=np.int64)
+    return box[pick], score[pick]
+
+
+def _proposal(op: str, cls_prob: torch.Tensor, bbox_pred: torch.Tensor,
+              im_info: torch.Tensor, p: dict, multi: bool) -> Any:
+    for name, t in (("cls_prob", cls_prob), ("bbox_pred", bbox_pred), ("im_info", im_info)):
+        if t.dtype != torch.float32:
+            raise MXNetTypeError(f"{op}: input '{name}' must be float32 (MXNet's proposal "
+                                 f"kernels take float32 only), got {_dtypes.name(t.dtype)}")
+    _check(cls_prob.dim() == 4, op, f"cls_prob must be 4-D (N, 2*A, H, W), got shape "
+           f"{tuple(cls_prob.shape)}")
+    n, c2, hgt, wid = cls_prob.shape
+    _check(tuple(bbox_pred.shape) == (n, c2 * 2, hgt, wid), op, "bbox_pred: shape "
+           f"{tuple(bbox_pred.shape)} does not match cls_prob's, expected "
+           f"{(n, c2 * 2, hgt, wid)}")
+    _check(tuple(im_info.shape) == (n, 3), op, f"im_info: shape {tuple(im_info.shape)}, "
+           f"expected {(n, 3)}")
+    if not multi:
+        _check(n == 1, op, "Sorry, multiple images each device is not implemented "
+               "(use MultiProposal)")
+    a_n = c2 // 2
+    _check(a_n == len(p["ratios"]) * len(p["scales"]), op, f"scales/ratios: cls_prob has "
+           f"{a_n} anchors per position but len(ratios) * len(scales) = "
+           f"{len(p['ratios']) * len(p['scales'])}")
+    _check(p["rpn_post_nms_top_n"] > 0, op, "rpn_post_nms_top_n must be > 0")
+    _check(p["feature_stride"] > 0, op, "feature_stride must be > 0")
+    anchors = _rpn_anchors(p["feature_stride"], p["ratios"], p["scales"])
+    cp = cls_prob.detach().cpu().numpy()
+    bp = bbox_pred.detach().cpu().numpy()
+    ii = im_info.detach().cpu().numpy()
+    rows, scores = [], []
+    for b in range(n):
+        info = ii[b]
+        rh, rw = int(np.float32(info[0]) / np.float32(p["feature_stride"])), \
+            int(np.float32(info[1]) / np.float32(p["feature_stride"]))
+        _check(hgt >= rh and wid >= rw, op, f"im_info: image size {info[:2].tolist()} is "
+               f"larger than the feature map ({hgt}, {wid}) times feature_stride")
+        box, sc = _rpn_image(cp[b, a_n:], bp[b], info, anchors, p)
+        rows.append(np.concatenate([np.full((len(box), 1), b, np.float32), box], 1))
+        scores.append(sc[:, None])
+    dev = cls_prob.device
+    out = torch.as_tensor(np.concatenate(rows, 0), device=dev)
+    sc_t = torch.as_tensor(np.concatenate(scores, 0), device=dev)
+    return (out, sc_t) if p["output_score"] else out
+
+
+def _proposal_op(name: str, multi: bool) -> Callable:
+    @register(name, params=dict(_PROPOSAL_PARAMS), family="nn", ns="contrib",
+              torch="anchor decoding + greedy NMS in NumPy (torchvision.ops.nms is close)",
+              notes="float32 only; rows [batch, x1, y1, x2, y2], rpn_post_nms_top_n per "
+                    "image (kept boxes cycled when fewer survive NMS); zero gradient")
+    def impl(cls_prob, bbox_pred, im_info, rpn_pre_nms_top_n=6000, rpn_post_nms_top_n=300,
+             threshold=0.7, rpn_min_size=16, scales=(4.0, 8.0, 16.0, 32.0),
+             ratios=(0.5, 1.0, 2.0), feature_stride=16, output_score=False, iou_loss=False):
+        p = {"rpn_pre_nms_top_n": rpn_pre_nms_top_n, "rpn_post_nms_top_n": rpn_post_nms_top_n,
+             "threshold": threshold, "rpn_min_size": rpn_min_size, "scales": scales,
+             "ratios": ratios, "feature_stride": feature_stride, "output_score": output_score,
+             "iou_loss": iou_loss}
+        return _zero_grad(lambda c, b, i: _proposal(name, c, b, i, p, multi), cls_prob,
+                          bbox_pred, im_info)
+    impl.__doc__ = ("Region proposals from RPN scores (N, 2A, H, W), box deltas (N, 4A, H, W) "
+                    "and im_info (N, 3)" + (" for a batch of images." if multi else
+                                            " (one image)."))
+    return impl
+
+
+Proposal = _proposal_op("Proposal", multi=False)
+MultiProposal = _proposal_op("MultiProposal", multi=True)
