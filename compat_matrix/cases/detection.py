@@ -88,6 +88,13 @@ def _index(hi):
     return lambda rng, shape, dt: np.floor(rng.random(size=shape) * hi).astype(dt)
 
 
+def _im_info(rng, shape, dt):
+    rows = np.array([[16, 16, 1], [12, 15, 0.5]], np.float64)
+    return rows[:shape[0]].astype(dt)
+
+
+_RPN = {"scales": (1, 2), "ratios": (1, 2), "feature_stride": 4, "rpn_min_size": 2,
+        "rpn_pre_nms_top_n": 20, "rpn_post_nms_top_n": 8, "threshold": 0.5}
 _BOX = In(gen=_boxes)
 _NOGRAD = In(grad=False)
 
@@ -339,6 +346,27 @@ CASES = [
          kwargs={"nms_threshold": 0.0, "threshold": 0.3}),
     Case(_C + "MultiBoxDetection", "dt_loc_mismatch",
          samples=[((1, 3, 8), (1, 30), (1, 8, 4))], dtypes=F32, raises=True),
+    # ---- Proposal / MultiProposal (float32 only)
+    Case(_C + "Proposal", "dt_scores", samples=[((1, 8, 4, 4), (1, 16, 4, 4), (1, 3))],
+         inputs=[In(domain=(0.0, 1.0)), In(domain=(-0.4, 0.4)), In(gen=_im_info)], dtypes=F32,
+         rejects=("float64", "float16"), kwargs=dict(_RPN, output_score=True)),
+    Case(_C + "Proposal", "dt_iou_loss", samples=[((1, 8, 4, 4), (1, 16, 4, 4), (1, 3))],
+         inputs=[In(domain=(0.0, 1.0)), In(domain=(-2.0, 2.0)), In(gen=_im_info)], dtypes=F32,
+         kwargs=dict(_RPN, iou_loss=True)),
+    Case(_C + "Proposal", "dt_two_images", samples=[((2, 8, 4, 4), (2, 16, 4, 4), (2, 3))],
+         inputs=[In(domain=(0.0, 1.0)), In(domain=(-0.4, 0.4)), In(gen=_im_info)], dtypes=F32,
+         kwargs=_RPN, raises=True),
+    Case(_C + "MultiProposal", "dt_scores", samples=[((2, 8, 4, 4), (2, 16, 4, 4), (2, 3))],
+         inputs=[In(domain=(0.0, 1.0)), In(domain=(-0.4, 0.4)), In(gen=_im_info)], dtypes=F32,
+         rejects=("float64", "float16"), kwargs=dict(_RPN, output_score=True)),
+    Case(_C + "MultiProposal", "dt_defaults_cycle",
+         samples=[((2, 8, 3, 3), (2, 16, 3, 3), (2, 3))],
+         inputs=[In(domain=(0.0, 1.0)), In(domain=(-0.4, 0.4)), In(gen=_im_info)], dtypes=F32,
+         kwargs={"scales": (1, 2), "ratios": (1, 2), "threshold": 0.3,
+                 "rpn_post_nms_top_n": 30}),
+    Case(_C + "MultiProposal", "dt_bad_anchors", samples=[((1, 8, 4, 4), (1, 16, 4, 4),
+                                                           (1, 3))],
+         inputs=[In(domain=(0.0, 1.0)), In(), In(gen=_im_info)], dtypes=F32, raises=True),
     # ---- SparseEmbedding (dense arrays)
     Case(_C + "SparseEmbedding", "dt_default", samples=[((2, 3), (5, 4))],
          inputs=[In(gen=_index(5), grad=False), In()], dtypes=FG,
