@@ -8,6 +8,7 @@ All arithmetic is done in the weight's dtype (the ``mp_*`` ops in float32 on ``w
 """
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable
 
 import math
@@ -17,10 +18,34 @@ import torch
 
 from .. import _dtypes
 from ..base import MXNetTypeError, MXNetValueError
-from ._op import Bool, Float, FloatTuple, Int, OptInt, Shape, register
+from ._op import Bool, Float, FloatTuple, Int, OptInt, Shape
+from ._op import register as _register
 from .ndarray import NDArray, _wrap
 
 _FLOATS = (torch.float16, torch.float32, torch.float64, torch.bfloat16)
+
+
+def _q(v: Any) -> Any:
+    """MXNet's float parameters are C++ floats: round Python floats (and tuples of them) to
+    float32 (matters for float64 weights, e.g. 1 - beta2 with beta2=0.999)."""
+    if type(v) is float:
+        return float(torch.tensor(v, dtype=torch.float32))
+    if type(v) is tuple and v and all(type(x) is float for x in v):
+        return tuple(_q(x) for x in v)
+    return v
+
+
+def _f32(impl: Callable) -> Callable:
+    @functools.wraps(impl)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        return impl(*[_q(a) for a in args], **{k: _q(v) for k, v in kwargs.items()})
+    return run
+
+
+def register(name: str, **kw: Any) -> Callable:
+    """_op.register, with the op's float parameters rounded to float32 as in MXNet."""
+    deco = _register(name, **kw)
+    return lambda impl: deco(_f32(impl))
 
 
 def _check(op: str, *ts: torch.Tensor) -> None:
@@ -276,10 +301,18 @@ def ftml_update(weight, grad, d, v, z, lr=None, beta1=0.6, beta2=0.999, epsilon=
     w, g = _d(weight), _d(grad)
     _check(op, w, g, d, v, z)
     _same_dt(op, w, g, d, v, z)
-    gg = _rms_grad(g, w, rescale_grad, wd, clip_grad)
-    nv = beta2 * v.detach() + (1 - beta2) * gg * gg
-    dt = (1 - beta1 ** t) / lr * (torch.sqrt(nv / (1 - beta2 ** t)) + epsilon)
-    nz = beta1 * z.detach() + (1 - beta1) * gg - (dt - beta1 * d.detach()) * w
+    # MXNet casts every parameter to the weight dtype and computes in it (float16 too)
+    c = {k: torch.tensor(x, dtype=torch.float32).to(w.dtype) for k, x in
+         (("lr", lr), ("b1", beta1), ("b2", beta2), ("eps", epsilon), ("t", float(t)),
+          ("wd", wd), ("rs", rescale_grad))}
+    gg = g * c["rs"] + c["wd"] * w
+    if clip_grad >= 0:
+        gg = gg.clamp(-clip_grad, clip_grad)
+    one = torch.ones((), dtype=w.dtype)
+    nv = c["b2"] * v.detach() + (one - c["b2"]) * gg * gg
+    dt = (one - torch.pow(c["b1"], c["t"])) / c["lr"] * (
+        torch.sqrt(nv / (one - torch.pow(c["b2"], c["t"]))) + c["eps"])
+    nz = c["b1"] * z.detach() + (one - c["b1"]) * gg - (dt - c["b1"] * d.detach()) * w
     _set(v, nv)
     _set(z, nz)
     _set(d, dt)
@@ -355,6 +388,12 @@ def mp_lamb_update_phase1(weight, grad, mean, var, weight32, beta1=0.9, beta2=0.
                           rescale_grad=1.0, clip_gradient=-1.0):
     op = "mp_lamb_update_phase1"
     _check(op, weight, grad, mean, var, weight32)
+    for what, x, dt in (("weight", weight, torch.float16), ("grad", grad, torch.float16),
+                        ("mean", mean, torch.float32), ("var", var, torch.float32),
+                        ("weight32", weight32, torch.float32)):
+        if x.dtype != dt:
+            raise MXNetTypeError(f"{op}: Type inconsistent for {what}, Provided = "
+                                 f"{_dtypes.name(x.dtype)}, inferred type = {_dtypes.name(dt)}")
     return _lamb1(op, _d(weight32), grad, mean, var, beta1, beta2, epsilon, t,
                   bias_correction, wd, rescale_grad, clip_gradient)
 
@@ -382,14 +421,15 @@ def lamb_update_phase2(weight, g, r1, r2, lr=None, lower_bound=-1.0, upper_bound
 
 @register("mp_lamb_update_phase2", params={"lr": Float, "lower_bound": Float,
                                            "upper_bound": Float},
-          family=_FAM, torch="lamb_update_phase2 on weight32", notes="weight32 in place")
+          family=_FAM, torch="lamb_update_phase2 on weight32",
+          notes="returns (weight32 - lr*ratio*g) cast to the weight dtype; as in MXNet 1.9.1, "
+                "weight32 itself is not updated")
 def mp_lamb_update_phase2(weight, g, r1, r2, weight32, lr=None, lower_bound=-1.0,
                           upper_bound=-1.0):
     op = "mp_lamb_update_phase2"
     _req(op, lr=lr)
     _check(op, weight, g, weight32)
     nw = _lamb2(weight32.detach(), g.to(weight32.dtype), r1, r2, lr, lower_bound, upper_bound)
-    _set(weight32, nw)
     return nw.to(weight.dtype)
 
 
@@ -435,6 +475,26 @@ def _positional(data: tuple) -> bool:
     return bool(data) and not isinstance(data[-1], torch.Tensor)
 
 
+def _bare_single(name: str, fn: Callable) -> Callable:
+    """The public multi-tensor op: the impl returns a list; as MXNet, ``out=`` a list gives a
+    list and ``out=`` one array gives that array; without ``out=`` (an mxcompat extension) a
+    single weight gives a bare array."""
+    def public(*data: Any, **kwargs: Any) -> Any:
+        r = fn(*data, **kwargs)
+        if kwargs.get("out") is None and isinstance(r, list) and len(r) == 1:
+            return r[0]
+        return r
+    public.__name__ = public.__qualname__ = name
+    public.__doc__ = fn.__doc__
+    public.__module__ = fn.__module__
+    public._mx_impl = fn._mx_impl  # type: ignore[attr-defined]
+    public._mx_info = fn._mx_info  # type: ignore[attr-defined]
+    from ._op import NAMESPACES, OPS
+    NAMESPACES["nd"][name] = public
+    OPS[f"nd.{name}"].fn = public
+    return public
+
+
 # ---- multi-tensor variants: data = [w0, g0, (mom0), (w32_0), w1, g1, ...] -----------------
 def _multi(name: str, per: int, has_mom: bool, mp: bool) -> Callable:
     params = {"lrs": FloatTuple, "wds": FloatTuple, "rescale_grad": Float,
@@ -462,8 +522,13 @@ def _multi(name: str, per: int, has_mom: bool, mp: bool) -> Callable:
             w, g = grp[0], grp[1]
             mom = grp[2] if has_mom else None
             _check(name, *grp)
-            if mp:
+            if mp and w.dtype != torch.float32:
                 outs.append(_mp_sgd(w, g, mom, grp[-1], lrs[i], momentum, wds[i],
+                                    rescale_grad, clip_gradient))
+            elif mp:
+                # MXNet's multi-tensor kernel ignores weight32 for float32 weights
+                _same_dt(name, w, g, *grp[2:])
+                outs.append(_mp_sgd(w, g, mom, w.detach().clone(), lrs[i], momentum, wds[i],
                                     rescale_grad, clip_gradient))
             elif has_mom:
                 outs.append(sgd_mom_update._mx_impl(w, g, mom, lrs[i], momentum, wds[i],
@@ -471,7 +536,7 @@ def _multi(name: str, per: int, has_mom: bool, mp: bool) -> Callable:
             else:
                 outs.append(sgd_update._mx_impl(w, g, lrs[i], wds[i], rescale_grad,
                                                 clip_gradient))
-        return outs[0] if num_weights == 1 else outs
+        return outs
     if not has_mom:
         def impl_nm(*data, lrs=None, wds=None, rescale_grad=1.0, clip_gradient=-1.0,
                     num_weights=1):
@@ -484,12 +549,12 @@ def _multi(name: str, per: int, has_mom: bool, mp: bool) -> Callable:
     else:
         fn = impl
     fn.__name__ = name
-    return register(name, params=params, family=_FAM,
+    return _bare_single(name, register(name, params=params, family=_FAM,
                     torch=f"a loop of {'mp_' if mp else ''}sgd{'_mom' if has_mom else ''}"
                           "_update",
                     notes="returns a list of num_weights arrays (one bare array when "
                           "num_weights=1); MXNet requires out=, mxcompat also allows "
-                          "omitting it")(fn)
+                          "omitting it")(fn))
 
 
 multi_sgd_update = _multi("multi_sgd_update", 2, False, False)
@@ -598,6 +663,8 @@ def _reset_arrays_public(*data: Any, **kwargs: Any) -> list:
         if not isinstance(a, NDArray):
             raise MXNetTypeError(f"{op}: inputs must be NDArrays, got {type(a).__name__}")
     for a in data:
+        _floating(op, a._t, "data")
+    for a in data:
         a._assign(torch.zeros_like(a._t))
     return []
 
@@ -655,7 +722,7 @@ def _params(op: str, kwargs: dict, spec: dict) -> dict:
         v = kwargs.get(k, default)
         if v is _REQ:
             raise MXNetValueError(f"{op}: Required parameter {k} is not presented")
-        out[k] = v if v is None else conv(v, op, k)
+        out[k] = v if v is None else _q(conv(v, op, k))
     return out
 
 
@@ -747,7 +814,9 @@ def _adamw(op: str, mp: bool, weight, grad, mean, var, weight32, rescale_grad, o
             _set(t32, nw)
             nw = nw.to(tw.dtype)
         else:
-            nw = _adamw_core(tw.detach(), tg.detach(), tm, tv, scale, p["lr"], p["eta"],
+            # as MXNet 1.9.1: grad is overwritten with clip(rescale_grad * grad)
+            _set(tg, _clip(tg.detach() * scale, p["clip_gradient"]))
+            nw = _adamw_core(tw.detach(), tg.detach(), tm, tv, 1.0, p["lr"], p["eta"],
                              p["beta1"], p["beta2"], p["epsilon"], p["wd"],
                              p["clip_gradient"], False)
     return _out_result(op, [nw], out, ctx, True)
@@ -796,7 +865,7 @@ def _groups(op: str, per: int, lists: list, size: int) -> list:
 def _floats(op: str, v: Any, what: str, n: int) -> tuple:
     if v is None:
         raise MXNetValueError(f"{op}: Required parameter {what} is not presented")
-    t = FloatTuple(v, op, what)
+    t = _q(FloatTuple(v, op, what))
     if len(t) != n:
         raise MXNetValueError(f"{op}: Number of {what} is inconsistent with the number of "
                               f"weights: expected {n}, got {len(t)}")
@@ -1008,7 +1077,7 @@ def _preloaded(name: str, per: int, has_mom: bool, mp: bool) -> Callable:
                 if mixed:
                     _set(grp[-1], nw)
                 outs.append(nw.to(w.dtype))
-        return outs[0] if num_weights == 1 else outs
+        return outs
     impl.__name__ = name
     if not has_mom:
         def impl_nm(*data, rescale_grad=1.0, clip_gradient=-1.0, num_weights=1):
@@ -1019,12 +1088,13 @@ def _preloaded(name: str, per: int, has_mom: bool, mp: bool) -> Callable:
         params.pop("momentum", None)
     else:
         fn = impl
-    return register(name, params=params, family=_FAM,
+    return _bare_single(name, register(
+        name, params=params, family=_FAM,
                     torch=f"a loop of {'mp_' if mp else ''}sgd{'_mom' if has_mom else ''}"
                           "_update with lrs/wds read from float32 arrays",
                     notes="inputs: per weight (w, g[, mom][, w32]), then lrs and wds; returns "
                           "a list (one array when num_weights=1); MXNet requires out=, "
-                          "mxcompat also allows omitting it")(fn)
+                          "mxcompat also allows omitting it")(fn))
 
 
 preloaded_multi_sgd_update = _preloaded("preloaded_multi_sgd_update", 2, False, False)
