@@ -21,6 +21,7 @@ types. Memory and speed are dense; values and stypes are MXNet's.
 """
 from __future__ import annotations
 
+import builtins
 import inspect
 import warnings
 from typing import Any, Callable, Dict, Optional, Sequence, Tuple
@@ -40,6 +41,8 @@ __all__ = ["BaseSparseNDArray", "CSRNDArray", "RowSparseNDArray", "csr_matrix",
            "row_sparse_array", "array", "zeros", "empty", "cast_storage", "retain"]
 
 _new = object.__new__
+# mx.nd.sparse publishes ops named slice/abs/round/sum into this module: keep the builtins
+_pyslice = builtins.slice
 _I64 = torch.int64
 
 
@@ -219,7 +222,7 @@ class BaseSparseNDArray(NDArray):
 
     def _setitem_check(self, key: Any, value: Any) -> None:
         name = type(self).__name__
-        if not isinstance(key, slice):
+        if not isinstance(key, _pyslice):
             raise (MXNetError if self._STYPE == "csr" else MXNetTypeError)(
                 f"{name} only supports [:] for assignment")
         if key.start is not None or key.stop is not None or key.step is not None:
@@ -304,8 +307,8 @@ class CSRNDArray(BaseSparseNDArray):
             if k < -n or k >= n:
                 raise MXNetError(f"index {k} is out of bounds for axis 0 with size {n}")
             k = k + n if k < 0 else k
-            key = slice(k, k + 1)
-        if isinstance(key, slice):
+            key = _pyslice(k, k + 1)
+        if isinstance(key, _pyslice):
             if key.step is not None and key.step != 1:
                 raise MXNetValueError("CSRNDArray only supports continuous slicing on axis 0")
             if key.start is None and key.stop is None:
@@ -347,7 +350,7 @@ class RowSparseNDArray(BaseSparseNDArray):
         if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
             raise MXNetError("__getitem__ with int key is not implemented for "
                              "RowSparseNDArray yet")
-        if isinstance(key, slice):
+        if isinstance(key, _pyslice):
             if key.start is not None or key.stop is not None or key.step is not None:
                 raise MXNetError("RowSparseNDArray only supports [:] for __getitem__")
             return self
@@ -820,6 +823,9 @@ def _add_n(op: str, ins: list, kw: dict) -> Tuple[str, str]:
 def _dot(op: str, ins: list, kw: dict) -> Tuple[str, str]:
     ta, tb = bool(kw.get("transpose_a", False)), bool(kw.get("transpose_b", False))
     s = _sig(ins)
+    if s[:1] == "c" and len(ins) == 2 and ins[1].ndim != 2:
+        raise MXNetError(f"{op}: Check failed: inputs[1].shape().ndim() == 2 "
+                         f"({ins[1].ndim} vs. 2) : sparse dot only supports 2 dimensional rhs")
     if s in ("cd", "cr") and ta and not tb:
         return "row_sparse", "cols"
     if s == "dc":
@@ -1012,9 +1018,9 @@ def _ufunc(lhs: Any, rhs: Any, kind: str, elem: str, bcast: str) -> NDArray:
     if _is_num(rhs):
         return _scalar_op(lhs, rhs, kind)
     if _is_num(lhs):
-        if kind in ("add", "mul"):
-            return _scalar_op(rhs, lhs, kind)
-        return _scalar_op(rhs, lhs, kind, reverse=True)
+        # MXNet 1.9.1 quirk reproduced: sparse.subtract(s, x) and sparse.divide(s, x) have
+        # no reflected scalar op and compute x - s and x / s.
+        return _scalar_op(rhs, lhs, kind)
     if not isinstance(lhs, NDArray) or not isinstance(rhs, NDArray):
         raise MXNetTypeError(f"type {type(rhs if isinstance(lhs, NDArray) else lhs)} "
                              "not supported")
@@ -1089,7 +1095,7 @@ def _make_update(name: str, n_states: int, lazy_param: bool) -> Callable:
             if lazy or w.stype == "row_sparse":
                 raise MXNetError(f"{name}: Check failed: req == kWriteInplace: kWriteInplace "
                                  f"is expected for sparse {name} (pass out=weight)")
-        if g.stype == "row_sparse" and (lazy or not lazy_param):
+        if g.stype == "row_sparse" and lazy and lazy_param:
             rows = g._pattern()[0]
             sub = [_wrap(x._t.detach()[rows].clone(), x._ctx) for x in [w, g] + states]
             dfn(*sub, *rest, **kwargs, out=sub[0])
@@ -1122,7 +1128,9 @@ def _adagrad(w: NDArray, g: NDArray, h: NDArray, out: Any, rest: tuple,
     wd = _op.Float(kw.get("wd", 0.0), op, "wd")
     rescale = _op.Float(kw.get("rescale_grad", 1.0), op, "rescale_grad")
     clip = _op.Float(kw.get("clip_gradient", -1.0), op, "clip_gradient")
-    if g.stype != "row_sparse" or w.stype == "csr" or h.stype == "csr" or wd != 0.0:
+    if (w.stype, g.stype, h.stype) not in (("default", "row_sparse", "default"),
+                                            ("row_sparse", "row_sparse", "row_sparse")) \
+            or wd != 0.0:
         raise _storage_error(op, [w.stype, g.stype, h.stype],
                              "adagrad_update needs a row_sparse gradient and wd = 0")
     if out is None or out is not w:
