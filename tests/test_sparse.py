@@ -1,0 +1,89 @@
+"""mx.nd.sparse behaviour the matrix cannot express. Expected values were printed by real
+MXNet 1.9.1 (the oracle venv) unless they are hand-computed."""
+import pickle
+
+import numpy as np
+import pytest
+
+import mxcompat as mx
+from mxcompat.base import MXNetError
+
+sp = mx.nd.sparse
+
+
+def _csr():
+    # MXNet keeps the explicit zero in data
+    return sp.csr_matrix(([1., 0., 2.], [2, 0, 1], [0, 1, 3]), shape=(2, 3))
+
+
+def test_csr_layout_keeps_explicit_zeros_and_prints_like_mxnet():
+    a = _csr()
+    assert repr(a) == "\n<CSRNDArray 2x3 @cpu(0)>"
+    assert a.stype == "csr"
+    assert a.data.asnumpy().tolist() == [1.0, 0.0, 2.0]
+    assert a.indices.asnumpy().tolist() == [2, 0, 1]
+    assert a.indices.dtype == np.int64 and a.indptr.dtype == np.int64
+    assert a.asnumpy().tolist() == [[0, 0, 1], [0, 2, 0]]
+    # unary f(0) == 0 ops keep the stored pattern (MXNet: floor(0.5) stored as 0.0)
+    f = sp.floor(mx.nd.array([[0.5, 0, 1.5]]).tostype("csr"))
+    assert f.stype == "csr" and f.data.asnumpy().tolist() == [0.0, 1.0]
+    assert sp.abs(a).data.asnumpy().tolist() == [1.0, 0.0, 2.0]
+
+
+def test_operators_follow_mxnet_storage_rules():
+    a = _csr()
+    d = mx.nd.array([[1, 0, 3], [4, 5, 0]])
+    assert (a * 2).stype == "csr" and (a / 2).stype == "csr" and (-a).stype == "csr"
+    assert (a + 1).stype == "default" and (a + d).stype == "default"
+    assert (a * d).data.asnumpy().tolist() == [3.0, 0.0, 10.0]
+    assert a.abs().stype == "csr" and a.sum().stype == "default"
+    assert mx.nd.sparse.exp(a).stype == "default"
+    # MXNet 1.9.1: divide(scalar, x) computes x / scalar
+    assert sp.divide(2.0, a).asnumpy().tolist() == [[0, 0, 0.5], [0, 1.0, 0]]
+
+
+def test_sparse_errors():
+    a = _csr()
+    with pytest.raises(NotImplementedError):
+        a.size
+    with pytest.raises(NotImplementedError):
+        a += a
+    with pytest.raises(MXNetError):
+        a.reshape((3, 2))
+    with pytest.raises(MXNetError):
+        a.tostype("row_sparse")
+    with pytest.raises(MXNetError, match="clip"):
+        sp.clip(a, a_min=0.5, a_max=1.0)
+    with pytest.raises(ValueError):
+        a[::2]
+    with pytest.raises(MXNetError):
+        sp.csr_matrix(([1.0], [7], [0, 1]), shape=(1, 3))  # index out of range
+
+
+def test_lazy_sgd_updates_only_gradient_rows():
+    w = mx.nd.ones((3, 2))
+    g = mx.nd.array([[0, 0], [1, 1], [0, 0]]).tostype("row_sparse")
+    sp.sgd_update(w, g, lr=0.1, wd=0.1, out=w)
+    np.testing.assert_allclose(w.asnumpy(), [[1, 1], [0.89, 0.89], [1, 1]], rtol=1e-6)
+    w = mx.nd.ones((3, 2))
+    sp.sgd_update(w, g, lr=0.1, wd=0.1, lazy_update=False, out=w)
+    np.testing.assert_allclose(w.asnumpy(), [[0.99, 0.99], [0.89, 0.89], [0.99, 0.99]],
+                               rtol=1e-6)
+    w, m = mx.nd.ones((3, 2)), mx.nd.zeros((3, 2))
+    sp.sgd_mom_update(w, g, m, lr=0.1, momentum=0.9, wd=0.1, out=w)
+    np.testing.assert_allclose(m.asnumpy(), [[0, 0], [-0.11, -0.11], [0, 0]], rtol=1e-6)
+    with pytest.raises(MXNetError, match="kWriteInplace"):
+        sp.sgd_update(mx.nd.ones((3, 2)), g, lr=0.1)
+
+
+def test_copy_pickle_and_inplace_write_refresh_layout():
+    a = _csr()
+    b = pickle.loads(pickle.dumps(a))
+    assert type(b).__name__ == "CSRNDArray" and b.asnumpy().tolist() == a.asnumpy().tolist()
+    c = a.copy()
+    assert c.stype == "csr" and c.data.asnumpy().tolist() == [1.0, 0.0, 2.0]
+    c[:] = mx.nd.array([[0, 5, 0], [0, 0, 0]])
+    assert c.data.asnumpy().tolist() == [5.0] and c.indptr.asnumpy().tolist() == [0, 1, 1]
+    r = mx.nd.zeros((3, 2)).tostype("row_sparse")
+    r[:] = 2.0
+    assert r.indices.asnumpy().tolist() == [0, 1, 2]
