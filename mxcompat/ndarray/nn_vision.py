@@ -122,7 +122,7 @@ def GridGenerator(data, transform_type=None, target_shape=(0, 0)):
                               "'warp'}} is not presented")
     _only_f32(op, data)
     if transform_type == "affine":
-        h, w = _hw(op, "target_shape", tuple(target_shape))
+        h, w = _hw(op, "target_shape", tuple(target_shape), allow_zero=False)
         if data.dim() != 2 or data.shape[1] != 6:
             raise MXNetValueError(f"{op}: incorrect data shape {list(data.shape)}: affine "
                                   "transform_type needs data of shape (batch, 6)")
@@ -207,11 +207,9 @@ def _pooled(op: str, pooled_size: Any) -> tuple:
         raise MXNetValueError(f"{op}: Required parameter pooled_size of Shape(tuple) is not "
                               "presented")
     ps = tuple(pooled_size)
-    if len(ps) == 1:
-        ps = (ps[0], ps[0])
     if len(ps) != 2 or ps[0] <= 0 or ps[1] <= 0:
         raise MXNetValueError(f"{op}: invalid value {tuple(pooled_size)} for parameter "
-                              "'pooled_size' (expected two positive integers)")
+                              "'pooled_size' (expected dimension=2: two positive integers)")
     return ps
 
 
@@ -498,14 +496,19 @@ def _renamed(e: MXNetError, old: str, new: str) -> MXNetError:
                                     "num_group": Int, "workspace": Int, "no_bias": Bool,
                                     "cudnn_tune": Any_, "cudnn_off": Bool,
                                     "layout": Enum("None", "NCDHW", "NCHW", "NDHWC", "NHWC")},
-          family="nn", torch="torch.nn.functional.conv2d/conv3d",
-          notes="Convolution's maths; 2-D/3-D kernels only")
+          family="nn", torch="torch.nn.functional.conv2d",
+          notes="Convolution's maths; 2-D kernels only, no float16 (as MXNet's CPU build)")
 def Convolution_v1(data, weight, bias=None, kernel=None, stride=(), dilate=(), pad=(),
                    num_filter=None, num_group=1, workspace=1024, no_bias=False,
                    cudnn_tune=None, cudnn_off=False, layout=None):
     op = "Convolution_v1"
-    if kernel is not None and len(kernel) not in (2, 3):
-        raise MXNetValueError(f"{op}: kernel must have 2 or 3 dims, got {kernel}")
+    if kernel is not None and len(kernel) != 2:
+        raise MXNetValueError(f"{op}: only 2-D kernels are supported (MXNet: 1D convolution "
+                              "not supported / Volume convolution is not implemented), got "
+                              f"kernel={kernel}")
+    if data.dtype == torch.float16:
+        raise MXNetTypeError(f"{op}: FP16 gemm on cpu not implemented! (input 'data' is "
+                             "float16)")
     try:
         return _nn.Convolution._mx_impl(data, weight, bias, kernel, stride, dilate, pad,
                                         num_filter, num_group, workspace, no_bias,
@@ -525,9 +528,13 @@ def Pooling_v1(data, kernel=(), pool_type="max", global_pool=False,
     op = "Pooling_v1"
     _need_float(op, ("data", data))
     nd = data.dim() - 2
-    if nd not in (2, 3):
-        raise MXNetValueError(f"{op}: input must be 4-D or 5-D, got shape "
+    if nd != 2:
+        raise MXNetValueError(f"{op}: input data should be 4D in (batch, channel, y, x) "
+                              f"(MXNet's Pooling_v1 has no 1-D or 3-D kernels), got shape "
                               f"{list(data.shape)}")
+    if not global_pool and len(kernel) == 0:
+        raise MXNetValueError(f"{op}: 0D pooling not supported (parameter 'kernel' is "
+                              "required unless global_pool=True)")
     if not global_pool and len(kernel) not in (0, nd):
         raise MXNetValueError(f"{op}: kernel {kernel} must have {nd} dims for a "
                               f"{data.dim()}-D input")
@@ -723,6 +730,9 @@ def BilinearResize2D(data, like=None, height=1, width=1, scale_height=None,
             raise MXNetValueError(f"{op}: mode='like' needs the input 'like'")
         oh, ow = lk.shape[2], lk.shape[3]
     elif mode == "size":
+        if (scale_height is None) != (scale_width is None):
+            raise MXNetValueError(f"{op}: scale_height and scale_width must be given together "
+                                  "(MXNet fails with 'bad optional access')")
         if scale_height is not None:
             oh = int(h * scale_height)
         else:
@@ -768,6 +778,8 @@ def AdaptiveAvgPooling2D(data, output_size=()):
         os_ = (1, 1)
     elif len(os_) == 1:
         os_ = (os_[0], os_[0])
+    if os_ == (0, 0):  # MXNet gives an empty (N, C, 0, 0) result
+        return data.new_zeros(tuple(data.shape[:2]) + (0, 0))
     if len(os_) != 2 or os_[0] <= 0 or os_[1] <= 0:
         raise MXNetValueError(f"{op}: invalid value {tuple(output_size)} for parameter "
                               "'output_size' (expected one or two positive integers)")
@@ -823,4 +835,164 @@ def BatchNormWithReLU(data, gamma, beta, moving_mean, moving_var, eps=1e-3, mome
     return torch.relu(r)
 
 
-_ = (STATE, OptInt)
+
+
+
+# ========================================================================================
+# contrib.DeformableConvolution / ModulatedDeformableConvolution
+def _deform_sample(x: torch.Tensor, ph: torch.Tensor, pw: torch.Tensor,
+                   modulated: bool) -> torch.Tensor:
+    """Bilinear samples of x (N, G, Cg, H, W) at positions ph/pw (N, G, P) -> (N, G, Cg, P).
+
+    DeformableConvolution (MXNet's deformable_im2col) reads a sample only when
+    0 <= h < H and 0 <= w < W and clamps its high neighbours to the last row/column;
+    ModulatedDeformableConvolution reads it when -1 < h < H and -1 < w < W, neighbours
+    outside the input counting as 0."""
+    n, g, cg, h, w = x.shape
+    flat = x.reshape(n, g, cg, h * w)
+    if modulated:
+        inside = (ph > -1) & (pw > -1) & (ph < h) & (pw < w)
+    else:
+        inside = (ph >= 0) & (pw >= 0) & (ph < h) & (pw < w)
+    hl = torch.floor(ph.detach())
+    wl = torch.floor(pw.detach())
+    yy, xx = ph, pw
+    if not modulated:
+        # clamp at the last row/column: the sample position becomes that row/column
+        ch = hl >= h - 1
+        cw = wl >= w - 1
+        hl = torch.where(ch, torch.full_like(hl, h - 1), hl)
+        wl = torch.where(cw, torch.full_like(wl, w - 1), wl)
+        yy = torch.where(ch, hl, ph)
+        xx = torch.where(cw, wl, pw)
+        hh = torch.where(ch, hl, hl + 1)
+        wh = torch.where(cw, wl, wl + 1)
+    else:
+        hh, wh = hl + 1, wl + 1
+    ly, lx = yy - hl, xx - wl
+    vy, vx = 1 - ly, 1 - lx
+    out = 0
+    for hi, wi, wt in ((hl, wl, vy * vx), (hl, wh, vy * lx), (hh, wl, ly * vx),
+                       (hh, wh, ly * lx)):
+        ok = inside & (hi >= 0) & (wi >= 0) & (hi <= h - 1) & (wi <= w - 1)
+        idx = (hi.clamp(0, h - 1) * w + wi.clamp(0, w - 1)).long()
+        v = torch.gather(flat, 3, idx.unsqueeze(2).expand(n, g, cg, idx.shape[-1]))
+        out = out + v * (wt * ok.to(wt.dtype)).unsqueeze(2)
+    return out
+
+
+def _deform_conv(op: str, data: torch.Tensor, offset: torch.Tensor,
+                 mask: Optional[torch.Tensor], weight: torch.Tensor, bias: Any,
+                 kernel: Any, stride: tuple, dilate: tuple, pad: tuple, num_filter: Any,
+                 num_group: int, num_deformable_group: int, no_bias: bool,
+                 layout: Any) -> torch.Tensor:
+    if kernel is None:
+        raise MXNetValueError(f"{op}: Required parameter kernel of Shape(tuple) is not "
+                              "presented")
+    if num_filter is None:
+        raise MXNetValueError(f"{op}: Required parameter num_filter of int (non-negative) is "
+                              "not presented")
+    if len(kernel) != 2:
+        raise MXNetValueError(f"{op}: only 2-D kernels are supported, got kernel={kernel}")
+    if layout not in (None, "None", "NCHW"):
+        raise MXNetValueError(f"{op}: invalid value {layout!r} for parameter 'layout' (only "
+                              "NCHW)")
+    b = _opt(bias, op, "bias")
+    if no_bias and b is not None:
+        raise MXNetValueError(f"{op}: no_bias=True: do not pass 'bias'")
+    if not no_bias and b is None:
+        raise MXNetValueError(f"{op}: pass 'bias' or set no_bias=True")
+    named = [("data", data), ("offset", offset), ("weight", weight)]
+    if mask is not None:
+        named.append(("mask", mask))
+    if b is not None:
+        named.append(("bias", b))
+    _need_float(op, *named)
+    _same_dtype(op, *named)
+    _ndim(op, "data", data, 4, " (batch, channel, height, width)")
+    kh, kw = kernel
+    s = _hw(op, "stride", tuple(stride) or (1, 1), allow_zero=False)
+    d = _hw(op, "dilate", tuple(dilate) or (1, 1), allow_zero=False)
+    p = _hw(op, "pad", tuple(pad) or (0, 0))
+    n, c, h, w = data.shape
+    g, dg = num_group, num_deformable_group
+    if g < 1 or c % g or num_filter % g:
+        raise MXNetValueError(f"{op}: input channels ({c}) and num_filter ({num_filter}) "
+                              f"must be divisible by num_group ({g})")
+    if dg < 1 or c % dg:
+        raise MXNetValueError(f"{op}: input channels ({c}) must be divisible by "
+                              f"num_deformable_group ({dg})")
+    ho = (h + 2 * p[0] - (d[0] * (kh - 1) + 1)) // s[0] + 1
+    wo = (w + 2 * p[1] - (d[1] * (kw - 1) + 1)) // s[1] + 1
+    if ho <= 0 or wo <= 0:
+        raise MXNetValueError(f"{op}: kernel size exceeds the padded input "
+                              f"{[h + 2 * p[0], w + 2 * p[1]]}")
+    k = kh * kw
+    if tuple(offset.shape) != (n, 2 * k * dg, ho, wo):
+        raise MXNetValueError(f"{op}: input 'offset' must have shape {(n, 2 * k * dg, ho, wo)}"
+                              f", got {list(offset.shape)}")
+    if mask is not None and tuple(mask.shape) != (n, k * dg, ho, wo):
+        raise MXNetValueError(f"{op}: input 'mask' must have shape {(n, k * dg, ho, wo)}, "
+                              f"got {list(mask.shape)}")
+    if tuple(weight.shape) != (num_filter, c // g, kh, kw):
+        raise MXNetValueError(f"{op}: input 'weight' must have shape "
+                              f"{(num_filter, c // g, kh, kw)}, got {list(weight.shape)}")
+    if b is not None and tuple(b.shape) != (num_filter,):
+        raise MXNetValueError(f"{op}: input 'bias' must have shape ({num_filter},), got "
+                              f"{list(b.shape)}")
+    x, dt = _f32(data)
+    cdt = x.dtype
+    off = offset.to(cdt).reshape(n, dg, k, 2, ho, wo)
+    ki = torch.arange(kh, dtype=cdt, device=x.device).repeat_interleave(kw)
+    kj = torch.arange(kw, dtype=cdt, device=x.device).repeat(kh)
+    base_h = (torch.arange(ho, dtype=cdt, device=x.device) * s[0] - p[0]).reshape(1, 1, 1,
+                                                                                   ho, 1)
+    base_w = (torch.arange(wo, dtype=cdt, device=x.device) * s[1] - p[1]).reshape(1, 1, 1,
+                                                                                   1, wo)
+    ph_ = base_h + (ki * d[0]).reshape(1, 1, k, 1, 1) + off[:, :, :, 0]
+    pw_ = base_w + (kj * d[1]).reshape(1, 1, k, 1, 1) + off[:, :, :, 1]
+    cols = _deform_sample(x.reshape(n, dg, c // dg, h, w), ph_.reshape(n, dg, -1),
+                          pw_.reshape(n, dg, -1), mask is not None)  # (N, dg, Cg, K*Ho*Wo)
+    cols = cols.reshape(n, dg, c // dg, k, ho * wo)
+    if mask is not None:
+        cols = cols * mask.to(cdt).reshape(n, dg, 1, k, ho * wo)
+    cols = cols.reshape(n, g, (c // g) * k, ho * wo)
+    wt = weight.to(cdt).reshape(g, num_filter // g, (c // g) * k)
+    out = torch.einsum("gfq,ngqp->ngfp", wt, cols).reshape(n, num_filter, ho, wo)
+    if b is not None:
+        out = out + b.to(cdt).reshape(1, -1, 1, 1)
+    return out.to(dt)
+
+
+_DCONV_PARAMS = {"bias": Any_, "kernel": Shape, "stride": Shape, "dilate": Shape,
+                 "pad": Shape, "num_filter": Int, "num_group": Int,
+                 "num_deformable_group": Int, "workspace": Int, "no_bias": Bool,
+                 "layout": Any_}
+
+
+@register("DeformableConvolution", ns="contrib", params=_DCONV_PARAMS, family="nn",
+          torch="torchvision.ops.deform_conv2d (not a dependency here: bilinear-sampling "
+                "im2col written with torch.gather, then a grouped matmul)",
+          notes="offset (N, 2*kh*kw*num_deformable_group, Ho, Wo), (dy, dx) per kernel tap; "
+                "samples outside [0, H) x [0, W) read 0, neighbours clamped at the last "
+                "row/column")
+def DeformableConvolution(data, offset, weight, bias=None, kernel=None, stride=(), dilate=(),
+                          pad=(), num_filter=None, num_group=1, num_deformable_group=1,
+                          workspace=1024, no_bias=False, layout=None):
+    return _deform_conv("DeformableConvolution", data, offset, None, weight, bias, kernel,
+                        stride, dilate, pad, num_filter, num_group, num_deformable_group,
+                        no_bias, layout)
+
+
+@register("ModulatedDeformableConvolution", ns="contrib",
+          params=dict(_DCONV_PARAMS, im2col_step=Int), family="nn",
+          torch="torchvision.ops.deform_conv2d(mask=...) (not a dependency here)",
+          notes="DCNv2: sampled values multiplied by mask (N, kh*kw*num_deformable_group, Ho, "
+                "Wo); samples with -1 < h < H, -1 < w < W read, outside neighbours 0")
+def ModulatedDeformableConvolution(data, offset, mask, weight, bias=None, kernel=None,
+                                   stride=(), dilate=(), pad=(), num_filter=None, num_group=1,
+                                   num_deformable_group=1, workspace=1024, no_bias=False,
+                                   im2col_step=64, layout=None):
+    return _deform_conv("ModulatedDeformableConvolution", data, offset, mask, weight, bias,
+                        kernel, stride, dilate, pad, num_filter, num_group,
+                        num_deformable_group, no_bias, layout)
