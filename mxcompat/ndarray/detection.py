@@ -944,8 +944,8 @@ def _rpn_image(fg: np.ndarray, deltas: np.ndarray, info: np.ndarray, anchors: np
     pre = min(pre, count)
     post = min(p["rpn_post_nms_top_n"], pre)
     # proposals in (H, W, A) order: index = j * (W * A) + k * A + i
-    jj, kk, ii = np.meshgrid(np.arange(hgt), np.arange(wid), np.arange(a_n), indexing="ij")
-    jj, kk, ii = jj.reshape(-1), kk.reshape(-1), ii.reshape(-1)
+    grid = np.meshgrid(np.arange(hgt), np.arange(wid), np.arange(a_n), indexing="ij")
+    jj, kk, ii = (g.reshape(-1) for g in grid)
     base = anchors[ii]
     x1 = base[:, 0] + f(1) * (kk * stride)
     y1 = base[:, 1] + f(1) * (jj * stride)
@@ -983,7 +983,7 @@ def _rpn_image(fg: np.ndarray, deltas: np.ndarray, info: np.ndarray, anchors: np
     box, score = box[order], score[order]
     area = (box[:, 2] - box[:, 0] + f(1)) * (box[:, 3] - box[:, 1] + f(1))
     sup = np.zeros(pre, dtype=bool)
-    keep = []
+    keep: list = []
     thr = f(p["threshold"])
     for i in range(pre):
         if len(keep) >= post:
