@@ -103,3 +103,190 @@ def test_errors():
         nd.reset_arrays(nd.ones(2))
     with pytest.raises(MXNetError, match="ftml_update"):
         nd.ftml_update(nd.ones(2), nd.ones(2), nd.ones(2), nd.ones(2), nd.ones(2), lr=0.1)
+
+
+# ---- contrib AdamW / LAMB, preloaded SGD, LARS, group AdaGrad -----------------------------
+# Values below were printed by real MXNet 1.9.1 (tools: /work/venvs/oracle) for these inputs.
+def _f(x, dt="float32"):
+    return nd.array(x, dtype=dt)
+
+
+def test_adamw_values_and_grad_overwrite():
+    w, g, m, v = _f([1.0, 2.0]), _f([0.5, -1.0]), _f([0.1, 0.2]), _f([0.1, 0.2])
+    r = nd.contrib.adamw_update(w, g, m, v, rescale_grad=1.0, lr=0.1, eta=1.0, wd=0.1)
+    np.testing.assert_allclose(r.asnumpy(), [0.8557613, 1.7821472], rtol=1e-6)
+    np.testing.assert_allclose(m.asnumpy(), [0.14000002, 0.07999997], rtol=1e-6)
+    np.testing.assert_allclose(v.asnumpy(), [0.10015, 0.20079999], rtol=1e-6)
+    np.testing.assert_array_equal(w.asnumpy(), [1.0, 2.0])  # no out=: weight untouched
+    # MXNet 1.9.1 writes clip(rescale_grad * grad) back into grad (non-mp adamw only)
+    g = _f([0.5, -1.0])
+    nd.contrib.adamw_update(w, g, _f([0, 0]), _f([0, 0]), rescale_grad=4.0, lr=0.1, eta=1.0,
+                            clip_gradient=3.0)
+    np.testing.assert_array_equal(g.asnumpy(), [2.0, -3.0])
+
+
+def test_adamw_skips_on_nonfinite_or_zero_rescale():
+    for bad in (float("nan"), float("inf"), 0.0, _f([0.0])):
+        w, g, m, v = _f([1.0, 2.0]), _f([0.5, -1.0]), _f([0.1, 0.2]), _f([0.1, 0.2])
+        r = nd.contrib.adamw_update(w, g, m, v, rescale_grad=bad, lr=0.1, eta=1.0, out=w)
+        assert r is w
+        for a, want in ((w, [1, 2]), (g, [0.5, -1]), (m, [0.1, 0.2]), (v, [0.1, 0.2])):
+            np.testing.assert_allclose(a.asnumpy(), want, rtol=1e-6)
+    # without out= MXNet returns an unwritten (garbage) array; mxcompat the unchanged weight
+    r = nd.contrib.adamw_update(w, g, m, v, rescale_grad=0.0, lr=0.1, eta=1.0)
+    np.testing.assert_array_equal(r.asnumpy(), [1.0, 2.0])
+
+
+def test_adamw_rescale_array_uses_first_value_and_must_be_float32():
+    w, g, m, v = _f([1.0, 2.0]), _f([0.5, -1.0]), _f([0.1, 0.2]), _f([0.1, 0.2])
+    nd.contrib.adamw_update(w, g, m, v, rescale_grad=_f([2.0, 3.0]), lr=0.1, eta=1.0, out=w)
+    np.testing.assert_allclose(g.asnumpy(), [1.0, -2.0])
+    w64 = _f([1.0], "float64")
+    with pytest.raises(MXNetError, match="adamw_update"):
+        nd.contrib.adamw_update(w64, w64, w64, w64, rescale_grad=_f([1.0], "float64"),
+                                lr=0.1, eta=1.0)
+    with pytest.raises(TypeError):
+        nd.contrib.adamw_update(w, g, m, v, rescale_grad=1.0, lr=0.1)  # eta is required
+
+
+def test_mp_adamw_updates_master_copy():
+    w32 = _f([1.0, 2.0])
+    w = w32.astype("float16")
+    m, v = _f([0.1, 0.2]), _f([0.1, 0.2])
+    r = nd.contrib.mp_adamw_update(w, _f([0.5, -1], "float16"), m, v, w32, rescale_grad=1.0,
+                                   lr=0.1, eta=1.0, wd=0.1)
+    assert r.dtype == np.float16
+    np.testing.assert_allclose(r.asnumpy(), [0.856, 1.782], rtol=1e-3)
+    np.testing.assert_allclose(w32.asnumpy(), [0.8557613, 1.7821472], rtol=1e-6)
+    np.testing.assert_array_equal(w.asnumpy(), [1.0, 2.0])
+
+
+def _two(dt="float32"):
+    return ([_f([1.0, 2.0], dt), _f([3.0], dt)], [_f([0.5, -1], dt), _f([2.0], dt)],
+            [_f([0.1, 0.2], dt), _f([0.3], dt)], [_f([0.1, 0.2], dt), _f([0.3], dt)])
+
+
+def test_multi_adamw_out_forms():
+    w, g, m, v = _two()
+    r = nd.contrib.multi_adamw_update(w, g, m, v, rescale_grad=1.0, lrs=[0.1, 0.2],
+                                      wds=[0.1, 0.0], etas=[1.0, 0.5], out=w)
+    assert isinstance(r, list) and r[0] is w[0] and r[1] is w[1]
+    np.testing.assert_allclose(w[0].asnumpy(), [0.8557613, 1.7821472], rtol=1e-6)
+    np.testing.assert_allclose(w[1].asnumpy(), [2.9147143], rtol=1e-6)
+    # one weight, out= a bare array: a bare array back
+    w, g, m, v = _two()
+    r = nd.contrib.multi_adamw_update(w[:1], g[:1], m[:1], v[:1], rescale_grad=1.0,
+                                      lrs=[0.1], wds=[0.1], etas=[1.0], out=w[0])
+    assert r is w[0]
+    # MXNet needs out=; mxcompat returns new arrays (extension)
+    w, g, m, v = _two()
+    r = nd.contrib.multi_adamw_update(w, g, m, v, rescale_grad=1.0, lrs=[0.1, 0.2],
+                                      wds=[0.1, 0.0], etas=[1.0, 0.5])
+    np.testing.assert_allclose(r[0].asnumpy(), [0.8557613, 1.7821472], rtol=1e-6)
+    np.testing.assert_array_equal(w[0].asnumpy(), [1.0, 2.0])
+    with pytest.raises(MXNetError, match="multi_adamw_update"):
+        nd.contrib.multi_adamw_update(w, g, m, v, rescale_grad=1.0, lrs=[0.1],
+                                      wds=[0.1, 0.0], etas=[1.0, 0.5], out=w)
+
+
+def test_multi_adamw_float64_needs_matching_rescale_array():
+    w, g, m, v = _two("float64")
+    with pytest.raises(MXNetError, match="multi_adamw_update"):
+        nd.contrib.multi_adamw_update(w, g, m, v, rescale_grad=1.0, lrs=[0.1, 0.2],
+                                      wds=[0.1, 0.0], etas=[1.0, 0.5], out=w)
+    # MXNet 1.9.1 reads lrs/wds/etas with the wrong width for float64 and returns garbage;
+    # mxcompat computes the update (compare with the float32 result)
+    nd.contrib.multi_adamw_update(w, g, m, v, rescale_grad=_f([1.0], "float64"),
+                                  lrs=[0.1, 0.2], wds=[0.1, 0.0], etas=[1.0, 0.5], out=w)
+    np.testing.assert_allclose(w[0].asnumpy(), [0.8557613, 1.7821472], rtol=1e-6)
+
+
+def test_multi_mp_lamb_float32_weights_ignore_master_copy():
+    # MXNet: for float32 weights the multi-tensor kernels use the weights and leave weights32
+    w32 = [_f([1.0, 2.0]), _f([3.0])]
+    w = [_f([1.0, 2.0]), _f([3.0])]
+    g = [_f([0.5, -1]), _f([2.0])]
+    m, v = [_f([0.1, 0.2]), _f([0.3])], [_f([0.1, 0.2]), _f([0.3])]
+    r = nd.contrib.multi_mp_lamb_update(w, g, m, v, w32, step_count=[1, 2], lrs=[0.1, 0.2],
+                                        wds=[0.1, 0.0], out=w)
+    np.testing.assert_allclose(r[0].asnumpy(), [0.84724677, 1.8367014], rtol=1e-6)
+    np.testing.assert_allclose(r[1].asnumpy(), [2.4000001], rtol=1e-6)
+    np.testing.assert_array_equal(w32[0].asnumpy(), [1.0, 2.0])
+
+
+def test_multi_lamb_options():
+    w, g, m, v = _two()
+    nd.contrib.multi_lamb_update(w, g, m, v, step_count=[1, 2], lrs=[0.1, 0.2],
+                                 wds=[0.1, 0.0], out=w, lower_bound=0.5, upper_bound=2.0,
+                                 clip_gradient=0.7, rescale_grad=1.5, bias_correction=False)
+    np.testing.assert_allclose(w[0].asnumpy(), [0.8389907, 1.8813577], rtol=1e-6)
+    np.testing.assert_allclose(w[1].asnumpy(), [2.6], rtol=1e-6)
+    with pytest.raises(MXNetError, match="step count"):
+        nd.contrib.multi_lamb_update(w, g, m, v, step_count=[1], lrs=[0.1, 0.2],
+                                     wds=[0.1, 0.0], out=w)
+
+
+def test_mp_lamb_phase2_leaves_weight32():
+    w32 = _f([1.0, 2.0])
+    r = nd.mp_lamb_update_phase2(w32.astype("float16"), _f([0.5, 0.5]), _f([1.0]), _f([2.0]),
+                                 w32, lr=0.1)
+    np.testing.assert_allclose(r.asnumpy(), [0.975, 1.975], rtol=1e-3)
+    np.testing.assert_array_equal(w32.asnumpy(), [1.0, 2.0])
+
+
+def test_preloaded_sgd_mom():
+    w, g, m, _ = _two()
+    r = nd.preloaded_multi_sgd_mom_update(w[0], g[0], m[0], w[1], g[1], m[1], _f([0.1, 0.2]),
+                                          _f([0.1, 0.0]), num_weights=2, momentum=0.9,
+                                          out=[w[0], w[1]])
+    assert r[0] is w[0]
+    # hand-computed: mom = 0.9*mom - lr*wd*w - lr*g; w += mom
+    np.testing.assert_allclose(w[0].asnumpy(), [1.03, 2.26], rtol=1e-6)
+    np.testing.assert_allclose(w[1].asnumpy(), [2.87], rtol=1e-6)
+    np.testing.assert_allclose(m[0].asnumpy(), [0.03, 0.26], rtol=1e-5)
+    np.testing.assert_allclose(m[1].asnumpy(), [-0.13], rtol=1e-5)
+    with pytest.raises(MXNetError, match="preloaded_multi_sgd_update"):
+        nd.preloaded_multi_sgd_update(w[0], g[0], _f([0.1], "float64"), _f([0.1], "float64"))
+    with pytest.raises(MXNetError, match="lrs"):
+        nd.preloaded_multi_sgd_update(w[0], g[0], w[1], g[1], _f([0.1, 0.2, 0.3]),
+                                      _f([0.1, 0.0]), num_weights=2)
+
+
+def test_multi_lars():
+    r = nd.multi_lars(_f([0.1, 0.2, 0.3]), _f([4.0, 0.0, 9.0]), _f([1.0, 1.0, 0.0]),
+                      _f([0.01, 0.0, 0.1]), eta=0.5, eps=1e-3, rescale_grad=2.0)
+    np.testing.assert_allclose(r.asnumpy(), [0.04948046, 0.2, 0.3], rtol=1e-6)
+    with pytest.raises(MXNetError, match="multi_lars"):
+        x = _f([1.0], "float64")
+        nd.multi_lars(x, x, x, x, eta=0.5, eps=1e-3)
+
+
+def test_group_adagrad_matches_mxnet_row_sparse():
+    # MXNet 1.9.1 runs it only with a row_sparse grad and out=weight; the same numbers here
+    # come from dense arrays (a zero row of the gradient leaves its row and history alone)
+    for hshape in ((3,), (3, 1)):
+        w = _f([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+        h = nd.ones(hshape) * 0.5
+        r = nd.contrib.group_adagrad_update(w, _f([[0.5, -1], [0, 0], [2, 1]]), h, lr=0.1,
+                                            rescale_grad=2.0, clip_gradient=1.5,
+                                            epsilon=1e-5, out=w)
+        assert r is w
+        np.testing.assert_allclose(w.asnumpy(), [[0.9314007, 2.1028988], [3.0, 4.0],
+                                                 [4.9095469, 5.9095469]], rtol=1e-6)
+        np.testing.assert_allclose(h.asnumpy().ravel(), [2.125, 0.5, 2.75], rtol=1e-6)
+    w, h = _f([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]), nd.zeros((3,))
+    nd.contrib.group_adagrad_update(w, _f([[0.5, -1], [3, 0], [2, 1]]), h, lr=0.1, out=w)
+    np.testing.assert_allclose(w.asnumpy(), [[0.93675494, 2.1264901], [2.8585787, 4.0],
+                                             [4.873509, 5.9367547]], rtol=1e-6)
+    np.testing.assert_allclose(h.asnumpy(), [0.625, 4.5, 2.5], rtol=1e-6)
+    with pytest.raises(MXNetError, match="group_adagrad_update"):
+        nd.contrib.group_adagrad_update(w, w, nd.zeros((2,)), lr=0.1)
+
+
+def test_single_weight_out_list():
+    w, g = _f([1.0, 2.0]), _f([0.5, -1.0])
+    r = nd.multi_sgd_update(w, g, lrs=(0.1,), wds=(0.0,), num_weights=1, out=[w])
+    assert isinstance(r, list) and r[0] is w
+    np.testing.assert_allclose(w.asnumpy(), [0.95, 2.1], rtol=1e-6)
+    r = nd.multi_sgd_update(w, g, lrs=(0.1,), wds=(0.0,), num_weights=1)
+    assert isinstance(r, mx.nd.NDArray)

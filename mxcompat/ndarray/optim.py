@@ -822,7 +822,7 @@ def _adamw(op: str, mp: bool, weight, grad, mean, var, weight32, rescale_grad, o
     return _out_result(op, [nw], out, ctx, True)
 
 
-def adamw_update(weight, grad, mean, var, rescale_grad, lr=None, eta=None, beta1=0.9,
+def adamw_update(weight, grad, mean, var, rescale_grad, lr, eta, beta1=0.9,
                  beta2=0.999, epsilon=1e-8, wd=0, clip_gradient=-1, out=None, name=None,
                  **kwargs):
     """AdamW step: ``w -= eta * (lr * m / (sqrt(v) + epsilon) + wd * w)``; mean and var are
@@ -834,7 +834,7 @@ def adamw_update(weight, grad, mean, var, rescale_grad, lr=None, eta=None, beta1
     return _adamw("adamw_update", False, weight, grad, mean, var, None, rescale_grad, out, kw)
 
 
-def mp_adamw_update(weight, grad, mean, var, weight32, rescale_grad, lr=None, eta=None,
+def mp_adamw_update(weight, grad, mean, var, weight32, rescale_grad, lr, eta,
                     beta1=0.9, beta2=0.999, epsilon=1e-8, wd=0, clip_gradient=-1, out=None,
                     name=None, **kwargs):
     """AdamW on the float32 master copy ``weight32`` (updated in place with mean/var); returns
