@@ -265,6 +265,12 @@ def _sample(dist: _Dist, op: str, params: Sequence, shape: Any, dtype: Any, ctx:
         _out_check(op, out)
     if all(arrays):
         ts = [p._t for p in params]
+        if ts[0].dtype == torch.bool:
+            raise MXNetTypeError(f"{op}: bool distribution parameters are not supported "
+                                 "(MXNet: Unknown type enum 7)")
+        if ts[0].dim() == 0:
+            raise MXNetValueError(f"{op}: 0-d distribution parameters are not supported "
+                                  "(MXNet: Shape is unknown)")
         for t in ts[1:]:
             if t.dtype != ts[0].dtype:
                 raise MXNetTypeError(f"{op}: distribution parameters must have the same "
@@ -564,10 +570,13 @@ def shuffle(data: Any, **kwargs: Any) -> NDArray:
         raise MXNetTypeError(f"shuffle: data must be an NDArray, got {type(data).__name__}")
     t = data._t
     if t.dim() == 0:
-        r = t.clone()
-    else:
-        perm = torch.randperm(t.shape[0], generator=generator(t.device), device=t.device)
-        r = t[perm]
+        raise MXNetValueError("shuffle: 0-d arrays cannot be shuffled (MXNet: shape inference "
+                              "fails)")
+    if t.dtype == torch.bool:
+        raise MXNetTypeError("shuffle: bool arrays are not supported (MXNet: Unknown type "
+                             "enum 7)")
+    perm = torch.randperm(t.shape[0], generator=generator(t.device), device=t.device)
+    r = t[perm]
     if out is not None:
         _out_check("shuffle", out)
         if tuple(out.shape) != tuple(r.shape) or out._t.dtype != r.dtype:
