@@ -20,7 +20,7 @@ import torch
 from .. import _dtypes
 from ..base import MXNetError, MXNetTypeError, MXNetValueError, _Null
 from ..random import generator
-from ._op import NAMESPACES, OPS, Bool, Float, Int, OpInfo, Shape
+from ._op import NAMESPACES, OPS, Bool, Float, Int, OpInfo, Shape, register
 from .ndarray import NDArray, _ctx_for, _default_ctx, _wrap
 
 __all__ = ["uniform", "normal", "randn", "randint", "exponential", "gamma", "poisson",
@@ -760,3 +760,197 @@ def _publish() -> None:
 
 
 _publish()
+
+
+# ---- mx.nd.random_pdf_*: densities of samples under array parameters -----------------------
+# MXNet's _random_pdf_* ops: every input an NDArray of one float dtype; the parameters share
+# one shape, which must equal the leading axes of ``sample`` (for the Dirichlet: the leading
+# axes plus the last, vector, axis). Gradients are the true derivatives, except that the
+# discrete densities (poisson, negative binomials) give the sample a zero gradient, as MXNet
+# does.
+
+def _is_log(v: Any, op: str = "", p: str = "") -> bool:
+    """MXNet's boolean parameter: True/False, 0/1 or their strings; 2 is an error."""
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    if isinstance(v, (int, np.integer)) and int(v) in (0, 1):
+        return bool(v)
+    if isinstance(v, str) and v.strip().lower() in ("true", "false", "1", "0"):
+        return v.strip().lower() in ("true", "1")
+    raise MXNetValueError(f"{op}: Invalid Parameter format for {p} expect boolean but "
+                          f"value='{v}'")
+
+
+class _ZeroGrad(torch.autograd.Function):
+    """Zeros shaped like x whose gradient to x is zero: keeps x on the autograd path (MXNet
+    writes a zero gradient for it) without touching the values."""
+
+    @staticmethod
+    def forward(ctx: Any, x: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
+        return torch.zeros_like(x)
+
+    @staticmethod
+    def backward(ctx: Any, g: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
+        return torch.zeros_like(g)
+
+
+def _pdf_inputs(op: str, sample: torch.Tensor, params: Sequence[torch.Tensor],
+                vector: bool = False) -> tuple:
+    """Check MXNet's rules; return (sample, params broadcastable to it) in the compute
+    dtype."""
+    for i, t in enumerate([sample, *params]):
+        if t.dtype == torch.bool:
+            raise MXNetTypeError(f"{op}: bool inputs are not supported (MXNet: Unknown type "
+                                 "enum 7)")
+        if t.dtype not in _FLOAT_DT:
+            raise MXNetTypeError(f"{op}: This operation only support floating point types, "
+                                 f"not {_dtypes.name(t.dtype)}")
+        if t.dtype != sample.dtype:
+            raise MXNetTypeError(f"{op}: Incompatible attr in node at {i}-th input: expected "
+                                 f"{_dtypes.name(sample.dtype)}, got {_dtypes.name(t.dtype)}")
+    for t in (sample, *params):
+        if t.dim() == 0:
+            raise MXNetValueError(f"{op}: 0-d inputs are not supported (MXNet cannot infer "
+                                  "their shape)")
+        if t.numel() == 0:
+            raise MXNetValueError(f"{op}: zero-size inputs are not supported (MXNet crashes "
+                                  "on them)")
+    p0 = params[0]
+    for p in params[1:]:
+        if p.shape != p0.shape:
+            raise MXNetValueError(f"{op}: Shape inconsistent, Provided = {list(p.shape)}, "
+                                  f"inferred shape={list(p0.shape)}")
+    if p0.dim() > sample.dim():
+        raise MXNetValueError(f"{op}: dimension of input samples ({sample.dim()}) must be at "
+                              f"least dimension of distribution parameters ({p0.dim()})")
+    want = tuple(sample.shape[:p0.dim()])
+    if vector:
+        want = want[:-1] + (sample.shape[-1],)
+    if tuple(p0.shape) != want:
+        raise MXNetValueError(f"{op}: Shape inconsistent, Provided = {list(p0.shape)}, "
+                              f"inferred shape={list(want)}")
+    cdt = _compute_dtype(sample.dtype)
+    x = sample.to(cdt)
+    if vector:
+        return x, [p.to(cdt) for p in params]
+    tail = (1,) * (x.dim() - p0.dim())
+    return x, [p.to(cdt).reshape(tuple(p.shape) + tail) for p in params]
+
+
+def _lgamma(t: torch.Tensor) -> torch.Tensor:
+    return torch.lgamma(t)
+
+
+def _nb_lpdf(x: torch.Tensor, k: torch.Tensor, p: torch.Tensor) -> torch.Tensor:
+    # p is the success probability: P(x failures before the k-th success)
+    return (_lgamma(x + k) - _lgamma(x + 1) - _lgamma(k) + k * torch.log(p)
+            + x * torch.log1p(-p))
+
+
+def _pdf_finish(sample: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
+    return out.to(sample.dtype) if out.dtype != sample.dtype else out
+
+
+_PDF_DOC = ("Densities of ``sample`` under {what}, one parameter set per leading index of "
+            "``sample`` (the parameters' shape); ``is_log=True`` gives log-densities.")
+_PDF_NOTE = "float16/32/64 only, all inputs one dtype; gradients w.r.t. sample and parameters"
+
+
+@register("random_pdf_uniform", params={"is_log": _is_log}, family="random",
+          torch="-log(high - low) / 1 / (high - low), broadcast to sample",
+          notes="the sample's support is not checked; the sample's gradient is 0")
+def random_pdf_uniform(sample: torch.Tensor, low: torch.Tensor, high: torch.Tensor,
+                       is_log: bool = False) -> torch.Tensor:
+    x, (lo, hi) = _pdf_inputs("random_pdf_uniform", sample, (low, high))
+    width = hi - lo
+    val = -torch.log(width) if is_log else 1.0 / width
+    return _pdf_finish(sample, val.expand(x.shape) + _ZeroGrad.apply(x))
+
+
+@register("random_pdf_normal", params={"is_log": _is_log}, family="random",
+          torch="torch.distributions.Normal(mu, sigma).log_prob", notes=_PDF_NOTE)
+def random_pdf_normal(sample: torch.Tensor, mu: torch.Tensor, sigma: torch.Tensor,
+                      is_log: bool = False) -> torch.Tensor:
+    x, (u, s) = _pdf_inputs("random_pdf_normal", sample, (mu, sigma))
+    expo = -0.5 * (x - u) * (x - u) / (s * s)
+    norm = float(np.sqrt(2 * np.pi)) * s
+    return _pdf_finish(sample, expo - torch.log(norm) if is_log else torch.exp(expo) / norm)
+
+
+@register("random_pdf_gamma", params={"is_log": _is_log}, family="random",
+          torch="torch.distributions.Gamma(alpha, rate=beta).log_prob",
+          notes="beta is the RATE here (the gamma samplers' beta is the scale)")
+def random_pdf_gamma(sample: torch.Tensor, alpha: torch.Tensor, beta: torch.Tensor,
+                     is_log: bool = False) -> torch.Tensor:
+    x, (a, b) = _pdf_inputs("random_pdf_gamma", sample, (alpha, beta))
+    lp = a * torch.log(b) + (a - 1) * torch.log(x) - b * x - _lgamma(a)
+    return _pdf_finish(sample, lp if is_log else torch.exp(lp))
+
+
+@register("random_pdf_exponential", params={"is_log": _is_log}, family="random",
+          torch="torch.distributions.Exponential(lam).log_prob",
+          notes="lam is the rate; " + _PDF_NOTE)
+def random_pdf_exponential(sample: torch.Tensor, lam: torch.Tensor,
+                           is_log: bool = False) -> torch.Tensor:
+    x, (lm,) = _pdf_inputs("random_pdf_exponential", sample, (lam,))
+    return _pdf_finish(sample, torch.log(lm) - lm * x if is_log else lm * torch.exp(-lm * x))
+
+
+@register("random_pdf_poisson", params={"is_log": _is_log}, family="random",
+          torch="torch.distributions.Poisson(lam).log_prob",
+          notes="the sample's gradient is 0 (as in MXNet)")
+def random_pdf_poisson(sample: torch.Tensor, lam: torch.Tensor,
+                       is_log: bool = False) -> torch.Tensor:
+    x, (lm,) = _pdf_inputs("random_pdf_poisson", sample, (lam,))
+    xd = x.detach()
+    lp = xd * torch.log(lm) - _lgamma(xd + 1) - lm
+    return _pdf_finish(sample, (lp if is_log else torch.exp(lp)) + _ZeroGrad.apply(x))
+
+
+@register("random_pdf_negative_binomial", params={"is_log": _is_log}, family="random",
+          torch="torch.distributions.NegativeBinomial(k, probs=1 - p).log_prob",
+          notes="p is the success probability; the sample's gradient is 0 (as in MXNet)")
+def random_pdf_negative_binomial(sample: torch.Tensor, k: torch.Tensor, p: torch.Tensor,
+                                 is_log: bool = False) -> torch.Tensor:
+    x, (kk, pp) = _pdf_inputs("random_pdf_negative_binomial", sample, (k, p))
+    lp = _nb_lpdf(x.detach(), kk, pp)
+    return _pdf_finish(sample, (lp if is_log else torch.exp(lp)) + _ZeroGrad.apply(x))
+
+
+@register("random_pdf_generalized_negative_binomial", params={"is_log": _is_log},
+          family="random",
+          torch="negative binomial log-density with k = 1 / alpha, p = 1 / (1 + mu * alpha)",
+          notes="the sample's gradient is 0 (as in MXNet)")
+def random_pdf_generalized_negative_binomial(sample: torch.Tensor, mu: torch.Tensor,
+                                             alpha: torch.Tensor,
+                                             is_log: bool = False) -> torch.Tensor:
+    x, (m, a) = _pdf_inputs("random_pdf_generalized_negative_binomial", sample, (mu, alpha))
+    lp = _nb_lpdf(x.detach(), 1.0 / a, 1.0 / (m * a + 1.0))
+    return _pdf_finish(sample, (lp if is_log else torch.exp(lp)) + _ZeroGrad.apply(x))
+
+
+@register("random_pdf_dirichlet", params={"is_log": _is_log}, family="random",
+          torch="torch.distributions.Dirichlet(alpha).log_prob",
+          notes="alpha has the sample's leading axes plus its last (vector) axis; output "
+                "drops the last axis ((1,) for one vector sample)")
+def random_pdf_dirichlet(sample: torch.Tensor, alpha: torch.Tensor,
+                         is_log: bool = False) -> torch.Tensor:
+    x, (a,) = _pdf_inputs("random_pdf_dirichlet", sample, (alpha,), vector=True)
+    k = x.shape[-1]
+    n_par = int(np.prod(a.shape[:-1])) if a.dim() > 1 else 1
+    xs = x.reshape(n_par, -1, k)
+    aa = a.reshape(n_par, 1, k)
+    lp = ((aa - 1) * torch.log(xs)).sum(-1) + _lgamma(aa.sum(-1)) - _lgamma(aa).sum(-1)
+    out = lp if is_log else torch.exp(lp)
+    shape = tuple(x.shape[:-1]) if x.dim() > 1 else (1,)
+    return _pdf_finish(sample, out.reshape(shape))
+
+
+for _fn, _what in ((random_pdf_uniform, "U(low, high)"), (random_pdf_normal, "N(mu, sigma^2)"),
+                   (random_pdf_gamma, "Gamma(alpha, rate beta)"),
+                   (random_pdf_exponential, "Exponential(rate lam)"),
+                   (random_pdf_poisson, "Poisson(lam)"),
+                   (random_pdf_negative_binomial, "NB(k, success probability p)"),
+                   (random_pdf_generalized_negative_binomial, "GNB(mu, alpha)"),
+                   (random_pdf_dirichlet, "Dirichlet(alpha)")):
+    _fn.__doc__ = _PDF_DOC.format(what=_what) + "\n\n" + (_fn.__doc__ or "")
