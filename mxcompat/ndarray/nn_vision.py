@@ -582,11 +582,20 @@ def BatchNorm_v1(data, gamma, beta, eps=1e-3, momentum=0.9, fix_gamma=True,
     mm = unwrap(moving_mean, op, "moving_mean")
     mv = unwrap(moving_var, op, "moving_var")
     try:
-        return _nn.BatchNorm._mx_impl(data, gamma, beta, mm, mv, eps=eps, momentum=momentum,
-                                      fix_gamma=fix_gamma, use_global_stats=use_global_stats,
-                                      output_mean_var=output_mean_var, axis=1)
+        out = _nn.BatchNorm._mx_impl(data, gamma, beta, mm, mv, eps=eps, momentum=momentum,
+                                     fix_gamma=fix_gamma, use_global_stats=use_global_stats,
+                                     output_mean_var=False, axis=1)
     except MXNetError as e:
         raise _renamed(e, "BatchNorm", op) from None
+    if not output_mean_var:
+        return out
+    # v1's extra outputs are the mean and the (biased) variance, not BatchNorm's inv_std
+    if STATE.training and not use_global_stats:
+        red = [i for i in range(data.dim()) if i != 1]
+        var, mean = torch.var_mean(data.detach(), dim=red, unbiased=False)
+    else:
+        mean, var = mm.to(data.dtype), mv.to(data.dtype)
+    return [out, mean, var]
 
 
 # ========================================================================================
@@ -823,6 +832,10 @@ def BatchNormWithReLU(data, gamma, beta, moving_mean, moving_var, eps=1e-3, mome
                       cudnn_off=False, min_calib_range=None, max_calib_range=None):
     op = "BatchNormWithReLU"
     _only_f32(op, data, "BatchNormWithReLU operator only supports MKL-DNN Backend.")
+    if data.dim() != 4:
+        raise MXNetValueError(f"{op}: BatchNormWithReLU operator only supports MKL-DNN "
+                              f"Backend (4-D float32 input 'data' only, got shape "
+                              f"{list(data.shape)})")
     try:
         r = _nn.BatchNorm._mx_impl(data, gamma, beta, moving_mean, moving_var, eps=eps,
                                    momentum=momentum, fix_gamma=fix_gamma,
@@ -871,7 +884,7 @@ def _deform_sample(x: torch.Tensor, ph: torch.Tensor, pw: torch.Tensor,
         hh, wh = hl + 1, wl + 1
     ly, lx = yy - hl, xx - wl
     vy, vx = 1 - ly, 1 - lx
-    out = 0
+    out = torch.zeros((), dtype=x.dtype, device=x.device)
     for hi, wi, wt in ((hl, wl, vy * vx), (hl, wh, vy * lx), (hh, wl, ly * vx),
                        (hh, wh, ly * lx)):
         ok = inside & (hi >= 0) & (wi >= 0) & (hi <= h - 1) & (wi <= w - 1)
