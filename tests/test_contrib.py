@@ -93,6 +93,15 @@ def test_index_copy_duplicates_float_index_and_grads():
     y.backward(mx.nd.array([[1, 2], [3, 4], [5, 6], [7, 8]]))
     assert old.grad.asnumpy().tolist() == [[0, 0], [3, 4], [5, 6], [0, 0]]
     assert new.grad.asnumpy().tolist() == [[1, 2], [7, 8]]
+    # a repeated index: MXNet gives every row of new_tensor the head's row (recorded)
+    old, new = mx.nd.ones((3, 2)), mx.nd.ones((2, 2))
+    old.attach_grad()
+    new.attach_grad()
+    with mx.autograd.record():
+        y = C.index_copy(old, mx.nd.array([1, 1]), new)
+    y.backward(mx.nd.array([[1, 2], [3, 4], [5, 6]]))
+    assert old.grad.asnumpy().tolist() == [[1, 2], [0, 0], [5, 6]]
+    assert new.grad.asnumpy().tolist() == [[3, 4], [3, 4]]
     for idx in ([0, 5], [0, -1]):   # MXNet corrupts memory here
         with pytest.raises(MXNetError):
             C.index_copy(mx.nd.zeros((4, 2)), mx.nd.array(idx), mx.nd.ones((2, 2)))

@@ -224,11 +224,34 @@ def index_copy(old_tensor, index_vector, new_tensor):
     if idx.numel() and (int(idx.min()) < 0 or int(idx.max()) >= n):
         raise MXNetValueError(f"{op}: index out of range [0, {n}) in index_vector "
                               f"{idx.tolist()} (MXNet writes out of bounds here)")
+    if old_tensor.requires_grad or new_tensor.requires_grad:
+        return _IndexCopy.apply(old_tensor, new_tensor, idx)
+    return _index_copy_fwd(old_tensor, new_tensor, idx)
+
+
+def _index_copy_fwd(old: torch.Tensor, new: torch.Tensor, idx: torch.Tensor) -> torch.Tensor:
     later = torch.triu(idx[:, None] == idx[None, :], diagonal=1).any(1)
-    keep = ~later
-    if bool(keep.all()):
-        return old_tensor.index_copy(0, idx, new_tensor)
-    return old_tensor.index_copy(0, idx[keep], new_tensor[keep])
+    if not bool(later.any()):
+        return old.index_copy(0, idx, new)
+    keep = ~later   # a repeated index keeps the last row (MXNet's sequential kernel)
+    return old.index_copy(0, idx[keep], new[keep])
+
+
+class _IndexCopy(torch.autograd.Function):
+    """MXNet's backward: ``old`` gets the head with the copied rows zeroed; every row of
+    ``new`` gets the head's row at its index (repeated indices included)."""
+
+    @staticmethod
+    def forward(ctx: Any, old: torch.Tensor, new: torch.Tensor,  # type: ignore[override]
+                idx: torch.Tensor) -> torch.Tensor:
+        ctx.save_for_backward(idx)
+        return _index_copy_fwd(old, new, idx)
+
+    @staticmethod
+    def backward(ctx: Any, g: torch.Tensor) -> Any:  # type: ignore[override]
+        (idx,) = ctx.saved_tensors
+        g_old = g.index_fill(0, idx, 0)
+        return g_old, g.index_select(0, idx), None
 
 
 @register("index_array", params={"axes": _op.Any_}, family="indexing", ns="contrib",
