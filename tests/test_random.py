@@ -378,3 +378,126 @@ def test_gpu_sampling():
 def test_mx_random_has_no_like_functions():
     # MXNet 1.9.1's mx.random has no *_like names
     assert not hasattr(mx.random, "uniform_like")
+
+
+# ---- random_pdf_*: values and gradients recorded from MXNet 1.9.1 -----------------------------
+# float64 inputs; sample (2, 3), one parameter set per row; the gradients are of sum(out).
+_S = [[0.5, 1.0, 2.0], [1.5, 2.5, 0.1]]
+_P, _Q, _PR = [1.0, 2.0], [2.0, 3.0], [0.3, 0.6]
+
+
+def _pdf_grads(name, arrays, **kw):
+    xs = [nd.array(a, dtype="float64") for a in arrays]
+    for x in xs:
+        x.attach_grad()
+    with mx.autograd.record():
+        y = getattr(nd, "random_pdf_" + name)(*xs, **kw)
+    y.backward(nd.ones_like(y))
+    return y.asnumpy(), [x.grad.asnumpy() for x in xs]
+
+
+@pytest.mark.parametrize("name,arrays,kw,out,grads", [
+    ("normal", [_S, _P, _Q], {}, [[0.19333, 0.19947, 0.17603], [0.13115, 0.13115, 0.10881]],
+     [[[0.02417, 0.0, -0.04401], [0.00729, -0.00729, 0.02297]], [0.01984, -0.02297],
+      [-0.25637, -0.10673]]),
+    ("normal", [_S, _P, _Q], {"is_log": True},
+     [[-1.64334, -1.61209, -1.73709], [-2.03144, -2.03144, -2.21811]],
+     [[[0.125, 0.0, -0.25], [0.05556, -0.05556, 0.21111]], [0.125, -0.21111],
+      [-1.34375, -0.84778]]),
+    ("uniform", [_S, [-1.0, 0.0], _Q], {}, [[1 / 3] * 3] * 2,
+     [[[0.0] * 3] * 2, [1 / 3, 1 / 3], [-1 / 3, -1 / 3]]),
+    ("gamma", [_S, _P, _Q], {}, [[0.73576, 0.27067, 0.03663], [0.14997, 0.01244, 0.66674]],
+     [[[-1.47152, -0.54134, -0.07326], [-0.34993, -0.03236, 4.66715]], [0.84047, -0.90264],
+      [-0.19028, 0.23003]]),
+    ("exponential", [_S, _P], {}, [[0.60653, 0.36788, 0.13534], [0.09957, 0.01348, 1.63746]],
+     [[[-0.60653, -0.36788, -0.13534], [-0.19915, -0.02695, -3.27492]], [0.16793, 0.52846]]),
+    ("poisson", [_S, _P], {"is_log": True},
+     [[-0.87922, -1.0, -1.69315], [-1.24496, -1.46811, -1.88081]],
+     [[[0.0] * 3] * 2, [0.5, -0.95]]),
+    ("negative_binomial", [_S, _P, _PR], {},
+     [[0.251, 0.21, 0.147], [0.22768, 0.1275, 0.36133]],
+     [[[0.0] * 3] * 2, [-0.14747, -0.06532], [1.12738, 0.64734]]),
+    ("generalized_negative_binomial", [_S, _P, _PR], {},
+     [[0.3976, 0.32081, 0.1604], [0.21154, 0.14615, 0.2718]],
+     [[[0.0] * 3] * 2, [-0.02954, -0.1248], [-0.26374, -0.02431]]),
+    ("dirichlet", [[[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]], [[1.0, 2.0, 3.0], [2.0, 2.0, 2.0]]], {},
+     [4.5, 0.96], [[[0.0, 15.0, 18.0], [9.6, 9.6, 1.2]],
+                   [[3.03253, 0.35712, 0.40584], [-0.97848, -0.97848, 1.01778]]]),
+    ("dirichlet", [np.full((2, 2, 3), 1 / 3), [[1.0, 2.0, 3.0], [2.0, 2.5, 2.0]]],
+     {"is_log": True}, [[0.79851, 0.79851], [1.53274, 1.53274]],
+     [[[[0.0, 3.0, 6.0], [0.0, 3.0, 6.0]], [[3.0, 4.5, 3.0], [3.0, 4.5, 3.0]]],
+      [[2.36944, 0.36944, -0.63056], [0.54303, -0.01772, 0.54303]]]),
+])
+def test_pdf_values_and_gradients(name, arrays, kw, out, grads):
+    y, gs = _pdf_grads(name, arrays, **kw)
+    assert y.dtype == np.float64
+    np.testing.assert_allclose(y, out, atol=1e-5)
+    for g, want in zip(gs, grads):
+        np.testing.assert_allclose(g, want, atol=1e-5)
+
+
+def test_pdf_discrete_sample_gradient_is_written_as_zero():
+    # MXNet writes 0 into the sample's gradient (grad_req 'write'), replacing what was there
+    s = nd.array([[1.0, 2.0]])
+    lam = nd.array([1.5])
+    s.attach_grad()
+    s.grad[:] = 7.0
+    with mx.autograd.record():
+        y = nd.random_pdf_poisson(s, lam)
+    y.backward()
+    np.testing.assert_array_equal(s.grad.asnumpy(), [[0.0, 0.0]])
+
+
+def test_pdf_shapes_and_params():
+    # dirichlet: one vector sample -> (1,); shared alpha for many samples -> leading axes
+    a = nd.array([1.0, 2.0, 3.0])
+    assert nd.random_pdf_dirichlet(nd.array([0.2, 0.3, 0.5]), a).shape == (1,)
+    assert nd.random_pdf_dirichlet(nd.ones((2, 3)) / 3, a).shape == (2,)
+    assert nd.random_pdf_dirichlet(nd.ones((2, 4, 3)) / 3, nd.ones((2, 3))).shape == (2, 4)
+    # keyword form, is_log as MXNet's string, out=
+    s, mu, sig = nd.array(_S), nd.array(_P), nd.array(_Q)
+    o = nd.zeros((2, 3))
+    r = nd.random_pdf_normal(sample=s, mu=mu, sigma=sig, is_log="True", out=o)
+    assert r is o
+    np.testing.assert_allclose(o.asnumpy()[0], [-1.6433357, -1.6120857, -1.7370857],
+                               rtol=1e-6)
+    h = nd.random_pdf_normal(s.astype("float16"), mu.astype("float16"),
+                             sig.astype("float16"))
+    assert h.dtype == np.float16
+    np.testing.assert_allclose(h.asnumpy()[0], [0.1934, 0.1996, 0.1761], atol=1e-3)
+
+
+@pytest.mark.parametrize("call,msg", [
+    (lambda: nd.random_pdf_normal(nd.ones((2, 3)), nd.ones((3,)), nd.ones((3,))),
+     "Shape inconsistent"),
+    (lambda: nd.random_pdf_normal(nd.ones((2, 3)), nd.ones((2,)), nd.ones((3,))),
+     "Shape inconsistent"),
+    (lambda: nd.random_pdf_normal(nd.ones((2,)), nd.ones((2, 2)), nd.ones((2, 2))),
+     "at least dimension"),
+    (lambda: nd.random_pdf_normal(nd.ones((2, 3)), nd.ones((2,), dtype="float64"),
+                                  nd.ones((2,), dtype="float64")), "expected float32"),
+    (lambda: nd.random_pdf_poisson(nd.ones((2,), dtype="int32"), nd.ones((2,), dtype="int32")),
+     "floating point"),
+    (lambda: nd.random_pdf_normal(nd.ones((2,)), nd.ones((2,)), nd.ones((2,)), is_log=2),
+     "is_log"),
+    (lambda: nd.random_pdf_normal(nd.ones((2,)), nd.ones((2,)), nd.ones((2,)), foo=1),
+     "foo"),
+    (lambda: nd.random_pdf_dirichlet(nd.ones((2, 3)), nd.ones((2, 4))), "Shape inconsistent"),
+    (lambda: nd.random_pdf_normal(nd.ones((0, 3)), nd.ones((0,)), nd.ones((0,))),
+     "zero-size"),
+])
+def test_pdf_errors(call, msg):
+    with pytest.raises(MXNetError, match=msg) as e:
+        call()
+    assert "random_pdf_" in str(e.value)
+
+
+def test_shuffle_and_sample_reject_what_mxnet_rejects():
+    with pytest.raises(MXNetError, match="0-d"):
+        nd.shuffle(nd.array(1.0))
+    with pytest.raises(MXNetError, match="bool"):
+        nd.random.shuffle(nd.array([1, 0], dtype="bool"))
+    with pytest.raises(MXNetError, match="bool"):
+        nd.sample_poisson(nd.array([1, 0], dtype="bool"))
+    with pytest.raises(MXNetError, match="0-d"):
+        nd.sample_exponential(nd.array(1.0))
