@@ -32,6 +32,20 @@ _AFFINE = In(gen=lambda rng, shape, dt: (np.array([0.9, 0.2, 0.1, -0.15, 1.1, -0
 _GRID = In(domain=(-1.2, 1.2))
 
 
+def _ident_loc(rng, shape, dt):
+    return np.array([[1, 0, 0, 0, 1, 0]], dt)
+
+
+def _ident_grid(rng, shape, dt):
+    """An identity grid (exact -1, 0, 1 and pixel centres) with a few exact shifts."""
+    n, _, h, w = shape
+    xs = np.linspace(-1.0, 1.0, w)
+    ys = np.linspace(-1.0, 1.0, h)
+    g = np.stack(np.broadcast_arrays(xs[None, :], ys[:, None]))[None].repeat(n, 0)
+    g = g + rng.integers(-1, 2, g.shape) * 0.5
+    return g.astype(dt)
+
+
 _MDCN_GRAD = ("gradients on CPU (MXNet 1.9.1's CPU backward raises 'only implemented in "
               "GPU'); checked against finite differences")
 
@@ -57,6 +71,12 @@ CASES = [
          tol={"float16": (1e-2, 2e-1)}),
     Case("BilinearSampler", "nv_outside", samples=[((1, 2, 3, 3), (1, 2, 4, 4))], dtypes=FG,
          inputs=[In(), In(domain=(-2.0, 2.0))], grad=True),
+    # exact pixel positions are kinks: the grid gradient is compared with MXNet's in float32
+    # only (finite differences average the two one-sided slopes there)
+    Case("BilinearSampler", "nv_exact_grid", samples=[((1, 2, 3, 5), (1, 2, 3, 5))],
+         dtypes=F32, inputs=[In(), In(gen=_ident_grid)], grad=True),
+    Case("BilinearSampler", "nv_exact_grid64", samples=[((1, 2, 3, 5), (1, 2, 3, 5))],
+         dtypes=("float64",), inputs=[In(), In(gen=_ident_grid, grad=False)], grad=True),
     Case("BilinearSampler", "nv_badgrid", samples=[((2, 3, 4, 5), (2, 3, 3, 4))],
          dtypes=("float32",), raises=True),
     # --- SpatialTransformer -------------------------------------------------------------
@@ -64,6 +84,14 @@ CASES = [
          rejects=("float16",) + INTS, inputs=[In(), _AFFINE],
          kwargs={"target_shape": (3, 4), "transform_type": "affine",
                  "sampler_type": "bilinear"}, grad=True, tol={"float16": (1e-2, 2e-1)}),
+    Case("SpatialTransformer", "nv_identity", samples=[((1, 2, 3, 4), (1, 6))], dtypes=F32,
+         inputs=[In(), In(gen=_ident_loc)],
+         kwargs={"target_shape": (3, 4), "transform_type": "affine",
+                 "sampler_type": "bilinear"}, grad=True),
+    Case("SpatialTransformer", "nv_identity64", samples=[((1, 2, 3, 4), (1, 6))],
+         dtypes=("float64",), inputs=[In(), In(gen=_ident_loc, grad=False)],
+         kwargs={"target_shape": (3, 4), "transform_type": "affine",
+                 "sampler_type": "bilinear"}, grad=True),
     Case("SpatialTransformer", "nv_badloc", samples=[((2, 3, 4, 5), (2, 4))],
          dtypes=("float32",),
          kwargs={"target_shape": (3, 4), "transform_type": "affine",
