@@ -44,6 +44,8 @@ def _content(fname: str):
     v = FILES[fname]
     arrays = [mx.nd.array(_expected(e), dtype=e["dtype"], ctx=_ctx(e["ctx"]))
               for e in v["arrays"]]
+    arrays = [a.tostype(e["stype"]) if e.get("stype", "default") != "default" else a
+              for a, e in zip(arrays, v["arrays"])]
     if v["kind"] == "list":
         return arrays
     names = v.get("saved_names") or [e["name"] for e in v["arrays"]]
@@ -103,12 +105,37 @@ def test_legacy_0d_and_v3_extensions():
     assert d["empty"].shape == (0, 2)
 
 
-def test_sparse_records_load_dense():
+def test_sparse_records_load_sparse():
     d = mx.nd.load(str(FIX / "sparse.params"))
-    assert d["csr"].stype == "default"
-    np.testing.assert_array_equal(d["csr"].asnumpy(), [[0, 1, 0], [2, 0, 3]])
-    np.testing.assert_array_equal(d["rsp"].asnumpy(), [[0, 0], [2, 3], [0, 0], [4, 5]])
+    stypes = [e["stype"] for e in FILES["sparse.params"]["arrays"]]
+    assert [v.stype for v in d.values()] == stypes
+    csr, rsp = d["csr"], d["rsp"]
+    assert isinstance(csr, mx.nd.sparse.CSRNDArray)
+    assert isinstance(rsp, mx.nd.sparse.RowSparseNDArray)
+    np.testing.assert_array_equal(csr.asnumpy(), [[0, 1, 0], [2, 0, 3]])
+    # MXNet's layout of [[0, 1, 0], [2, 0, 3]] (hand-derived)
+    np.testing.assert_array_equal(csr.data.asnumpy(), [1, 2, 3])
+    np.testing.assert_array_equal(csr.indices.asnumpy(), [1, 0, 2])
+    np.testing.assert_array_equal(csr.indptr.asnumpy(), [0, 1, 3])
+    np.testing.assert_array_equal(rsp.asnumpy(), [[0, 0], [2, 3], [0, 0], [4, 5]])
+    np.testing.assert_array_equal(rsp.indices.asnumpy(), [1, 3])
     assert d["csr_f64"].dtype == np.float64
+    assert d["csr_empty"].data.shape == (0,) and d["rsp_empty"].indices.shape == (0,)
+
+
+def test_sparse_explicit_zeros_survive_a_round_trip(tmp_path):
+    # a stored 0.0 is part of the layout (MXNet keeps it): save and load keep it too
+    csr = mx.nd.sparse.csr_matrix(([0.0, 2.0], [0, 1], [0, 1, 2]), shape=(2, 2))
+    rsp = mx.nd.sparse.row_sparse_array(([[0.0, 0.0]], [1]), shape=(3, 2))
+    f = tmp_path / "sp.params"
+    mx.nd.save(str(f), [csr, rsp])
+    c2, r2 = mx.nd.load(str(f))
+    np.testing.assert_array_equal(c2.data.asnumpy(), [0.0, 2.0])
+    np.testing.assert_array_equal(c2.indices.asnumpy(), [0, 1])
+    np.testing.assert_array_equal(r2.indices.asnumpy(), [1])
+    assert r2.data.shape == (1, 2)
+    g = mx.nd.load(str(f), ctx=mx.cpu(0))
+    assert [a.stype for a in g] == ["csr", "row_sparse"]
 
 
 @pytest.mark.skipif(not LEGACY_V0.exists(), reason="shared legacy v0 fixture missing")

@@ -87,3 +87,20 @@ def test_copy_pickle_and_inplace_write_refresh_layout():
     r = mx.nd.zeros((3, 2)).tostype("row_sparse")
     r[:] = 2.0
     assert r.indices.asnumpy().tolist() == [0, 1, 2]
+
+
+def test_dense_creation_with_stype_and_tostype():
+    # MXNet 1.9.1: mx.nd.zeros/empty(stype=...) build sparse arrays; NDArray.tostype casts
+    z = mx.nd.zeros((2, 3), stype="csr")
+    assert isinstance(z, mx.nd.sparse.CSRNDArray) and z.shape == (2, 3)
+    assert z.indptr.asnumpy().tolist() == [0, 0, 0]
+    e = mx.nd.empty((4, 2), stype="row_sparse", dtype="float64")
+    assert isinstance(e, mx.nd.sparse.RowSparseNDArray) and e.dtype == np.float64
+    assert e.indices.shape == (0,)
+    r = mx.nd.array([[0, 1], [0, 0], [2, 0]]).tostype("row_sparse")
+    assert r.indices.asnumpy().tolist() == [0, 2]
+    assert r.tostype("default").stype == "default"
+    with pytest.raises(MXNetError, match="bad"):
+        mx.nd.zeros((2, 3), stype="bad")
+    with pytest.raises(MXNetError, match="bad"):
+        mx.nd.ones((2, 3)).tostype("bad")

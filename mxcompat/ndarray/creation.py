@@ -78,7 +78,10 @@ def array(source_array: Any, ctx: Any = None, dtype: Any = None) -> NDArray:
     return _place(torch.from_numpy(np.require(a, requirements="C")), c)
 
 
-def empty(shape: Any, ctx: Any = None, dtype: Any = None) -> NDArray:
+def empty(shape: Any, ctx: Any = None, dtype: Any = None, stype: Any = None) -> NDArray:
+    if stype not in (None, "default"):
+        from .sparse import zeros as _sparse_zeros
+        return _sparse_zeros(stype, shape, ctx=ctx, dtype=dtype)
     c = _default_ctx(ctx)
     dt = _dtypes.to_torch(dtype, where="empty")
     return _wrap(torch.empty(_shape(shape, "empty"), dtype=dt, device=c.torch_device),
@@ -104,8 +107,8 @@ def _filled(op: str, shape: Any, ctx: Any, dtype: Any, value: Any,
 def zeros(shape: Any, ctx: Any = None, dtype: Any = None, stype: Any = None,
           **kwargs: Any) -> NDArray:
     if stype not in (None, "default"):
-        from ..base import unsupported
-        raise unsupported(f"mx.nd.zeros(stype={stype!r}) (sparse storage)")
+        from .sparse import zeros as _sparse_zeros
+        return _sparse_zeros(stype, shape, ctx=ctx, dtype=dtype)
     return _filled("zeros", shape, ctx, dtype, 0)
 
 

@@ -230,10 +230,9 @@ class NDArray:
         raise unsupported("NDArray.as_np_ndarray (the mx.np interface)")
 
     def tostype(self, stype: str) -> "NDArray":
-        if stype == "default":
-            return self.copy()
-        from ..base import unsupported
-        raise unsupported(f"NDArray.tostype({stype!r}) (sparse storage)")
+        """A copy in storage type ``stype`` ('default', 'csr', 'row_sparse'; cast_storage)."""
+        from .sparse import cast_storage
+        return cast_storage(self, stype=stype)
 
     # ---- writing in place -------------------------------------------------------------
     def _assign(self, value: torch.Tensor) -> None:

@@ -14,7 +14,8 @@ The layout is MXNet 1.9.1's (little-endian, no padding anywhere):
 
 Writing is byte-identical to MXNet 1.9.1 (always V2 records, since mxcompat has no np-shape
 mode). Reading accepts every version above, and also what MXNet writes but cannot read back
-(0-d arrays in V2 records). Sparse records (csr, row_sparse) load as dense NDArrays.
+(0-d arrays in V2 records). Sparse records (csr, row_sparse) load as ``CSRNDArray`` /
+``RowSparseNDArray`` with the file's layout, and save as MXNet writes them.
 
 Hardening: the reader never trusts a size field. Every count, ndim, dim and byte length is
 checked against the bytes that remain *before* anything is allocated, the whole file is parsed
@@ -461,11 +462,15 @@ def _read(src: Any, flag: int, shape: Tuple[int, ...], off: int,
     return t
 
 
-def _tensor(src: Any, r: Record, progress: Any = None) -> torch.Tensor:
+_STYPES = {0: "default", 1: "row_sparse", 2: "csr"}
+
+
+def _tensors(src: Any, r: Record, progress: Any = None) -> Tuple[torch.Tensor, tuple, Any]:
+    """(dense values, sparse aux arrays in mxcompat's order, stored data or None)."""
     if r.none:
-        return torch.empty(0, dtype=torch.float32)
+        return torch.empty(0, dtype=torch.float32), (), None
     if r.stype == 0:
-        return _read(src, r.flag, r.shape, r.data_off, progress)
+        return _read(src, r.flag, r.shape, r.data_off, progress), (), None
     assert r.sshape is not None
     vals = _read(src, r.flag, r.sshape, r.data_off, progress)
     aux = [_read(src, f, s, off, progress).long() for f, s, off in r.aux]
@@ -474,19 +479,30 @@ def _tensor(src: Any, r: Record, progress: Any = None) -> torch.Tensor:
         indptr, idx = aux
         rows = torch.repeat_interleave(torch.arange(r.shape[0]), indptr.diff())
         dense[rows, idx] = vals
-    else:
-        dense[aux[0]] = vals
-    return dense
+        return dense, (idx, indptr), vals
+    dense[aux[0]] = vals
+    return dense, (aux[0],), vals
 
 
 def _arrays(src: Any, recs: List[Record], ctx: Any, progress: Any = None) -> List[NDArray]:
-    tensors = [_tensor(src, r, progress) for r in recs]
-    if ctx is None:
-        return [_wrap(t) for t in tensors]
-    c = _default_ctx(ctx)
-    dev = c.torch_device
-    cs = _ctx_for(c, dev)
-    return [_wrap(t.to(dev) if t.device != dev else t, cs) for t in tensors]
+    parts = [(r.stype, *_tensors(src, r, progress)) for r in recs]
+    dev, cs = None, None
+    if ctx is not None:
+        c = _default_ctx(ctx)
+        dev = c.torch_device
+        cs = _ctx_for(c, dev)
+    out = []
+    for stype, t, aux, data in parts:
+        if dev is not None and t.device != dev:
+            t = t.to(dev)
+            aux = tuple(x.to(dev) for x in aux)
+            data = None if data is None else data.to(dev)
+        if stype:
+            from .sparse import _make
+            out.append(_make(_STYPES[stype], t, aux, data, cs))
+        else:
+            out.append(_wrap(t, cs))
+    return out
 
 
 def _result(src: Any, where: str, ctx: Any, progress: Any = None) -> Union[list, dict]:
@@ -573,24 +589,45 @@ def load_frombuffer(buf: Any, ctx: Any = None) -> Union[List[NDArray], dict]:
 # ---------------------------------------------------------------------------------------------
 # writing
 # ---------------------------------------------------------------------------------------------
-def _record_parts(a: NDArray) -> Tuple[bytes, np.ndarray]:
-    """The V2 record header of ``a`` and its payload as a flat uint8 NumPy array."""
-    t = a._t.detach()
+def _host_bytes(t: torch.Tensor) -> np.ndarray:
+    """A tensor's elements as little-endian bytes (a flat uint8 view where possible)."""
+    t = t.detach()
     if t.device.type != "cpu":
         t = t.cpu()
     if not t.is_contiguous():
         t = t.contiguous()
-    shape = tuple(t.shape)
-    nd = len(shape)
-    c = a.context
-    flag = _dtypes.TORCH_TO_FLAG[t.dtype]
-    head = (_REC_HEAD.pack(V2_MAGIC, 0) + _I32.pack(nd)
-            + (_dims_struct(nd, "q").pack(*shape) if nd else b"")
-            + _REC_TAIL.pack(c.device_typeid, c.device_id, flag))
     arr = t.numpy()
     if not _LITTLE and arr.dtype.itemsize > 1:
         arr = arr.astype(arr.dtype.newbyteorder("<"))
-    return head, arr.reshape(-1).view(np.uint8)
+    return arr.reshape(-1).view(np.uint8)
+
+
+def _shape_bytes(shape: Tuple[int, ...]) -> bytes:
+    nd = len(shape)
+    return _I32.pack(nd) + (_dims_struct(nd, "q").pack(*shape) if nd else b"")
+
+
+def _record_parts(a: NDArray) -> Tuple[bytes, np.ndarray]:
+    """The V2 record header of ``a`` and its payload as a flat uint8 NumPy array."""
+    c = a.context
+    flag = _dtypes.TORCH_TO_FLAG[a._t.dtype]
+    stype = getattr(a, "_STYPE", "default")
+    if stype == "default":
+        head = (_REC_HEAD.pack(V2_MAGIC, 0) + _shape_bytes(tuple(a._t.shape))
+                + _REC_TAIL.pack(c.device_typeid, c.device_id, flag))
+        return head, _host_bytes(a._t)
+    # sparse (MXNet's layout): storage type, storage shape, shape, context, type flag, then
+    # per aux array (csr: indptr, indices; row_sparse: indices) its type flag and shape;
+    # payload: the stored values, then each aux array
+    data = a.data._t  # type: ignore[attr-defined]
+    aux = a._pattern()  # type: ignore[attr-defined]
+    aux = (aux[1], aux[0]) if stype == "csr" else aux
+    head = (_REC_HEAD.pack(V2_MAGIC, 2 if stype == "csr" else 1)
+            + _shape_bytes(tuple(data.shape)) + _shape_bytes(tuple(a._t.shape))
+            + _REC_TAIL.pack(c.device_typeid, c.device_id, flag)
+            + b"".join(_I32.pack(_dtypes.TORCH_TO_FLAG[x.dtype]) + _shape_bytes(tuple(x.shape))
+                       for x in aux))
+    return head, np.concatenate([_host_bytes(data)] + [_host_bytes(x) for x in aux])
 
 
 def _check_data(data: Any) -> Tuple[List[NDArray], Optional[List[str]]]:

@@ -1171,14 +1171,6 @@ def _attach_methods() -> None:
 _attach_methods()
 
 
-def _ndarray_tostype(self: NDArray, stype: str) -> NDArray:
-    """NDArray.tostype: cast_storage (MXNet 1.9.1)."""
-    return cast_storage(self, stype=stype)
-
-
-# NDArray.tostype in ndarray.py raises "sparse storage unsupported" until this module exists;
-# the dense class gets the real one here (see the report: a hook the lead may move).
-NDArray.tostype = _ndarray_tostype  # type: ignore[method-assign]
 
 
 def _stype_of(x: Any) -> str:

@@ -162,7 +162,7 @@ def main() -> int:
           "rsp_empty": mx.nd.sparse.zeros("row_sparse", (2, 3)),
           "csr_f64": mx.nd.array([[0, 0], [0, 1.5]], dtype="float64").tostype("csr"),
           "dense": nd(np.array([9.0], "float32"))}
-    record("sparse.params", sp, how="nd.save", resave=False,
+    record("sparse.params", sp, how="nd.save",
            stypes=["csr", "row_sparse", "csr", "row_sparse", "csr", "default"])
 
     # Gluon and Module parameter files (names as Gluon / Module write them)
