@@ -592,8 +592,8 @@ def while_loop(cond: Callable, func: Callable, loop_vars: Any,
             raise MXNetValueError("Number of elements in step_output should be the same in "
                                   "each step")
     stacked = []
-    for k, items in enumerate(zip(*outputs), 1):
-        items = [x.expand_dims(0) for x in items]
+    for k, step_items in enumerate(zip(*outputs), 1):
+        items = [x.expand_dims(0) for x in step_items]
         if steps != max_iterations and items:
             pad = _creation.empty(shape=(max_iterations - steps,) + tuple(items[0].shape[1:]),
                                   ctx=items[0].context, dtype=items[0].dtype)
@@ -615,15 +615,16 @@ def cond(pred: Any, then_func: Callable, else_func: Callable) -> Any:
     return then_func() if _scalar(pred, bool, "pred") else else_func()
 
 
-for _n, _f in (("rand_zipfian", rand_zipfian), ("foreach", foreach),
+_fn: Any
+for _n, _fn in (("rand_zipfian", rand_zipfian), ("foreach", foreach),
                ("while_loop", while_loop), ("cond", cond)):
-    _f.__module__ = "mxcompat.ndarray.contrib"
+    _fn.__module__ = "mxcompat.ndarray.contrib"
     _op.OPS[f"contrib.{_n}"] = OpInfo(
-        name=_n, fn=_f, family="random" if _n == "rand_zipfian" else "control_flow",
+        name=_n, fn=_fn, family="random" if _n == "rand_zipfian" else "control_flow",
         namespace="contrib", torch="Python loop over the body" if _n != "rand_zipfian"
         else "exp(uniform(0, log(range_max + 1))) - 1",
         notes="runs eagerly; autograd records the body's ops" if _n != "rand_zipfian" else "")
-    _op._add("contrib", _n, _f)
+    _op._add("contrib", _n, _fn)
 
 
 # ----------------------------------------------------------------------------------------
