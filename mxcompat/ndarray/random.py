@@ -330,6 +330,9 @@ def _sample(dist: _Dist, op: str, params: Sequence, shape: Any, dtype: Any, ctx:
             r = dist.draw(ps, full, cdt, dev, generator(dev))
     else:
         r = dist.draw(ps, full, cdt, dev, generator(dev))
+    if dist is _NEGBIN and all(arrays) and not ts[0].is_floating_point():
+        # integer p == 0: MXNet's integer arithmetic gives 0 (not the float case's INT32_MIN)
+        r = torch.where(ps[1].expand(full) <= 0, torch.zeros_like(r), r)
     if r.dtype != dt:
         r = r.to(dt)
     if out is not None:
