@@ -104,7 +104,7 @@ def _rnn(mode, layers=1, bi=False, state_outputs=False, grad=True, t=3, n=2, inp
         ("_bi" if bi else "") + ("_states" if state_outputs else "")
     return Case("RNN", name, samples=[sample], dtypes=dtypes,
                 inputs=[In(domain=(-1.0, 1.0)), _SMALL, _SMALL, _SMALL],
-                kwargs=kw, grad=grad, rejects=("float16", "int32"))
+                kwargs=kw, grad=grad, rejects=("float16", "int32"), gpu_dtypes=FG + F16)
 
 
 def _ctc_call(use_dl, use_ll):
@@ -240,7 +240,7 @@ CASES = [
     # ---------------------------------------------------------------- SoftmaxActivation
     # float32 only: MXNet 1.9.1's CPU kernel fails on float64/float16
     Case("SoftmaxActivation", "nm_instance", samples=[((3, 4),), ((2, 3, 4),)],
-         dtypes=F32, rejects=("float64", "float16", "int32"), grad=True),
+         dtypes=F32, rejects=("float64", "float16", "int32"), gpu_dtypes=FG + F16, grad=True),
     Case("SoftmaxActivation", "nm_channel", samples=[((2, 3, 4),), ((2, 3, 2, 2),)],
          dtypes=F32, kwargs={"mode": "channel"}, grad=True,
          ref=lambda x, mode: _softmax(x, 1)),
@@ -249,7 +249,7 @@ CASES = [
     # ---------------------------------------------------------------- Deconvolution
     Case("Deconvolution", "nm_2d", samples=[((2, 3, 3, 3), (3, 4, 2, 2))], dtypes=FG,
          kwargs={"kernel": (2, 2), "num_filter": 4}, grad=True,
-         rejects=("float16", "int32"),
+         rejects=("float16", "int32"), gpu_dtypes=FG + F16,
          ref=_deconv, tol={"float32": (1e-4, 1e-4)}),
     Case("Deconvolution", "nm_bias", samples=[((2, 3, 3, 3), (3, 2, 3, 3), (2,))], dtypes=FG,
          kwargs={"kernel": (3, 3), "num_filter": 2, "no_bias": False}, grad=True,
@@ -373,7 +373,7 @@ CASES = [
          dtypes=FG, kwargs={"scale": 2, "sample_type": "nearest", "num_args": 2,
                             "multi_input_mode": "sum"}, grad=True),
     Case("UpSampling", "nm_bilinear", samples=[((1, 2, 3, 3), (2, 1, 4, 4))], dtypes=FG,
-         rejects=("float16",),
+         rejects=("float16",), gpu_dtypes=FG + F16,
          kwargs={"scale": 2, "sample_type": "bilinear", "num_filter": 2}, grad=True),
     Case("UpSampling", "nm_bilinear3", samples=[((1, 1, 2, 2), (1, 1, 5, 5))], dtypes=FG,
          kwargs={"scale": 3, "sample_type": "bilinear", "num_filter": 1}, grad=True),

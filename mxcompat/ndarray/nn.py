@@ -36,6 +36,17 @@ def _need_float(op: str, *ts: torch.Tensor) -> None:
                                  f"not {_dname(t)}")
 
 
+def _cpu_only(op: str, t: torch.Tensor, ok: Sequence[torch.dtype], why: str) -> None:
+    """MXNet 1.9.1's CPU kernels of some ops lack some float types (its GPU ones have them)."""
+    if t.device.type == "cpu" and t.dtype not in ok:
+        raise MXNetTypeError(f"{op}: {_dname(t)} is not supported on CPU ({why})")
+
+
+def _no_bool(op: str, t: torch.Tensor) -> None:
+    if t.dtype == torch.bool:
+        raise MXNetTypeError(f"{op}: Unknown type enum 7 (bool is not supported)")
+
+
 def _same_dtype(op: str, ts: Sequence[torch.Tensor], names: Sequence[str]) -> None:
     dt = ts[0].dtype
     for i, (t, n) in enumerate(zip(ts, names)):
@@ -234,12 +245,33 @@ def softmin(data, axis=-1, temperature=None, dtype=None, use_length=False):
           torch="torch.softmax", notes="instance: over the last axis (MXNet flattens to 2-D "
                                        "keeping the last dim); channel: axis 1")
 def SoftmaxActivation(data, mode="instance"):
-    _need_float("SoftmaxActivation", data)
+    op = "SoftmaxActivation"
+    _need_float(op, data)
+    _cpu_only(op, data, (torch.float32,), "MXNet 1.9.1's CPU kernel is float32 only")
     if mode == "channel":
         if data.dim() < 2:
             raise MXNetValueError("SoftmaxActivation: mode='channel' needs at least 2-D input")
         return torch.softmax(data, 1)
+    if data.dim() > 2:
+        return _SoftmaxInstanceFn.apply(data)
     return torch.softmax(data, -1)
+
+
+class _SoftmaxInstanceFn(torch.autograd.Function):
+    """softmax over the last axis whose backward reduces over axis 1, as MXNet 1.9.1's
+    SoftmaxActivation(mode='instance') does for inputs of 3 or more dims (its backward is
+    the channel-mode one: p * (g - sum(g * p, axis=1)))."""
+
+    @staticmethod
+    def forward(ctx, data):  # type: ignore[override]
+        p = torch.softmax(data, -1)
+        ctx.save_for_backward(p)
+        return p
+
+    @staticmethod
+    def backward(ctx, g):  # type: ignore[override]
+        (p,) = ctx.saved_tensors
+        return p * (g - (g * p).sum(1, keepdim=True))
 
 
 # ========================================================================================
@@ -359,6 +391,7 @@ def Deconvolution(data, weight, bias=None, kernel=None, stride=(), dilate=(), pa
     _bias_arity(op, no_bias, b)
     s, d, p = _conv_common(op, data, kernel, stride, dilate, pad, layout)
     _need_float(op, data)
+    _cpu_only(op, data, (torch.float32, torch.float64), "FP16 gemm on cpu not implemented")
     k = len(kernel)
     a = tuple(adj) if adj else (0,) * k
     if len(a) != k:
@@ -710,6 +743,7 @@ def UpSampling(*data, scale=None, sample_type=None, num_filter=0, multi_input_mo
     if not data:
         raise MXNetValueError(f"{op}: needs at least one input")
     for t in data:
+        _need_float(op, t)
         if t.dim() != 4:
             raise MXNetValueError(f"{op}: inputs must be 4-D (N, C, H, W), got shape "
                                   f"{list(t.shape)}")
@@ -718,6 +752,7 @@ def UpSampling(*data, scale=None, sample_type=None, num_filter=0, multi_input_mo
             raise MXNetValueError(f"{op}: sample_type='bilinear' takes 2 inputs (data, "
                                   f"weight), got {len(data)}")
         x, w = data
+        _cpu_only(op, x, (torch.float32, torch.float64), "FP16 gemm on cpu not implemented")
         c = x.shape[1]
         k = 2 * scale - scale % 2
         _shape_check(op, "weight", w, (c, 1, k, k))
@@ -768,31 +803,35 @@ class _SoftmaxOutputFn(torch.autograd.Function):
         grad_scale, ignore_label, multi_output, use_ignore, preserve_shape, norm, out_grad, \
             alpha = ctx.cfg
         axis = ctx.axis
-        p = prob if axis is not None else prob.reshape(prob.shape[0], -1)
+        n = prob.shape[0]
+        p = prob if axis is not None else prob.reshape(n, -1)
         ax = axis if axis is not None else 1
         k = p.shape[ax]
-        if label.shape == prob.shape:  # soft labels
-            grad = (p - label.reshape(p.shape).to(p.dtype))
-            valid = None
+        if label.shape == prob.shape:
+            # soft labels: MXNet applies grad_scale only (no normalization, no smoothing)
+            grad = (p - label.reshape(p.shape).to(p.dtype)) * grad_scale
         else:
-            lab = label.reshape(p.shape[:ax] + p.shape[ax + 1:]).to(p.dtype)
+            if axis is None:  # N-D data flattened to (N, -1): MXNet reads the first N labels
+                lab = label.reshape(-1)[:n].to(p.dtype)
+            else:
+                lab = label.reshape(p.shape[:ax] + p.shape[ax + 1:]).to(p.dtype)
             li = lab.to(torch.int64).clamp(0, k - 1)
             onehot = F.one_hot(li, k).to(p.dtype).movedim(-1, ax)
             if alpha:
                 onehot = onehot * (1 - alpha) + (1 - onehot) * (alpha / (k - 1))
             grad = p - onehot
-            valid = lab != ignore_label if use_ignore else None
-            if valid is not None:
-                grad = grad * valid.unsqueeze(ax).to(p.dtype)
-        if norm == "batch":
-            grad = grad / p.shape[0]
-        elif norm == "valid":
-            if valid is not None:
-                cnt = max(int(valid.sum().item()), 1)
+            if use_ignore:
+                grad = grad * (lab != ignore_label).unsqueeze(ax).to(p.dtype)
+            # the divisor counts every entry of the label array (even those the flattened
+            # N-D case does not read); 'null' with multi_output divides by the spatial size
+            if norm == "batch":
+                div = label.numel()
+            elif norm == "valid":
+                div = int((label != ignore_label).sum().item()) if use_ignore else label.numel()
+                div = max(div, 1)
             else:
-                cnt = label.numel() if label.shape != prob.shape else p.numel() // k
-            grad = grad / cnt
-        grad = grad * grad_scale
+                div = math.prod(prob.shape[2:]) if multi_output and not preserve_shape else 1
+            grad = grad * (grad_scale / div)
         grad = grad.reshape(prob.shape)
         if out_grad:
             # MXNet 1.9.1 multiplies by its own output here, not by the head gradient
@@ -822,7 +861,7 @@ def SoftmaxOutput(data, label, grad_scale=1.0, ignore_label=-1.0, multi_output=F
             exp = (data.shape[0],) + data.shape[2:]
         else:
             exp = data.shape[:1] if data.dim() == 2 else data.shape[:-1]
-        if tuple(label.shape) != tuple(exp) and label.numel() != math.prod(exp):
+        if tuple(label.shape) != tuple(exp):
             raise MXNetValueError(f"{op}: Shape inconsistent for 'label', Provided = "
                                   f"{list(label.shape)}, inferred shape={tuple(exp)}")
     cfg = (grad_scale, ignore_label, multi_output, use_ignore, preserve_shape, normalization,
@@ -928,6 +967,7 @@ class _MakeLossFn(torch.autograd.Function):
           family="nn", torch="identity forward; backward = grad_scale / norm",
           notes="the head gradient is ignored")
 def MakeLoss(data, grad_scale=1.0, valid_thresh=0.0, normalization="null"):
+    _need_float("MakeLoss", data)
     return _MakeLossFn.apply(data, grad_scale, valid_thresh, normalization)
 
 
@@ -972,6 +1012,7 @@ def _seq_len(op: str, data: torch.Tensor, sequence_length: Any, use: bool, axis:
 
 
 def _seq_axis(op: str, data: torch.Tensor, axis: int) -> int:
+    _no_bool(op, data)
     if data.dim() < 2:
         raise MXNetValueError(f"{op}: data must be at least 2-D, got shape "
                               f"{list(data.shape)}")
@@ -1092,6 +1133,7 @@ def RNN(data, parameters, state, state_cell=None, sequence_length=None, state_si
         raise unsupported(f"{op} with projection_size / lstm_state_clip_* / "
                           "use_sequence_length")
     _need_float(op, data)
+    _cpu_only(op, data, (torch.float32, torch.float64), "FP16 gemm on cpu not implemented")
     if data.dim() != 3:
         raise MXNetValueError(f"{op}: data must be 3-D (seq_len, batch, input_size), got "
                               f"shape {list(data.shape)}")
@@ -1134,6 +1176,7 @@ def CTCLoss(data, label, data_lengths=None, label_lengths=None, use_data_lengths
             use_label_lengths=False, blank_label="first"):
     op = "CTCLoss"
     _need_float(op, data)
+    _cpu_only(op, data, (torch.float32,), "MXNet 1.9.1's CPU kernel is float32 only")
     if data.dim() != 3 or label.dim() != 2 or label.shape[0] != data.shape[1]:
         raise MXNetValueError(f"{op}: expects data (T, N, alphabet) and label (N, L), got "
                               f"{list(data.shape)} and {list(label.shape)}")
