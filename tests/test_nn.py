@@ -274,3 +274,132 @@ def test_example_matches_mxnet(name):
         np.testing.assert_allclose([float(x) for x in num.findall(g)],
                                    [float(x) for x in num.findall(e)], rtol=1e-4, atol=2e-6,
                                    err_msg=g)
+
+
+# ---- MXNet 1.9.1 quirks checked against probed MXNet output (compat_matrix nn_more) ---------
+def _softmax_np(x, axis):
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def _so_grad(x, label, **kw):
+    xs = nd.array(x, dtype="float64")
+    xs.attach_grad()
+    with mx.autograd.record():
+        y = nd.SoftmaxOutput(xs, nd.array(label, dtype="float64"), **kw)
+    y.backward(nd.ones_like(y) * 3)  # the head gradient is ignored
+    return xs.grad.asnumpy()
+
+
+# probed on MXNet 1.9.1: N=2, K=3, M=4, labels below; grad = (p - onehot) * factor
+@pytest.mark.parametrize("kw,factor", [
+    ({}, 1 / 4),                                   # null divides by the spatial size M
+    ({"normalization": "batch"}, 1 / 8),           # batch divides by label.size (N*M)
+    ({"normalization": "valid"}, 1 / 8),
+    ({"use_ignore": True, "ignore_label": 1, "normalization": "valid"}, 1 / 5),
+    ({"grad_scale": 2.0}, 2 / 4),
+])
+def test_softmax_output_multi_output_normalisation(kw, factor):
+    x = np.random.RandomState(0).rand(2, 3, 4)
+    lab = np.array([[0, 1, 2, 1], [2, 2, 0, 1]], dtype="float64")
+    p = _softmax_np(x, 1)
+    onehot = np.zeros_like(p)
+    for n in range(2):
+        for m in range(4):
+            onehot[n, int(lab[n, m]), m] = 1
+    want = (p - onehot) * factor
+    if kw.get("use_ignore"):
+        want = want * (lab != 1)[:, None, :]
+    np.testing.assert_allclose(_so_grad(x, lab, multi_output=True, **kw), want, rtol=1e-10)
+
+
+def test_softmax_output_nd_reads_first_n_labels():
+    # N-D data: label must be data.shape[:-1], but MXNet softmaxes over all non-batch dims
+    # and uses label.reshape(-1)[:N]; 'valid' counts every label entry
+    x = np.random.RandomState(1).rand(2, 4, 3)
+    lab = np.array([[0, 1, 2, 1], [2, 2, 0, 1]], dtype="float64")
+    p = _softmax_np(x.reshape(2, -1), 1)
+    onehot = np.zeros_like(p)
+    onehot[[0, 1], [0, 1]] = 1  # labels lab.flat[:2] = 0, 1
+    g = _so_grad(x, lab).reshape(2, -1)
+    np.testing.assert_allclose(g, p - onehot, rtol=1e-10)
+    g = _so_grad(x, lab, use_ignore=True, ignore_label=1, normalization="valid").reshape(2, -1)
+    want = (p - onehot) / 5
+    want[1] = 0
+    np.testing.assert_allclose(g, want, rtol=1e-10)
+    with pytest.raises(MXNetError, match="SoftmaxOutput"):
+        nd.SoftmaxOutput(nd.array(x), nd.array(lab.reshape(-1)))
+
+
+def test_softmax_output_soft_label_ignores_normalisation():
+    x = np.random.RandomState(2).rand(3, 4)
+    lab = np.random.RandomState(3).rand(3, 4)
+    p = _softmax_np(x, 1)
+    for kw in ({"normalization": "batch"}, {"normalization": "valid"}, {"smooth_alpha": 0.1}):
+        np.testing.assert_allclose(_so_grad(x, lab, **kw), p - lab, rtol=1e-10)
+    np.testing.assert_allclose(_so_grad(x, lab, grad_scale=2.0, normalization="batch"),
+                               2 * (p - lab), rtol=1e-10)
+
+
+def test_softmax_activation_instance_nd_backward_reduces_axis1():
+    # MXNet 1.9.1: forward over the last axis, backward p * (g - sum(g * p, axis=1))
+    rs = np.random.RandomState(4)
+    x, h = rs.rand(2, 3, 2, 4).astype("float32"), rs.rand(2, 3, 2, 4).astype("float32")
+    xs = nd.array(x)
+    xs.attach_grad()
+    with mx.autograd.record():
+        y = nd.SoftmaxActivation(xs)
+    y.backward(nd.array(h))
+    p = _softmax_np(x, -1)
+    np.testing.assert_allclose(y.asnumpy(), p, rtol=1e-5)
+    np.testing.assert_allclose(xs.grad.asnumpy(), p * (h - (h * p).sum(1, keepdims=True)),
+                               rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("axis", [0, 1])
+def test_sequence_last_gradient_without_length(axis):
+    # MXNet 1.9.1 aborts the process here (memory corruption): the gradient is the head
+    # gradient at the last step, zero elsewhere
+    x = _r(3, 2, 2) if axis == 0 else _r(2, 3, 2)
+    x.attach_grad()
+    with mx.autograd.record():
+        y = nd.SequenceLast(x, axis=axis)
+    h = np.array([[1.0, 2.0], [3.0, 4.0]], np.float32)
+    y.backward(nd.array(h))
+    want = np.zeros((3, 2, 2) if axis == 0 else (2, 3, 2), np.float32)
+    if axis == 0:
+        want[-1] = h
+    else:
+        want[:, -1] = h
+    np.testing.assert_array_equal(x.grad.asnumpy(), want)
+
+
+@pytest.mark.parametrize("op,call", [
+    ("Deconvolution", lambda: nd.Deconvolution(_r(1, 2, 3, 3, dtype="float16"),
+                                               _r(2, 2, 2, 2, dtype="float16"), kernel=(2, 2),
+                                               num_filter=2)),
+    ("RNN", lambda: nd.RNN(_r(3, 2, 3, dtype="float16"), _r(42, dtype="float16"),
+                           _r(1, 2, 2, dtype="float16"), state_size=2, num_layers=1,
+                           mode="gru")),
+    ("UpSampling", lambda: nd.UpSampling(_r(1, 2, 3, 3, dtype="float16"),
+                                         _r(2, 1, 4, 4, dtype="float16"), scale=2,
+                                         sample_type="bilinear", num_filter=2)),
+    ("UpSampling", lambda: nd.UpSampling(nd.ones((1, 1, 2, 2), dtype="int32"), scale=2,
+                                         sample_type="nearest")),
+    ("CTCLoss", lambda: nd.CTCLoss(_r(6, 2, 4, dtype="float64"),
+                                   nd.array([[1, 2, 0], [3, 1, 1]], dtype="float64"))),
+    ("SoftmaxActivation", lambda: nd.SoftmaxActivation(_r(2, 3, dtype="float64"))),
+    ("MakeLoss", lambda: nd.MakeLoss(nd.ones((2, 3), dtype="int32"))),
+    ("SequenceLast", lambda: nd.SequenceLast(nd.ones((2, 3), dtype="bool"))),
+    ("SequenceReverse", lambda: nd.SequenceReverse(nd.ones((2, 3), dtype="bool"))),
+])
+def test_dtype_rejections_name_op(op, call):
+    # what MXNet 1.9.1's CPU build rejects (compat_matrix/cases/nn_more.py rejects=)
+    with pytest.raises(MXNetError, match=op):
+        call()
+
+
+def test_make_loss_keeps_integer_dtypes():
+    y = nd.make_loss(nd.array([1, 2, 3], dtype="int32"))
+    assert y.dtype == np.int32
+    np.testing.assert_array_equal(y.asnumpy(), [1, 2, 3])
