@@ -27,6 +27,10 @@ _ROI_FIXED = In(gen=lambda rng, shape, dt: np.array(
     [[0, 0.4, 1.5, 5.5, 4.49], [1, 2.5, 0.0, 3.5, 5.0], [0, -1.0, -2.0, 2.0, 2.0],
      [1, 6.0, 5.0, 9.0, 9.0]], dtype=dt)[:shape[0]], grad=False)
 
+_ROI_OUT = In(gen=lambda rng, shape, dt: np.array(
+    [[0, 6.0, 6.0, 9.0, 8.0], [0, -5.0, -4.0, -1.0, -2.0], [0, -2.0, 1.0, 7.5, 3.0],
+     [0, 2.2, 2.7, 2.2, 2.7]], dtype=dt)[:shape[0]], grad=False)
+
 _AFFINE = In(gen=lambda rng, shape, dt: (np.array([0.9, 0.2, 0.1, -0.15, 1.1, -0.05])
                                          + 0.1 * rng.random(shape)).astype(dt))
 _GRID = In(domain=(-1.2, 1.2))
@@ -106,6 +110,9 @@ CASES = [
     Case("ROIPooling", "nv_big_bins", samples=[((1, 2, 4, 4), (2, 5))], dtypes=FG,
          inputs=[In(), _rois(1, 4, 4)],
          kwargs={"pooled_size": (5, 6), "spatial_scale": 1.0}, grad=True),
+    Case("ROIPooling", "nv_outside", samples=[((1, 2, 5, 5), (4, 5))], dtypes=FG,
+         inputs=[In(), _ROI_OUT], kwargs={"pooled_size": (2, 3), "spatial_scale": 1.0},
+         grad=True),
     Case("ROIPooling", "nv_badrois", samples=[((2, 3, 6, 7), (4, 4))], dtypes=("float32",),
          kwargs={"pooled_size": (2, 2), "spatial_scale": 1.0}, raises=True),
     # --- ROIAlign -----------------------------------------------------------------------
@@ -122,6 +129,20 @@ CASES = [
          inputs=[In(), _rois(2, 5, 5)],
          kwargs={"pooled_size": (2, 2), "spatial_scale": 1.0, "position_sensitive": True,
                  "sample_ratio": 2}, grad=True),
+    Case("contrib.ROIAlign", "nv_outside", samples=[((1, 2, 5, 5), (4, 5))], dtypes=FG,
+         inputs=[In(), _ROI_OUT], kwargs={"pooled_size": (2, 3), "spatial_scale": 1.0},
+         grad=True),
+    Case("contrib.ROIAlign", "nv_aligned_empty_roi", samples=[((1, 2, 5, 5), (4, 5))],
+         dtypes=F32, inputs=[In(), _ROI_OUT],
+         kwargs={"pooled_size": (2, 2), "spatial_scale": 1.0, "aligned": True},
+         mx_crash="abort (Check failed: roi_width > 0 inside the kernel)"),
+    Case("contrib.ROIAlign", "nv_outside_aligned", samples=[((1, 2, 5, 5), (3, 5))],
+         dtypes=FG, inputs=[In(), _ROI_OUT],
+         kwargs={"pooled_size": (2, 2), "spatial_scale": 1.0, "aligned": True,
+                 "sample_ratio": 3}, grad=True),
+    Case("contrib.PSROIPooling", "nv_outside", samples=[((1, 8, 5, 5), (4, 5))], dtypes=FG,
+         inputs=[In(), _ROI_OUT],
+         kwargs={"spatial_scale": 1.0, "output_dim": 2, "pooled_size": 2}, grad=True),
     # --- PSROIPooling -------------------------------------------------------------------
     Case("contrib.PSROIPooling", "nv_basic", samples=[((2, 8, 6, 6), (4, 5))], dtypes=F3,
          rejects=INTS, inputs=[In(), _rois(2, 6, 6)],

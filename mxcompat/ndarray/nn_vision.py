@@ -256,19 +256,26 @@ def ROIPooling(data, rois, pooled_size=None, spatial_scale=None):
         he = [min(max(int(math.ceil(float((i + 1) * bh))) + sh, 0), h) for i in range(ph)]
         ws = [min(max(int(math.floor(float(j * bw))) + sw, 0), w) for j in range(pw)]
         we = [min(max(int(math.ceil(float((j + 1) * bw))) + sw, 0), w) for j in range(pw)]
-        cm = torch.zeros(pw, w, dtype=torch.bool)
+        # work on the ROI's bounding box only
+        h0, h1 = min(hs), max(max(he), min(hs) + 1)
+        w0, w1 = min(ws), max(max(we), min(ws) + 1)
+        hh, ww = h1 - h0, w1 - w0
+        cm = torch.zeros(pw, ww, dtype=torch.bool)
         for j in range(pw):
-            cm[j, ws[j]:we[j]] = True
-        rm = torch.zeros(ph, h, dtype=torch.bool)
+            cm[j, ws[j] - w0:we[j] - w0] = True
+        rm = torch.zeros(ph, hh, dtype=torch.bool)
         for i in range(ph):
-            rm[i, hs[i]:he[i]] = True
+            rm[i, hs[i] - h0:he[i] - h0] = True
         cm, rm = cm.to(data.device), rm.to(data.device)
-        x = data[b]  # (C, H, W)
+        x = data[b, :, h0:h1, w0:w1]  # (C, hh, ww)
         # max over the columns of each bin (per row), then over the rows: the first
         # maximum in row-major order wins, as in MXNet's loop
-        t = torch.where(cm.reshape(1, 1, pw, w), x.unsqueeze(2), neg)  # (C, H, PW, W)
-        t = t.max(dim=3).values  # (C, H, PW)
-        t = torch.where(rm.reshape(1, ph, h, 1), t.unsqueeze(1), neg)  # (C, PH, H, PW)
+        if x.shape[1] == 0 or x.shape[2] == 0:  # the whole ROI lies outside the image
+            outs.append(data.new_zeros((c, ph, pw)))
+            continue
+        t = torch.where(cm.reshape(1, 1, pw, ww), x.unsqueeze(2), neg)  # (C, hh, PW, ww)
+        t = t.max(dim=3).values  # (C, hh, PW)
+        t = torch.where(rm.reshape(1, ph, hh, 1), t.unsqueeze(1), neg)  # (C, PH, hh, PW)
         t = t.max(dim=2).values  # (C, PH, PW)
         empty = ~(rm.any(1).reshape(ph, 1) & cm.any(1).reshape(1, pw))
         outs.append(torch.where(empty, torch.zeros((), dtype=data.dtype,
@@ -337,6 +344,9 @@ def ROIAlign(data, rois, pooled_size=None, spatial_scale=None, sample_ratio=-1,
         rw, rh = x2 - x1, y2 - y1
         if not aligned:
             rw, rh = max(rw, 1.0), max(rh, 1.0)
+        elif rw <= 0 or rh <= 0:  # MXNet: "Check failed: roi_width > 0" (process abort)
+            raise MXNetValueError(f"{op}: with aligned=True every ROI must have a positive "
+                                  f"width and height (input 'rois', row {k}: {r[1:]})")
         bh, bw = rh / ph, rw / pw
         gh = sample_ratio if sample_ratio > 0 else int(math.ceil(rh / ph))
         gw = sample_ratio if sample_ratio > 0 else int(math.ceil(rw / pw))
