@@ -104,3 +104,26 @@ def test_dense_creation_with_stype_and_tostype():
         mx.nd.zeros((2, 3), stype="bad")
     with pytest.raises(MXNetError, match="bad"):
         mx.nd.ones((2, 3)).tostype("bad")
+
+
+def test_plain_nd_ops_apply_the_storage_rule_to_sparse_inputs():
+    # recorded from MXNet 1.9.1: the mx.nd op is the sparse op, so its stype rule applies
+    # (result stype per call); ops without a sparse kernel fall back to dense
+    c = mx.nd.array([[0, -1, 0], [2, 0, 3]]).tostype("csr")
+    r = mx.nd.array([[0, 0], [1, -2]]).tostype("row_sparse")
+    d = mx.nd.ones((3, 2))
+    cases = [(lambda: mx.nd.abs(c), "csr"), (lambda: mx.nd.exp(c), "default"),
+             (lambda: mx.nd.dot(c, d), "default"),
+             (lambda: mx.nd.dot(c, mx.nd.ones((2, 2)), transpose_a=True), "row_sparse"),
+             (lambda: mx.nd.elemwise_add(c, c), "csr"), (lambda: mx.nd.add_n(r, r), "row_sparse"),
+             (lambda: mx.nd.sqrt(r), "row_sparse"), (lambda: mx.nd.sum(c), "default"),
+             (lambda: mx.nd.transpose(r), "default"), (lambda: mx.nd.clip(c, -1, 1), "csr"),
+             (lambda: mx.nd.concat(c, c, dim=0), "csr"), (lambda: mx.nd.zeros_like(c), "csr"),
+             (lambda: mx.nd.zeros_like(r), "row_sparse"), (lambda: mx.nd.ones_like(c), "default"),
+             (lambda: mx.nd.sigmoid(c), "default"), (lambda: mx.nd.relu(c), "csr"),
+             (lambda: mx.nd.slice(c, begin=(0,), end=(1,)), "csr"),
+             (lambda: mx.nd.abs(c, out=mx.nd.zeros((2, 3))), "default")]
+    for fn, stype in cases:
+        assert fn().stype == stype
+    np.testing.assert_array_equal(mx.nd.abs(c).asnumpy(), [[0, 1, 0], [2, 0, 3]])
+    np.testing.assert_array_equal(mx.nd.abs(c).indices.asnumpy(), [1, 0, 2])

@@ -21,7 +21,7 @@ from __future__ import annotations
 import inspect
 import keyword
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 import numpy as np
 import torch
@@ -213,6 +213,19 @@ def unwrap(x: Any, op: str, pname: str) -> torch.Tensor:
 
 _TORCH_ERRORS = (RuntimeError, ValueError, IndexError, TypeError, NotImplementedError)
 
+#: installed by mxcompat.ndarray.sparse: ``dispatch(op, inputs, params, out)`` runs ``op`` with
+#: MXNet's storage-type rule when an input is a sparse array, or returns NotImplemented (the
+#: dense op then runs on the values, as MXNet's storage fallback does)
+SPARSE_DISPATCH: List[Optional[Callable]] = [None]
+
+
+def sparse_call(op: str, inputs: Dict[str, Any], params: Dict[str, Any], out: Any) -> Any:
+    d = SPARSE_DISPATCH[0]
+    if d is None:
+        return NotImplemented
+    return d(op, {k: v for k, v in inputs.items() if v is not None},
+             {k: v for k, v in params.items() if v is not _Null}, out)
+
 
 def translate(e: BaseException, op: str) -> MXNetError:
     """Turn an error from torch into the MXNetError a user sees."""
@@ -339,7 +352,8 @@ def _build(name: str, impl: Callable, inputs: list, plist: list, var_input: Opti
                          "NDArray": NDArray, "_Null": _Null, "_op": name,
                          "_kw_error": _kw_error, "_missing": _missing, "_ctx_of": _ctx_of,
                          "_STATE": STATE, "_grad_on": _grad_on, "_ERRS": _TORCH_ERRORS,
-                         "_translate": translate, "_Tensor": torch.Tensor, "_wrap": _wrap}
+                         "_translate": translate, "_Tensor": torch.Tensor, "_wrap": _wrap,
+                         "_sparse_call": sparse_call}
     safe = {n: (n if not keyword.iskeyword(n) else n + "_") for n in inputs}
     lines = []
     if var_input:
@@ -350,6 +364,12 @@ def _build(name: str, impl: Callable, inputs: list, plist: list, var_input: Opti
             g[f"_d_{pn}"] = default
             lines.append(f"    {pn} = kwargs.pop('{pn}', _Null)")
         lines.append("    if kwargs: _kw_error(_op, kwargs, _PNAMES)")
+        pdict = "{" + ", ".join(f"'{p[0]}': {p[0]}" for p in plist) + "}"
+        lines.append(f"    if any(type(x) is not NDArray and getattr(x, '_STYPE', None) "
+                     f"for x in {var_input}):")
+        lines.append(f"        _s = _sparse_call(_op, {{'{var_input}': list({var_input})}}, "
+                     f"{pdict}, out)")
+        lines.append("        if _s is not NotImplemented: return _s")
         lines.append(f"    _ts = [_unwrap(x, _op, '{var_input}') for x in {var_input}]")
         call_args = ["*_ts"]
         ctx_expr = f"_ctx_of({var_input}[0]) if {var_input} else None"
@@ -360,10 +380,19 @@ def _build(name: str, impl: Callable, inputs: list, plist: list, var_input: Opti
         unknown = "pass" if ignore_unknown else "_kw_error(_op, kwargs, _PNAMES)"
         lines.append(f"    if kwargs: {unknown}")
         call_args = []
+        idict = "{" + ", ".join(f"'{n}': {safe[n]}" for n in inputs) + "}"
+        pdict = "{" + ", ".join(f"'{p[0]}': {p[0]}" for p in plist) + "}"
         for i, n in enumerate(inputs):
             v = safe[n]
-            lines.append(f"    _t{i} = {v}._t if type({v}) is NDArray else _unwrap({v}, _op, "
-                         f"'{n}')")
+            # a sparse input (never on the hot path: type(v) is NDArray there) takes MXNet's
+            # storage-type rule for this op, where mx.nd.sparse has one
+            lines.append(f"    if type({v}) is NDArray:")
+            lines.append(f"        _t{i} = {v}._t")
+            lines.append("    else:")
+            lines.append(f"        if getattr({v}, '_STYPE', None):")
+            lines.append(f"            _s = _sparse_call(_op, {idict}, {pdict}, out)")
+            lines.append("            if _s is not NotImplemented: return _s")
+            lines.append(f"        _t{i} = _unwrap({v}, _op, '{n}')")
             call_args.append(f"_t{i}")
         ctx_expr = f"{safe[inputs[0]]}._ctx" if inputs else "None"
     for pn, conv, default, required in plist:

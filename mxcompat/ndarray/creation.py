@@ -123,7 +123,10 @@ def full(shape: Any, val: Any, ctx: Any = None, dtype: Any = np.float32,
 
 def zeros_like(data: Any = None, out: Any = None, name: Any = None, **kwargs: Any) -> NDArray:
     """Zeros of ``data``'s shape, dtype and context (a ``dtype=`` argument is ignored, as in
-    MXNet)."""
+    MXNet). A sparse ``data`` gives an empty sparse array of its storage type."""
+    if getattr(data, "_STYPE", None):
+        from .sparse import zeros_like as _sparse_zeros_like
+        return _sparse_zeros_like(data, out=out)
     r = _wrap(torch.zeros_like(_nd(data, "zeros_like")._t), data._ctx)
     return _to_out(r, out)
 

@@ -978,6 +978,24 @@ _RULES.update({
 for _name, (_rule, _dense) in _RULES.items():
     _make_op(_name, _rule, _dense)
 
+def _dispatch(op: str, inputs: Dict[str, Any], params: Dict[str, Any], out: Any) -> Any:
+    """mx.nd.<op> called with a sparse input: MXNet runs the same op, so its storage rule
+    applies there too (``mx.nd.abs(csr)`` is csr). Ops without a rule: NotImplemented, and
+    the dense op runs on the values (MXNet's storage fallback)."""
+    if op not in _RULES:
+        return NotImplemented
+    fn = _op.NAMESPACES["sparse"][op]
+    kw = dict(params)
+    if out is not None:
+        kw["out"] = out
+    vals = list(inputs.values())
+    if len(inputs) == 1 and isinstance(vals[0], list):  # variadic ops (add_n, concat)
+        return fn(*vals[0], **kw)
+    return fn(**inputs, **kw)
+
+
+_op.SPARSE_DISPATCH[0] = _dispatch
+
 cast_storage = _pyfn("cast_storage", "Tensor.to_sparse_csr / to_dense (values kept dense)")(
     _cast_storage)
 cast_storage.__name__ = "cast_storage"
