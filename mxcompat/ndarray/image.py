@@ -221,9 +221,11 @@ def _linear_weights(n_in: int, n_out: int, device: Any) -> tuple:
     """OpenCV INTER_LINEAR source indices and weights along one axis (half-pixel centers,
     edge-clamped)."""
     scale = n_in / n_out
-    fx = (torch.arange(n_out, dtype=torch.float64, device=device) + 0.5) * scale - 0.5
+    # OpenCV computes the source coordinate in double and stores it as a float
+    fx = ((torch.arange(n_out, dtype=torch.float64, device=device) + 0.5) * scale - 0.5
+          ).to(torch.float32)
     x0 = torch.floor(fx)
-    a = fx - x0
+    a = (fx - x0).to(torch.float64)
     x0 = x0.long()
     x1 = x0 + 1
     # OpenCV: left of the first pixel / right of the last one, the edge pixel alone
@@ -248,8 +250,12 @@ def _resize_linear(x: torch.Tensor, oh: int, ow: int, dt: torch.dtype) -> torch.
         xi = x.long()
         rows = xi[:, :, x0, :] * (2048 - ia).view(1, 1, -1, 1) + \
             xi[:, :, x1, :] * ia.view(1, 1, -1, 1)
-        out = rows[:, y0] * (2048 - ib).view(1, -1, 1, 1) + rows[:, y1] * ib.view(1, -1, 1, 1)
-        return ((out + (1 << 21)) >> 22).clamp(0, 255).to(torch.uint8)
+        # the vertical pass as OpenCV's SIMD kernel does it: rows >> 4, 16-bit high products
+        # (>> 16), then a rounded >> 2
+        b0 = (2048 - ib).view(1, -1, 1, 1)
+        b1 = ib.view(1, -1, 1, 1)
+        out = ((rows[:, y0] >> 4) * b0 >> 16) + ((rows[:, y1] >> 4) * b1 >> 16)
+        return ((out + 2) >> 2).clamp(0, 255).to(torch.uint8)
     wd = x.dtype
     a = a.to(wd).view(1, 1, -1, 1)
     b = b.to(wd).view(1, -1, 1, 1)
@@ -384,7 +390,7 @@ def _hue(x: torch.Tensor, alpha: float) -> torch.Tensor:
     return torch.stack(out, -1)
 
 
-def _color_op(name: str, fn: Any, doc: str, torch_eq: str) -> None:
+def _color_op(name: str, fn: Any, doc: str, torch_eq: str) -> Any:
     def impl(data: torch.Tensor, min_factor: float, max_factor: float) -> torch.Tensor:
         _hwc3(data, name)
         if fn is not _brightness:
@@ -395,20 +401,20 @@ def _color_op(name: str, fn: Any, doc: str, torch_eq: str) -> None:
         return _sat(fn(_work(data), alpha), data.dtype)
     impl.__doc__ = doc
     impl.__name__ = name
-    globals()[name] = register(name, params={"min_factor": Float, "max_factor": Float},
-                               ns=_NS, family=_FAM, torch=torch_eq)(impl)
+    return register(name, params={"min_factor": Float, "max_factor": Float}, ns=_NS,
+                    family=_FAM, torch=torch_eq)(impl)
 
 
-_color_op("random_brightness", _brightness,
+random_brightness = _color_op("random_brightness", _brightness,
           "x * alpha, alpha ~ U(min_factor, max_factor), on an (H, W, C) image.",
           "x * alpha (torchvision adjust_brightness)")
-_color_op("random_contrast", _contrast,
+random_contrast = _color_op("random_contrast", _contrast,
           "alpha * x + (1 - alpha) * mean(gray), alpha ~ U(min_factor, max_factor).",
           "torchvision adjust_contrast")
-_color_op("random_saturation", _saturation,
+random_saturation = _color_op("random_saturation", _saturation,
           "alpha * x + (1 - alpha) * gray(x), alpha ~ U(min_factor, max_factor).",
           "torchvision adjust_saturation")
-_color_op("random_hue", _hue,
+random_hue = _color_op("random_hue", _hue,
           "Rotate the hue by alpha * 360 degrees, alpha ~ U(min_factor, max_factor).",
           "RGB -> HLS hue shift -> RGB (torchvision adjust_hue)")
 
