@@ -19,9 +19,11 @@ import torch
 
 from .. import _dtypes
 from ..base import MXNetError, MXNetTypeError, MXNetValueError, _Null
+from ..context import current_context as _current_context
 from ..random import generator
 from ._op import NAMESPACES, OPS, Bool, Float, Int, OpInfo, Shape, register
 from .ndarray import NDArray, _ctx_for, _default_ctx, _wrap
+from .shape import pyfunc as _pyfunc
 
 __all__ = ["uniform", "normal", "randn", "randint", "exponential", "gamma", "poisson",
            "negative_binomial", "generalized_negative_binomial", "multinomial", "shuffle",
@@ -957,3 +959,11 @@ for _fn, _what in ((random_pdf_uniform, "U(low, high)"), (random_pdf_normal, "N(
                    (random_pdf_generalized_negative_binomial, "GNB(mu, alpha)"),
                    (random_pdf_dirichlet, "Dirichlet(alpha)")):
     _fn.__doc__ = _PDF_DOC.format(what=_what) + "\n\n" + (_fn.__doc__ or "")
+
+
+# MXNet's mx.nd.random module also exposes the context helper it imports
+@_pyfunc("current_context", ns="random", family="misc",
+         torch_eq="mx.current_context() (a module attribute)")
+def current_context() -> Any:
+    """The current default context (``mx.current_context()``)."""
+    return _current_context()

@@ -996,6 +996,36 @@ def _dispatch(op: str, inputs: Dict[str, Any], params: Dict[str, Any], out: Any)
 
 _op.SPARSE_DISPATCH[0] = _dispatch
 
+
+# ----------------------------------------------------------------------------------------
+# helpers MXNet's mx.nd.sparse module exposes because it imports them (module attributes)
+@_pyfn("current_context", "mx.current_context()")
+def current_context() -> Context:
+    """The current default context (``mx.current_context()``)."""
+    from ..context import current_context as _cc
+    return _cc()
+
+
+@_pyfn("py_sum", "builtins.sum")
+def py_sum(iterable: Any, start: Any = 0) -> Any:
+    """Python's builtin ``sum`` (MXNet's sparse module keeps it under this name)."""
+    return builtins.sum(iterable, start)
+
+
+@_pyfn("check_call", "(MXNet's C API return-code check)")
+def check_call(ret: int) -> None:
+    """MXNet's C API return-code check: mxcompat has no C API, so any non-zero code is an
+    error."""
+    if ret != 0:
+        raise MXNetError(f"check_call: C API call failed with return code {ret} (mxcompat has "
+                         "no MXNet C API)")
+
+
+@_pyfn("c_array_buf", "(ctype * len(buf)).from_buffer(buf)")
+def c_array_buf(ctype: Any, buf: Any) -> Any:
+    """A ctypes array of ``ctype`` over the writable buffer ``buf`` (no copy), as MXNet's."""
+    return (ctype * len(buf)).from_buffer(buf)
+
 cast_storage = _pyfn("cast_storage", "Tensor.to_sparse_csr / to_dense (values kept dense)")(
     _cast_storage)
 cast_storage.__name__ = "cast_storage"
