@@ -932,6 +932,9 @@ def _deform_conv(op: str, data: torch.Tensor, offset: torch.Tensor,
         named.append(("bias", b))
     _need_float(op, *named)
     _same_dtype(op, *named)
+    if data.dtype == torch.float16:
+        raise MXNetTypeError(f"{op}: float16 is not supported on CPU (input 'data'), as in "
+                             "MXNet 1.9.1")
     _ndim(op, "data", data, 4, " (batch, channel, height, width)")
     kh, kw = kernel
     s = _hw(op, "stride", tuple(stride) or (1, 1), allow_zero=False)
