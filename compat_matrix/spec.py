@@ -91,6 +91,9 @@ class Case:
     tol: Dict[str, Tuple[float, float]] = field(default_factory=dict)  # dtype -> (rtol, atol)
     grad: bool = False                        # add gradient cells
     grad_tol: Dict[str, Tuple[float, float]] = field(default_factory=dict)
+    fd: bool = True                           # float64 gradient cells also check finite
+    #                                           differences (False: MXNet's backward is not
+    #                                           the derivative: loss heads, straight-through)
     values: bool = True                       # False: compare shape/dtype only (random ops)
     stat: Optional[Callable] = None           # stat(out_np, dtype, kwargs): asserts (random)
     raises: bool = False                      # MXNet raises here (an error case)
