@@ -282,3 +282,21 @@ def test_deformable_conv_zero_offset_is_convolution():
     ym = mx.nd.contrib.ModulatedDeformableConvolution(x, off, m, w, b, kernel=(3, 3),
                                                       num_filter=3, pad=(1, 1))
     np.testing.assert_allclose(ym.asnumpy(), ref.asnumpy(), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("op", ["BatchNormWithReLU", "SyncBatchNorm"])
+def test_contrib_batchnorms_fix_gamma_overwrites_gamma(op):
+    # MXNet 1.9.1 (like BatchNorm): gamma becomes 1s in a predict-mode forward and at
+    # backward in training mode
+    f = getattr(mx.nd.contrib, op)
+    kw = {"key": "a"} if op == "SyncBatchNorm" else {}
+    d = mx.nd.ones((2, 3, 2, 2))
+    g = mx.nd.ones(3) * 2
+    f(d, g, mx.nd.zeros(3), mx.nd.zeros(3), mx.nd.ones(3), **kw).wait_to_read()
+    assert g.asnumpy().tolist() == [1, 1, 1]
+    g = mx.nd.ones(3) * 2
+    g.attach_grad()
+    with mx.autograd.record():
+        o = f(d, g, mx.nd.zeros(3), mx.nd.zeros(3), mx.nd.ones(3), **kw)
+    o.backward()
+    assert g.asnumpy().tolist() == [1, 1, 1]

@@ -359,4 +359,15 @@ CASES = [
          kwargs={"output_size": (5, 6)}, grad=True),
     Case("contrib.AdaptiveAvgPooling2D", "nv_3d", samples=[((2, 4, 4),)], dtypes=F32,
          kwargs={"output_size": 2}, raises=True),
+    # gradient cells run in training mode (batch statistics); fix_gamma=True overwrites gamma
+    # in place (as MXNet does), which the matrix's input check forbids: see
+    # tests/test_nn_vision.py
+    Case("contrib.SyncBatchNorm", "nv_train",
+         samples=[((2, 3, 2, 2), (3,), (3,), (3,), (3,))], dtypes=F32,
+         inputs=[In(), In(), In(), In(grad=False), In(domain=(0.5, 2.0), grad=False)],
+         kwargs={"fix_gamma": False, "key": "bn1"}, grad=True),
+    Case("contrib.BatchNormWithReLU", "nv_train",
+         samples=[((2, 3, 2, 2), (3,), (3,), (3,), (3,))], dtypes=F32,
+         inputs=[In(), In(), In(), In(grad=False), In(domain=(0.5, 2.0), grad=False)],
+         kwargs={"fix_gamma": False}, grad=True),
 ]
