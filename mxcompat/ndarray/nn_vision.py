@@ -124,12 +124,12 @@ def GridGenerator(data, transform_type=None, target_shape=(0, 0)):
     if transform_type == "affine":
         h, w = _hw(op, "target_shape", tuple(target_shape), allow_zero=False)
         if data.dim() != 2 or data.shape[1] != 6:
-            raise MXNetValueError(f"{op}: incorrect data shape {list(data.shape)}: affine "
-                                  "transform_type needs data of shape (batch, 6)")
+            raise MXNetValueError(f"{op}: incorrect shape {list(data.shape)} of input 'data': "
+                                  "affine transform_type needs data of shape (batch, 6)")
         x, dt = _f32(data)
         return _affine_grid(x, h, w).to(dt)
     if data.dim() != 4 or data.shape[1] != 2:
-        raise MXNetValueError(f"{op}: incorrect data shape {list(data.shape)}: warp "
+        raise MXNetValueError(f"{op}: incorrect shape {list(data.shape)} of input 'data': warp "
                               "transform_type needs a flow of shape (batch, 2, H, W)")
     x, dt = _f32(data)
     return _warp_grid(x).to(dt)
@@ -156,7 +156,7 @@ def BilinearSampler(data, grid, cudnn_off=None):
     _ndim(op, "data", data, 4, " (batch, channel, height, width)")
     _ndim(op, "grid", grid, 4, " (batch, 2, height, width)")
     if grid.shape[0] != data.shape[0] or grid.shape[1] != 2:
-        raise MXNetValueError(f"{op}: incorrect grid shape {list(grid.shape)}: expected "
+        raise MXNetValueError(f"{op}: incorrect shape {list(grid.shape)} of input 'grid': expected "
                               f"({data.shape[0]}, 2, H, W) for data {list(data.shape)}")
     return _bilinear_sample(data, grid)
 
@@ -184,7 +184,7 @@ def SpatialTransformer(data, loc, target_shape=(0, 0), transform_type=None,
     _ndim(op, "data", data, 4, " (batch, channel, height, width)")
     h, w = _hw(op, "target_shape", tuple(target_shape), allow_zero=False)
     if loc.dim() != 2 or loc.shape != (data.shape[0], 6):
-        raise MXNetValueError(f"{op}: incorrect loc shape {list(loc.shape)}: expected "
+        raise MXNetValueError(f"{op}: incorrect shape {list(loc.shape)} of input 'loc': expected "
                               f"({data.shape[0]}, 6)")
     x, dt = _f32(data)
     grid = _affine_grid(loc.to(x.dtype), h, w)
@@ -391,8 +391,8 @@ def PSROIPooling(data, rois, spatial_scale=None, output_dim=None, pooled_size=No
     _roi_check(op, data, rois)
     n, c, h, w = data.shape
     if c != output_dim * g * g:
-        raise MXNetValueError(f"{op}: input channels ({c}) must equal output_dim * "
-                              f"group_size^2 ({output_dim} * {g}^2)")
+        raise MXNetValueError(f"{op}: the channels ({c}) of input 'data' must equal "
+                              f"output_dim * group_size^2 ({output_dim} * {g}^2)")
     p = pooled_size
     x, dt = _f32(data)
     cdt = x.dtype
@@ -645,8 +645,8 @@ def Crop(*data, num_args=None, offset=(0, 0), h_w=(0, 0), center_crop=False):
                                   "(parameter 'h_w')")
     h, w = x.shape[2], x.shape[3]
     if ch > h or cw > w:
-        raise MXNetValueError(f"{op}: the crop size ({ch}, {cw}) exceeds the input size "
-                              f"({h}, {w})")
+        raise MXNetValueError(f"{op}: the crop size ({ch}, {cw}) (parameter 'h_w' or the "
+                              f"crop-like input) exceeds the input size ({h}, {w}) of 'data'")
     if center_crop:
         oy, ox = (h - ch) // 2, (w - cw) // 2
     else:
@@ -943,15 +943,15 @@ def _deform_conv(op: str, data: torch.Tensor, offset: torch.Tensor,
     n, c, h, w = data.shape
     g, dg = num_group, num_deformable_group
     if g < 1 or c % g or num_filter % g:
-        raise MXNetValueError(f"{op}: input channels ({c}) and num_filter ({num_filter}) "
+        raise MXNetValueError(f"{op}: the channels ({c}) of 'data' and num_filter ({num_filter}) "
                               f"must be divisible by num_group ({g})")
     if dg < 1 or c % dg:
-        raise MXNetValueError(f"{op}: input channels ({c}) must be divisible by "
+        raise MXNetValueError(f"{op}: the channels ({c}) of 'data' must be divisible by "
                               f"num_deformable_group ({dg})")
     ho = (h + 2 * p[0] - (d[0] * (kh - 1) + 1)) // s[0] + 1
     wo = (w + 2 * p[1] - (d[1] * (kw - 1) + 1)) // s[1] + 1
     if ho <= 0 or wo <= 0:
-        raise MXNetValueError(f"{op}: kernel size exceeds the padded input "
+        raise MXNetValueError(f"{op}: parameter 'kernel' exceeds the padded input "
                               f"{[h + 2 * p[0], w + 2 * p[1]]}")
     k = kh * kw
     if tuple(offset.shape) != (n, 2 * k * dg, ho, wo):
