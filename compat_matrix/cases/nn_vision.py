@@ -36,6 +36,12 @@ _AFFINE = In(gen=lambda rng, shape, dt: (np.array([0.9, 0.2, 0.1, -0.15, 1.1, -0
 _GRID = In(domain=(-1.2, 1.2))
 
 
+def _bn_v1_predict(x, g, b, mm, mv, fix_gamma):
+    s = (1, -1, 1, 1)
+    return ((x - mm.reshape(s)) / np.sqrt(mv.reshape(s) + 1e-3) * g.reshape(s)
+            + b.reshape(s)).astype(x.dtype)
+
+
 def _ident_loc(rng, shape, dt):
     return np.array([[1, 0, 0, 0, 1, 0]], dt)
 
@@ -370,4 +376,20 @@ CASES = [
          samples=[((2, 3, 2, 2), (3,), (3,), (3,), (3,))], dtypes=F32,
          inputs=[In(), In(), In(), In(grad=False), In(domain=(0.5, 2.0), grad=False)],
          kwargs={"fix_gamma": False}, grad=True),
+    # auxiliary states as keyword arguments: MXNet's mx.nd cannot pass them at all
+    Case("BatchNorm_v1", "nv_aux_kwargs",
+         samples=[((2, 3, 2, 2), (3,), (3,), (3,), (3,))], dtypes=FG,
+         inputs=[In(), In(), In(), In(), In(domain=(0.5, 2.0))],
+         kwargs={"fix_gamma": False},
+         call=lambda mx, a, args, kw: mx.nd.BatchNorm_v1(a[0], a[1], a[2], moving_mean=a[3],
+                                                         moving_var=a[4], **kw),
+         ref=_bn_v1_predict, tol={"float32": (1e-4, 1e-4)},
+         extension=("moving_mean/moving_var as keyword arguments (MXNet: 'Cannot find "
+                    "argument'; its mx.nd.BatchNorm_v1 is uncallable)")),
+    Case("IdentityAttachKLSparseReg", "nv_aux_kwargs", samples=[((3, 4), (4,))], dtypes=FG,
+         inputs=[In(), In(domain=(0.1, 0.9))],
+         call=lambda mx, a, args, kw: mx.nd.IdentityAttachKLSparseReg(a[0], moving_avg=a[1]),
+         ref=lambda x, avg: x,
+         extension=("moving_avg as a keyword argument (MXNet: 'Cannot find argument'; its "
+                    "mx.nd.IdentityAttachKLSparseReg is uncallable)")),
 ]
