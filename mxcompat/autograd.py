@@ -144,6 +144,33 @@ def _attached() -> list:
     return [a for a in (r() for r in list(_ATTACHED.values())) if a is not None]
 
 
+class _ZeroGrad(torch.autograd.Function):
+    """Connects a result torch cannot differentiate (BlockGrad, argmax, comparisons, ...) to
+    its recorded inputs. MXNet records every op that has a recorded input, and backward
+    through such a node gives those inputs zero gradients (not "not in the graph")."""
+
+    @staticmethod
+    def forward(ctx: Any, r: torch.Tensor, *ins: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
+        ctx.metas = [(t.shape, t.dtype, t.device) for t in ins]
+        return r.view_as(r)
+
+    @staticmethod
+    def backward(ctx: Any, *grads: Any) -> Any:  # type: ignore[override]
+        return (None, *(torch.zeros(s, dtype=d, device=v) for s, d, v in ctx.metas))
+
+
+def link(r: Any, ins: Sequence[Any]) -> Any:
+    """While recording: ``r`` (a tensor, or a list/tuple of them) with every floating result
+    that does not require grad connected to the inputs in ``ins`` that do, with a zero
+    gradient (see ``_ZeroGrad``). Other results are returned as they are."""
+    if isinstance(r, (list, tuple)):
+        return type(r)(link(x, ins) for x in r)
+    if type(r) is not torch.Tensor or r.requires_grad or not r.is_floating_point():
+        return r
+    req = [t for t in ins if type(t) is torch.Tensor and t.requires_grad]
+    return _ZeroGrad.apply(r, *req) if req else r
+
+
 def _nd() -> Any:
     from .ndarray.ndarray import NDArray, _wrap
     return NDArray, _wrap

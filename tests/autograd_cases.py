@@ -143,3 +143,21 @@ case("grad-none", "result = mx.nd.array([1.0]).grad")
 case("dropout-train", "x = mx.nd.ones((4, 5)); x.attach_grad()\n"
      f"{_REC}y = mx.nd.Dropout(x, p=0.0)\ny.backward()\nresult = x.grad")
 case("dropout-predict-identity", "x = mx.nd.ones((2, 3))\nresult = mx.nd.Dropout(x, p=0.5)")
+# ops torch cannot differentiate are still recorded nodes in MXNet: backward through them gives
+# their recorded inputs zero gradients (not "not in a computational graph")
+for name, expr in [("BlockGrad-head", "mx.nd.BlockGrad(x * 2)"),
+                   ("stop_gradient-head", "mx.nd.stop_gradient(x) * 2"),
+                   ("argmax-head", "mx.nd.argmax(x, axis=1)"),
+                   ("argmax-times-x", "mx.nd.argmax(x, axis=1).reshape((2, 1)) * x"),
+                   ("compare-head", "x > 0"), ("compare-nd-head", "x == x"),
+                   ("zeros_like-head", "mx.nd.zeros_like(x)"),
+                   ("ones_like-times", "mx.nd.ones_like(x) * 3"),
+                   ("round-head", "mx.nd.round(x)"), ("one_hot-head",
+                                                     "mx.nd.one_hot(mx.nd.argmax(x, axis=1), 3)")]:
+    case(f"grad:{name}", f"{_X}x.grad[:] = 7\n{_REC}y = {expr}\ny.backward()\nresult = x.grad")
+case("two-heads-one-blocked", f"{_X}{_REC}a = x * 2\n    b = mx.nd.BlockGrad(x * 3)\n"
+     "mx.autograd.backward([a, b])\nresult = x.grad")
+case("two-heads-one-constant", f"{_X}{_REC}a = x * 2\n    b = mx.nd.ones((2, 3))\n"
+     "mx.autograd.backward([a, b])\nresult = x.grad")
+case("grad-of-BlockGrad", f"{_X}{_REC}y = mx.nd.BlockGrad(x)\n"
+     "result = mx.autograd.grad(y, [x])")

@@ -28,6 +28,7 @@ import torch
 
 from .. import _dtypes
 from .._state import STATE
+from ..autograd import link as _link
 from ..base import (MXNetError, MXNetIndexError, MXNetTypeError, MXNetValueError, _Null,
                     unsupported)
 from .ndarray import NDArray, _wrap
@@ -353,7 +354,7 @@ def _build(name: str, impl: Callable, inputs: list, plist: list, var_input: Opti
                          "_kw_error": _kw_error, "_missing": _missing, "_ctx_of": _ctx_of,
                          "_STATE": STATE, "_grad_on": _grad_on, "_ERRS": _TORCH_ERRORS,
                          "_translate": translate, "_Tensor": torch.Tensor, "_wrap": _wrap,
-                         "_sparse_call": sparse_call}
+                         "_sparse_call": sparse_call, "_link": _link}
     safe = {n: (n if not keyword.iskeyword(n) else n + "_") for n in inputs}
     lines = []
     if var_input:
@@ -415,7 +416,10 @@ def _build(name: str, impl: Callable, inputs: list, plist: list, var_input: Opti
     else:
         needs = " or ".join(f"_t{i}.requires_grad" for i in range(len(inputs))) or "False"
     args = ", ".join(call_args)
-    lines.append(f"    if ({needs}) and not _STATE.recording and _grad_on():")
+    tensors = "_ts" if var_input else "(" + "".join(f"_t{i}, " for i in range(len(inputs))) + ")"
+    lines.append("    if _STATE.recording:")
+    lines.append(f"        _r = _link(_call(_impl, _op, {args}), {tensors})")
+    lines.append(f"    elif ({needs}) and _grad_on():")
     lines.append(f"        _r = _call(_impl, _op, {args})")
     lines.append("    else:")
     lines.append("        try:")

@@ -8,6 +8,8 @@ import numpy as np
 import torch
 
 from .. import _dtypes
+from .._state import STATE
+from ..autograd import link
 from ..base import MXNetError, MXNetTypeError, MXNetValueError, _Null
 from ..context import Context
 from ._op import NAMESPACES, OPS, OpInfo, Shape
@@ -127,13 +129,20 @@ def zeros_like(data: Any = None, out: Any = None, name: Any = None, **kwargs: An
     if getattr(data, "_STYPE", None):
         from .sparse import zeros_like as _sparse_zeros_like
         return _sparse_zeros_like(data, out=out)
-    r = _wrap(torch.zeros_like(_nd(data, "zeros_like")._t), data._ctx)
+    r = _wrap(_like(torch.zeros_like, _nd(data, "zeros_like")._t), data._ctx)
     return _to_out(r, out)
 
 
 def ones_like(data: Any = None, out: Any = None, name: Any = None, **kwargs: Any) -> NDArray:
-    r = _wrap(torch.ones_like(_nd(data, "ones_like")._t), data._ctx)
+    r = _wrap(_like(torch.ones_like, _nd(data, "ones_like")._t), data._ctx)
     return _to_out(r, out)
+
+
+def _like(fn: Any, t: torch.Tensor) -> torch.Tensor:
+    """zeros_like / ones_like: while recording, MXNet records the op (the input then gets a
+    zero gradient through it)."""
+    r = fn(t, requires_grad=False)
+    return link(r, (t,)) if STATE.recording else r
 
 
 def _nd(x: Any, op: str) -> NDArray:

@@ -10,6 +10,7 @@ from typing import Any, Callable, Dict, Optional, Tuple
 import torch
 
 from .._state import STATE
+from ..autograd import link
 from ..base import MXNetError, MXNetTypeError
 from . import _rules
 from ._op import Dtype as _op_Dtype, Float, OptInt, register, translate
@@ -156,8 +157,9 @@ _FLOAT_ONLY_KERNELS = {"hypot"}
 def _run(kernel: Callable, op: str, a: torch.Tensor, b: Any) -> torch.Tensor:
     """One kernel call with autograd on only while recording, torch errors translated."""
     try:
-        if (a.requires_grad or (type(b) is torch.Tensor and b.requires_grad)) and \
-                not STATE.recording and _grad_on():
+        if STATE.recording:
+            return link(kernel(a, b), (a, b))
+        if (a.requires_grad or (type(b) is torch.Tensor and b.requires_grad)) and _grad_on():
             _set_grad(False)  # outside record(): build no graph
             try:
                 return kernel(a, b)
