@@ -315,8 +315,11 @@ def _cast(t: torch.Tensor, dt: torch.dtype) -> torch.Tensor:
         lo, bits = _INT_INFO[dt]
         hi = lo + (1 << bits) - 1
         # fast path: every value inside the target range, where torch's conversion already
-        # truncates toward zero exactly as C does (NaN fails the comparison)
-        if t.numel() == 0 or bool(((t > float(lo - 1)) & (t < float(hi + 1))).all()):
+        # truncates toward zero exactly as C does (a NaN makes both bounds NaN: slow path)
+        if t.numel() == 0:
+            return t.to(dt)
+        vmin, vmax = torch.aminmax(t.detach())
+        if vmin.item() > float(lo - 1) and vmax.item() < float(hi + 1):
             return t.to(dt)
         wide = 64 if bits == 64 else 32
         x = t.double() if t.dtype != torch.float64 else t
