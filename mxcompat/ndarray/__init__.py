@@ -19,7 +19,7 @@ from . import _op
 # the op families, in dependency order
 from . import creation, elemwise, indexing, shape, linalg, random  # noqa: E402,F401
 from . import reduce, sorting, nn, optim, serialization, contrib, sparse  # noqa: E402,F401
-from . import nn_vision, detection, image, misc  # noqa: E402,F401
+from . import nn_vision, detection, image, misc, quantization, graph  # noqa: E402,F401
 from . import _internal  # noqa: E402,F401
 from ._api_names import ND_NAMES as _ND_NAMES, SUBMODULE_NAMES as _SUB_NAMES  # noqa: E402
 
