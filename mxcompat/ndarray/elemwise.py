@@ -221,6 +221,11 @@ def _make_binary(name: str) -> tuple:
 
     def scalar_nd(s: Any, rhs: NDArray) -> NDArray:
         a = rhs._t
+        if a.is_floating_point() and not a.requires_grad:
+            try:  # the hot path (lr * w.grad): the scalar is used as a float
+                return _wrap(rts(a, float(s)), rhs._ctx)
+            except Exception:  # noqa: BLE001 - _run below translates the error
+                pass
         if a.dtype == torch.bool:
             a = a.to(torch.int64)
         return _wrap(_run(rts, rop, a, _scalar_for(s, a.dtype)), rhs._ctx)
