@@ -1022,3 +1022,256 @@ def ModulatedDeformableConvolution(data, offset, mask, weight, bias=None, kernel
     return _deform_conv("ModulatedDeformableConvolution", data, offset, mask, weight, bias,
                         kernel, stride, dilate, pad, num_filter, num_group,
                         num_deformable_group, no_bias, layout)
+
+
+# ========================================================================================
+# contrib.RROIAlign / contrib.DeformablePSROIPooling
+_NP_DT = {torch.float16: np.float16, torch.float32: np.float32, torch.float64: np.float64}
+
+
+def _rounder(dt: torch.dtype) -> Any:
+    """``q(a)``: float64 values rounded to ``dt`` (kept as float64). Writing each arithmetic
+    step of MXNet's kernels as ``q(a op b)`` reproduces its rounding in ``dt`` exactly (for
+    float16 too: mshadow's half_t computes each op in float32 and rounds it to half)."""
+    npdt = _NP_DT[dt]
+
+    def q(a: Any) -> np.ndarray:
+        return np.asarray(a, dtype=np.float64).astype(npdt).astype(np.float64)
+    return q
+
+
+class _NoBackward(torch.autograd.Function):
+    """The forward of an op MXNet registers no gradient for; its backward raises as MXNet's
+    autograd does."""
+
+    @staticmethod
+    def forward(ctx: Any, op: str, fn: Any, *inputs: torch.Tensor) -> Any:  # type: ignore[override]
+        ctx.op = op
+        with torch.no_grad():
+            return fn(*inputs)
+
+    @staticmethod
+    def backward(ctx: Any, *grads: Any) -> Any:  # type: ignore[override]
+        raise MXNetError(f"{ctx.op}: Operator _contrib_{ctx.op} is non-differentiable because "
+                         "it didn't register FGradient attribute (MXNet 1.9.1 has no backward "
+                         "for it)")
+
+
+def _rroi_align(data: torch.Tensor, rois: torch.Tensor, ph: int, pw: int,
+                spatial_scale: float, sampling_ratio: int) -> torch.Tensor:
+    op = "RROIAlign"
+    n, c, h, w = data.shape
+    dt = data.dtype
+    q = _rounder(dt)
+    ss = float(q(np.float32(spatial_scale)))  # a float parameter, used in DType
+    r_all = q(rois.detach().to("cpu", torch.float64).numpy())
+    xs_all = data.detach().to(torch.float64)
+    outs = []
+    for k in range(r_all.shape[0]):
+        r = r_all[k]
+        b = int(r[0])  # static_cast<int>: truncation toward zero
+        if not 0 <= b < n:  # MXNet reads outside the input (undefined behaviour)
+            raise MXNetValueError(f"{op}: roi batch index {r[0]:g} is out of range for a "
+                                  f"batch of {n} (input 'rois', row {k})")
+        cx, cy = q(r[1] * ss), q(r[2] * ss)
+        rw, rh = max(q(r[3] * ss), 1.0), max(q(r[4] * ss), 1.0)
+        if dt == torch.float16:
+            theta = q(q(r[5] * float(np.float32(math.pi))) / 180.0)
+        else:
+            theta = q(r[5] * math.pi / 180.0)
+        cos_t, sin_t = q(math.cos(theta)), q(math.sin(theta))
+        sh, sw = -rh / 2.0, -rw / 2.0  # exact halves
+        bh, bw = q(rh / ph), q(rw / pw)
+        gh = sampling_ratio if sampling_ratio > 0 else int(math.ceil(q(rh / ph)))
+        gw = sampling_ratio if sampling_ratio > 0 else int(math.ceil(q(rw / pw)))
+        # sample offsets inside the rotated frame, (PH, PW, gh, gw)
+        iy = np.arange(gh, dtype=np.float64) + 0.5
+        ix = np.arange(gw, dtype=np.float64) + 0.5
+        yy = q(q(sh + q(np.arange(ph) * bh))[:, None] + q(q(iy * bh) / gh)[None, :])
+        xx = q(q(sw + q(np.arange(pw) * bw))[:, None] + q(q(ix * bw) / gw)[None, :])
+        yy = np.broadcast_to(yy[:, None, :, None], (ph, pw, gh, gw))
+        xx = np.broadcast_to(xx[None, :, None, :], (ph, pw, gh, gw))
+        x = q(q(q(xx * cos_t) + q(yy * sin_t)) + cx)
+        y = q(q(q(yy * cos_t) - q(xx * sin_t)) + cy)
+        inside = ~((y < -1.0) | (y > h) | (x < -1.0) | (x > w))
+        y, x = np.maximum(y, 0.0), np.maximum(x, 0.0)
+        yl, xl = np.floor(y).astype(np.int64), np.floor(x).astype(np.int64)
+        ey, ex = yl >= h - 1, xl >= w - 1
+        yl, xl = np.where(ey, h - 1, yl), np.where(ex, w - 1, xl)
+        y, x = np.where(ey, yl, y), np.where(ex, xl, x)
+        yhi, xhi = np.where(ey, yl, yl + 1), np.where(ex, xl, xl + 1)
+        ly, lx = q(y - yl), q(x - xl)
+        hy, hx = q(1.0 - ly), q(1.0 - lx)
+        wts = np.stack([q(hy * hx), q(hy * lx), q(ly * hx), q(ly * lx)]) * inside
+        idx = np.stack([yl * w + xl, yl * w + xhi, yhi * w + xl, yhi * w + xhi]) * inside
+        wt = torch.from_numpy(wts.reshape(4, ph * pw, gh * gw)).to(data.device)
+        it = torch.from_numpy(idx.reshape(-1)).to(data.device)
+        vals = xs_all[b].reshape(c, h * w)[:, it].reshape(c, 4, ph * pw, gh * gw)
+        out = (vals * wt).sum(dim=(1, 3)) / float(q(gh * gw))
+        outs.append(out.reshape(c, ph, pw))
+    if not outs:
+        return data.new_zeros((0, c, ph, pw))
+    return torch.stack(outs).to(dt)
+
+
+@register("RROIAlign", ns="contrib",
+          params={"pooled_size": Shape, "spatial_scale": Float, "sampling_ratio": Int},
+          family="nn", torch="no torch equivalent (torchvision.ops.roi_align has no rotation; "
+                             "detectron2's ROIAlignRotated is the same kernel): bilinear "
+                             "samples on a rotated grid, averaged per bin",
+          notes="rois (R, 6) [batch_index, center_x, center_y, width, height, angle in "
+                "degrees, counter-clockwise]; widths/heights below 1 become 1; "
+                "sampling_ratio<=0: ceil(size/pooled) samples per bin; forward only (MXNet "
+                "has no gradient: backward raises)")
+def RROIAlign(data, rois, pooled_size=None, spatial_scale=None, sampling_ratio=-1):
+    op = "RROIAlign"
+    ph, pw = _pooled(op, pooled_size)
+    if spatial_scale is None:
+        raise MXNetValueError(f"{op}: Required parameter spatial_scale of float is not "
+                              "presented")
+    _need_float(op, ("data", data), ("rois", rois))
+    _same_dtype(op, ("data", data), ("rois", rois))
+    _ndim(op, "data", data, 4, " (batch, channel, height, width)")
+    if rois.dim() != 2 or rois.shape[1] != 6:
+        raise MXNetValueError(f"{op}: input 'rois' must have shape (num_rois, 6) "
+                              "[batch_index, center_x, center_y, width, height, angle], got "
+                              f"{list(rois.shape)}")
+
+    def fn(d: torch.Tensor, r: torch.Tensor) -> torch.Tensor:
+        return _rroi_align(d, r, ph, pw, spatial_scale, sampling_ratio)
+    if torch.is_grad_enabled() and (data.requires_grad or rois.requires_grad):
+        return _NoBackward.apply(op, fn, data, rois)
+    return fn(data, rois)
+
+
+def _c_round_np(a: np.ndarray) -> np.ndarray:
+    return np.sign(a) * np.floor(np.abs(a) + 0.5)
+
+
+@register("DeformablePSROIPooling", ns="contrib",
+          params={"trans": Any_, "spatial_scale": Float, "output_dim": Int, "group_size": Int,
+                  "pooled_size": Int, "part_size": Int, "sample_per_part": Int,
+                  "trans_std": Float, "no_trans": Bool},
+          family="nn", torch="no torch equivalent (Deformable R-FCN): per bin, "
+                             "sample_per_part^2 bilinear samples shifted by trans * trans_std "
+                             "* roi size, averaged over those inside the input",
+          notes="ROI corners rounded, end +1, then scaled and shifted by -0.5; trans (R, "
+                "2*num_classes, part_size, part_size) read as MXNet reads it; no_trans=True "
+                "takes no trans input; gradients to data and trans as MXNet's CPU backward, "
+                "zero to rois")
+def DeformablePSROIPooling(data, rois, trans=None, spatial_scale=None, output_dim=None,
+                           group_size=None, pooled_size=None, part_size=0, sample_per_part=1,
+                           trans_std=0.0, no_trans=False):
+    op = "DeformablePSROIPooling"
+    for p, v, kind in (("spatial_scale", spatial_scale, "float"),
+                       ("output_dim", output_dim, "int"), ("group_size", group_size, "int"),
+                       ("pooled_size", pooled_size, "int")):
+        if v is None:
+            raise MXNetValueError(f"{op}: Required parameter {p} of {kind} is not presented")
+    for p, v in (("spatial_scale", spatial_scale), ("trans_std", trans_std)):
+        if not 0.0 <= v <= 1.0:
+            raise MXNetValueError(f"{op}: value {v:g} for Parameter {p} exceed bound [0,1]")
+    for p, v, lo in (("output_dim", output_dim, 1), ("group_size", group_size, 1),
+                     ("pooled_size", pooled_size, 1), ("part_size", part_size, 0),
+                     ("sample_per_part", sample_per_part, 0)):
+        if v < lo:
+            raise MXNetValueError(f"{op}: invalid value {v} for parameter '{p}' (must be "
+                                  f">= {lo})")
+    t = _opt(trans, op, "trans")
+    if no_trans and t is not None:
+        raise MXNetValueError(f"{op}: with no_trans=True the op takes 2 inputs (data, rois), "
+                              "but got 3 (drop 'trans')")
+    if not no_trans and t is None:
+        raise MXNetValueError(f"{op}: expects 3 inputs (data, rois, trans), but got 2 (pass "
+                              "'trans' or set no_trans=True)")
+    named = [("data", data), ("rois", rois)] + ([("trans", t)] if t is not None else [])
+    _need_float(op, *named)
+    _same_dtype(op, *named)
+    _ndim(op, "data", data, 4, " (batch, channel, height, width)")
+    if rois.dim() != 2 or rois.shape[1] != 5:
+        raise MXNetValueError(f"{op}: input 'rois' must have shape (num_rois, 5) "
+                              f"[batch_index, x1, y1, x2, y2], got {list(rois.shape)}")
+    if t is not None and t.dim() != 4:
+        raise MXNetValueError(f"{op}: input 'trans' must be 4-D (num_rois, 2*num_classes, "
+                              f"part_size, part_size), got shape {list(t.shape)}")
+    n, c, h, w = data.shape
+    g, p, s = group_size, pooled_size, sample_per_part
+    part = part_size if part_size > 0 else p
+    if c < output_dim * g * g:  # MXNet reads past the input (undefined behaviour)
+        raise MXNetValueError(f"{op}: input 'data' has {c} channels; output_dim * "
+                              f"group_size^2 = {output_dim * g * g} are needed")
+    nr = rois.shape[0]
+    dt = data.dtype
+    q = _rounder(dt)
+    ss = q(np.float32(spatial_scale))
+    std = float(q(np.float32(trans_std)))
+    r = q(rois.detach().to("cpu", torch.float64).numpy()).reshape(nr, 5)
+    bidx = np.trunc(r[:, 0]).astype(np.int64)
+    bad = np.nonzero((bidx < 0) | (bidx >= n))[0]
+    if bad.size:
+        raise MXNetValueError(f"{op}: roi batch index {r[bad[0], 0]:g} is out of range for a "
+                              f"batch of {n} (input 'rois', row {int(bad[0])})")
+    sw = q(q(q(_c_round_np(r[:, 1])) * ss) - 0.5)
+    sh = q(q(q(_c_round_np(r[:, 2])) * ss) - 0.5)
+    ew = q(q(q(_c_round_np(r[:, 3]) + 1.0) * ss) - 0.5)
+    eh = q(q(q(_c_round_np(r[:, 4]) + 1.0) * ss) - 0.5)
+    low = float(q(0.1))
+    rw, rh = np.maximum(q(ew - sw), low), np.maximum(q(eh - sh), low)
+    bw, bh = q(rw / p), q(rh / p)
+    subw, subh = q(bw / s) if s else bw, q(bh / s) if s else bh
+    ar = np.arange(p, dtype=np.float64)
+    parts = np.floor(q(q(ar / p) * part)).astype(np.int64)  # part_h / part_w per bin
+    grp = np.clip(np.floor(q(q(ar * g) / p)).astype(np.int64), 0, g - 1)  # gh / gw per bin
+    wbase = q(q(ar[None, :] * bw[:, None]) + sw[:, None])  # (R, P)
+    hbase = q(q(ar[None, :] * bh[:, None]) + sh[:, None])
+    dev = data.device
+
+    def tt(a: Any) -> torch.Tensor:
+        return torch.as_tensor(np.asarray(a), dtype=dt, device=dev)
+    ctop = np.arange(output_dim)
+    chan = (ctop[:, None, None] * g + grp[None, :, None]) * g + grp[None, None, :]  # (od,P,P)
+    wstart = tt(wbase).reshape(nr, 1, 1, p).expand(nr, output_dim, p, p)
+    hstart = tt(hbase).reshape(nr, 1, p, 1).expand(nr, output_dim, p, p)
+    if t is not None:
+        ncls = t.shape[1] // 2
+        if ncls == 0 or output_dim < ncls:  # MXNet divides by zero (SIGFPE)
+            raise MXNetValueError(f"{op}: input 'trans' must have 2*num_classes channels "
+                                  f"with 1 <= num_classes <= output_dim ({output_dim}), got "
+                                  f"shape {list(t.shape)}")
+        cls = ctop // (output_dim // ncls)
+        ix = ((((np.arange(nr)[:, None, None, None] * ncls + cls[None, :, None, None]) * 2)
+               * part + parts[None, None, :, None]) * part + parts[None, None, None, :])
+        if nr and int(ix.max()) + part * part >= t.numel():  # MXNet reads past 'trans'
+            raise MXNetValueError(f"{op}: input 'trans' of shape {list(t.shape)} is too small "
+                                  f"for {nr} rois, {ncls} classes and part_size {part}")
+        flat_t = t.reshape(-1)
+        itx = torch.as_tensor(ix, device=dev)
+        tx = flat_t[itx] * std
+        ty = flat_t[itx + part * part] * std
+        wstart = wstart + tx * tt(rw).reshape(nr, 1, 1, 1)
+        hstart = hstart + ty * tt(rh).reshape(nr, 1, 1, 1)
+    flat = data.reshape(-1)
+    base = torch.as_tensor((bidx[:, None, None, None] * c + chan[None]) * (h * w), device=dev)
+    total = torch.zeros((nr, output_dim, p, p), dtype=dt, device=dev)
+    count = torch.zeros((nr, output_dim, p, p), dtype=torch.int64, device=dev)
+    zero = torch.zeros((), dtype=dt, device=dev)
+    for ih in range(s):
+        for iw in range(s):
+            wv = wstart + tt(q(iw * subw)).reshape(nr, 1, 1, 1)
+            hv = hstart + tt(q(ih * subh)).reshape(nr, 1, 1, 1)
+            ok = ~((wv < -0.5) | (wv > w - 0.5) | (hv < -0.5) | (hv > h - 0.5))
+            wv = wv.clamp(0, w - 1)
+            hv = hv.clamp(0, h - 1)
+            x1, x2 = torch.floor(wv.detach()), torch.ceil(wv.detach())
+            y1, y2 = torch.floor(hv.detach()), torch.ceil(hv.detach())
+            dx, dy = wv - x1, hv - y1
+            x1, x2, y1, y2 = (v.long() for v in (x1, x2, y1, y2))
+            v11 = flat[base + y1 * w + x1]
+            v12 = flat[base + y2 * w + x1]
+            v21 = flat[base + y1 * w + x2]
+            v22 = flat[base + y2 * w + x2]
+            val = ((1 - dx) * (1 - dy) * v11 + (1 - dx) * dy * v12 + dx * (1 - dy) * v21
+                   + dx * dy * v22)
+            total = total + torch.where(ok, val, zero)
+            count = count + ok.long()
+    return torch.where(count > 0, total / count.clamp(min=1).to(dt), zero)
