@@ -393,3 +393,93 @@ CASES = [
          extension=("moving_avg as a keyword argument (MXNet: 'Cannot find argument'; its "
                     "mx.nd.IdentityAttachKLSparseReg is uncallable)")),
 ]
+
+
+# --- contrib.RROIAlign / contrib.DeformablePSROIPooling (variant prefix nv2_) -------------
+def _rrois(n_batch, size_h, size_w):
+    """rois (R, 6): [batch, center_x, center_y, width, height, angle in degrees]."""
+    def gen(rng, shape, dt):
+        r = shape[0]
+        b = rng.integers(0, n_batch, r).astype(np.float64)
+        cx = rng.random(r) * size_w
+        cy = rng.random(r) * size_h
+        wh = 0.5 + rng.random((r, 2)) * 5.0
+        ang = rng.random(r) * 360.0 - 180.0
+        return np.stack([b, cx, cy, wh[:, 0], wh[:, 1], ang], axis=1).astype(dt)
+    return In(gen=gen, grad=False)
+
+
+# right angles, a ROI reaching outside the image, one below 1x1 (forced to 1x1)
+_RROI_FIXED = In(gen=lambda rng, shape, dt: np.array(
+    [[0, 4.0, 3.0, 6.0, 3.0, 0.0], [1, 5.0, 5.0, 4.0, 2.0, 90.0],
+     [0, 1.0, 7.0, 9.0, 5.0, -30.0], [1, 3.5, 2.5, 0.4, 0.7, 180.0],
+     [1, 9.0, 9.0, 3.0, 3.0, 45.0]], dtype=dt)[:shape[0]], grad=False)
+
+_DPS_ROIS = In(gen=lambda rng, shape, dt: np.array(
+    [[0, 0.4, 1.5, 5.5, 4.49], [1, 2.5, 0.0, 3.5, 5.0], [0, -2.0, -1.0, 3.0, 7.0],
+     [1, 6.0, 5.0, 9.0, 9.0]], dtype=dt)[:shape[0]], grad=False)
+_TRANS = In(domain=(-1.0, 1.0))
+
+_DPS = {"spatial_scale": 1.0, "output_dim": 2, "group_size": 2, "pooled_size": 2,
+        "trans_std": 0.1}
+
+CASES += [
+    # MXNet registers no gradient for RROIAlign: its gradient cells check that backward
+    # raises MXNetError
+    Case("contrib.RROIAlign", "nv2_basic", samples=[((2, 3, 6, 7), (4, 6))], dtypes=F3,
+         rejects=INTS, inputs=[In(), _rrois(2, 6, 7)],
+         kwargs={"pooled_size": (2, 2), "spatial_scale": 1.0}, grad=True),
+    Case("contrib.RROIAlign", "nv2_fixed_ratio", samples=[((2, 2, 8, 8), (5, 6))],
+         dtypes=F3, inputs=[In(), _RROI_FIXED],
+         kwargs={"pooled_size": (3, 2), "spatial_scale": 0.5, "sampling_ratio": 2}),
+    Case("contrib.RROIAlign", "nv2_fixed", samples=[((2, 2, 8, 8), (5, 6))],
+         dtypes=F3, inputs=[In(), _RROI_FIXED],
+         kwargs={"pooled_size": (2, 3), "spatial_scale": 1.0}),
+    Case("contrib.RROIAlign", "nv2_badrois", samples=[((2, 3, 6, 7), (4, 5))],
+         dtypes=F32, kwargs={"pooled_size": (2, 2), "spatial_scale": 1.0}, raises=True),
+    Case("contrib.RROIAlign", "nv2_no_pooled", samples=[((1, 2, 4, 4), (1, 6))],
+         dtypes=F32, inputs=[In(), _rrois(1, 4, 4)], kwargs={"spatial_scale": 1.0},
+         raises=True),
+    Case("contrib.RROIAlign", "nv2_pooled_1d", samples=[((1, 2, 4, 4), (1, 6))],
+         dtypes=F32, inputs=[In(), _rrois(1, 4, 4)],
+         kwargs={"pooled_size": (2,), "spatial_scale": 1.0}, raises=True),
+    Case("contrib.RROIAlign", "nv2_3d", samples=[((2, 4, 4), (1, 6))], dtypes=F32,
+         inputs=[In(), _rrois(1, 4, 4)], kwargs={"pooled_size": (2, 2), "spatial_scale": 1.0},
+         raises=True),
+    # --- DeformablePSROIPooling: out only (top_count is hidden); gradients to data and trans
+    Case("contrib.DeformablePSROIPooling", "nv2_trans",
+         samples=[((2, 8, 6, 6), (4, 5), (4, 2, 2, 2))], dtypes=F3, rejects=INTS,
+         inputs=[In(), _rois(2, 6, 6), _TRANS], kwargs=_DPS, grad=True),
+    Case("contrib.DeformablePSROIPooling", "nv2_classes_spp",
+         samples=[((2, 18, 7, 7), (4, 5), (4, 4, 3, 3))], dtypes=F3,
+         inputs=[In(), _DPS_ROIS, _TRANS],
+         kwargs={"spatial_scale": 0.5, "output_dim": 2, "group_size": 3, "pooled_size": 3,
+                 "sample_per_part": 2, "trans_std": 0.3}, grad=True),
+    Case("contrib.DeformablePSROIPooling", "nv2_part",
+         samples=[((1, 4, 6, 6), (3, 5), (3, 2, 2, 2))], dtypes=F3,
+         inputs=[In(), _rois(1, 6, 6), _TRANS],
+         kwargs={"spatial_scale": 1.0, "output_dim": 4, "group_size": 1, "pooled_size": 3,
+                 "part_size": 2, "sample_per_part": 2, "trans_std": 0.2}, grad=True),
+    Case("contrib.DeformablePSROIPooling", "nv2_no_trans",
+         samples=[((2, 8, 5, 5), (4, 5))], dtypes=F3, inputs=[In(), _DPS_ROIS],
+         kwargs={"spatial_scale": 0.7, "output_dim": 2, "group_size": 2, "pooled_size": 4,
+                 "sample_per_part": 3, "no_trans": True}, grad=True),
+    Case("contrib.DeformablePSROIPooling", "nv2_no_group",
+         samples=[((1, 8, 6, 6), (2, 5), (2, 2, 2, 2))], dtypes=F32,
+         inputs=[In(), _rois(1, 6, 6), _TRANS],
+         kwargs={"spatial_scale": 1.0, "output_dim": 2, "pooled_size": 2}, raises=True),
+    Case("contrib.DeformablePSROIPooling", "nv2_scale_bound",
+         samples=[((1, 8, 6, 6), (2, 5), (2, 2, 2, 2))], dtypes=F32,
+         inputs=[In(), _rois(1, 6, 6), _TRANS], kwargs=dict(_DPS, spatial_scale=2.0),
+         raises=True),
+    Case("contrib.DeformablePSROIPooling", "nv2_trans_missing",
+         samples=[((1, 8, 6, 6), (2, 5))], dtypes=F32, inputs=[In(), _rois(1, 6, 6)],
+         kwargs=_DPS, raises=True),
+    Case("contrib.DeformablePSROIPooling", "nv2_trans_extra",
+         samples=[((1, 8, 6, 6), (2, 5), (2, 2, 2, 2))], dtypes=F32,
+         inputs=[In(), _rois(1, 6, 6), _TRANS], kwargs=dict(_DPS, no_trans=True),
+         raises=True),
+    Case("contrib.DeformablePSROIPooling", "nv2_trans_3d",
+         samples=[((1, 8, 6, 6), (2, 5), (2, 2, 2))], dtypes=F32,
+         inputs=[In(), _rois(1, 6, 6), _TRANS], kwargs=_DPS, raises=True),
+]
