@@ -23,9 +23,9 @@ import torch
 import torch.nn.functional as F
 
 from .. import _dtypes
-from ..base import MXNetError, MXNetTypeError, MXNetValueError, _Null, unsupported
+from ..base import MXNetError, MXNetTypeError, MXNetValueError, _Null
 from . import _op
-from ._op import Bool, Enum, Int, OptFloat, OptInt, Shape, Str
+from ._op import Bool, Enum, Int, OptFloat, OptInt, Shape
 from .ndarray import NDArray
 
 _F32 = np.float32
