@@ -636,3 +636,156 @@ for _n in ("CTCLoss", "ctc_loss"):
                                       torch=_nn.CTCLoss._mx_info.torch,
                                       notes="the same function as mx.nd.CTCLoss")
 
+
+
+# ----------------------------------------------------------------------------------------
+# hawkesll: log likelihood of K independent univariate Hawkes processes per sample
+_HAWKES_IN = ("lda", "alpha", "beta", "state", "lags", "marks", "valid_length", "max_time")
+
+
+def _f32_math(fn: Callable, x: torch.Tensor) -> torch.Tensor:
+    """MXNet's kernel calls expf/logf for every dtype: float64 values go through float."""
+    if x.dtype == torch.float64:
+        return fn(x.float()).double()
+    return fn(x)
+
+
+def _put(buf: torch.Tensor, at: tuple, new: torch.Tensor, valid: torch.Tensor) -> torch.Tensor:
+    buf = buf.clone()
+    buf[at] = new[valid]
+    return buf
+
+
+def _hawkes_run(mu: torch.Tensor, alpha: torch.Tensor, beta: torch.Tensor,
+                state: torch.Tensor, lags: torch.Tensor, marks: torch.Tensor,
+                vl: torch.Tensor, mt: torch.Tensor) -> Tuple[torch.Tensor, ...]:
+    """MXNet's forward kernel and, in the same pass, the per-sample partial derivatives of
+    the log likelihood w.r.t. mu, alpha and beta (its backward kernel)."""
+    n, k = mu.shape
+    T = lags.shape[1]
+    dev, dt = mu.device, mu.dtype
+    ar = torch.arange(n, device=dev)
+    last = torch.zeros(n, k, dtype=dt, device=dev)
+    st = state.clone()
+    dst = torch.zeros_like(st)
+    gmu, gal, gbe = torch.zeros_like(st), torch.zeros_like(st), torch.zeros_like(st)
+    ll = torch.zeros(n, dtype=dt, device=dev)
+    t = torch.zeros(n, dtype=dt, device=dev)
+    for j in range(T):
+        valid = j < vl
+        if not bool(valid.any()):
+            break
+        ci = torch.where(valid, marks[:, j].long(), 0)
+        t = torch.where(valid, t + lags[:, j], t)
+        d = t - last[ar, ci]
+        b, a, m, s, ds = beta[ci], alpha[ci], mu[ar, ci], st[ar, ci], dst[ar, ci]
+        ed = _f32_math(torch.exp, -b * d)
+        lda = m + a * b * s * ed
+        comp = m * d + a * s * (1 - ed)
+        ll = ll + torch.where(valid, _f32_math(torch.log, lda) - comp, 0)
+
+        at = (ar[valid], ci[valid])
+        gmu = _put(gmu, at, gmu[ar, ci] + 1 / lda - d, valid)
+        gal = _put(gal, at, gal[ar, ci] + b * s * ed / lda - s * (1 - ed), valid)
+        gbe = _put(gbe, at, gbe[ar, ci] + a * ed * (s * (1 - b * d) + b * ds) / lda
+                   - a * (ds * (1 - ed) + s * d * ed), valid)
+        dst = _put(dst, at, ed * (-d * s + ds), valid)
+        st = _put(st, at, 1 + s * ed, valid)
+        last = _put(last, at, t, valid)
+    d = mt[:, None] - last
+    ed = _f32_math(torch.exp, -beta[None, :] * d)
+    ll = ll - (mu * d + alpha[None, :] * st * (1 - ed)).sum(1)
+    gmu = gmu - d
+    gal = gal - st * (1 - ed)
+    gbe = gbe - alpha[None, :] * (dst * (1 - ed) + st * d * ed)
+    return ll, ed * st, gmu, gal, gbe
+
+
+class _HawkesLL(torch.autograd.Function):
+    """MXNet's backward: only the log likelihood's head gradient is used (the new state's is
+    ignored); the state input gets a zero gradient; lags/marks/valid_length/max_time cannot
+    be differentiated (MXNet fails a check)."""
+
+    @staticmethod
+    def forward(ctx: Any, mu: torch.Tensor, alpha: torch.Tensor,  # type: ignore[override]
+                beta: torch.Tensor, state: torch.Tensor, lags: torch.Tensor,
+                marks: torch.Tensor, vl: torch.Tensor, mt: torch.Tensor) -> Any:
+        ll, st, gmu, gal, gbe = _hawkes_run(mu, alpha, beta, state, lags, marks, vl, mt)
+        ctx.save_for_backward(gmu, gal, gbe)
+        ctx.state_shape = state.shape
+        return ll, st
+
+    @staticmethod
+    def backward(ctx: Any, g_ll: torch.Tensor, g_st: torch.Tensor) -> Any:  # type: ignore[override]
+        if any(ctx.needs_input_grad[4:]):
+            raise MXNetError("hawkesll: Check failed: req[kIATimes] == kNullOp: gradients "
+                             "w.r.t. lags, marks, valid_length and max_time are not "
+                             "supported")
+        gmu, gal, gbe = ctx.saved_tensors
+        w = g_ll[:, None]
+        return (w * gmu, (w * gal).sum(0), (w * gbe).sum(0),
+                torch.zeros(ctx.state_shape, dtype=gmu.dtype, device=gmu.device),
+                None, None, None, None)
+
+
+@register("hawkesll", family="contrib", ns="contrib",
+          torch="a loop over the sequence (exp/log in float as MXNet's kernel)",
+          notes="outputs [loglik (N,), new state (N, K)]; marks int32, the rest lda's float "
+          "dtype; valid_length counts points j < valid_length; gradients w.r.t. lda/alpha/beta "
+          "from the loglik head only (MXNet's backward); integer dtypes not supported")
+def hawkesll(lda, alpha, beta, state, lags, marks, valid_length, max_time):
+    """Log likelihood of K univariate Hawkes processes per sample observed on (0, max_time],
+    and the processes' state at max_time."""
+    op = "hawkesll"
+    ins = (lda, alpha, beta, state, lags, marks, valid_length, max_time)
+    ndims = (2, 1, 1, 2, 2, 2, 1, 1)
+    for x, nm, nd_ in zip(ins, _HAWKES_IN, ndims):
+        if x.dim() != nd_:
+            raise MXNetValueError(f"{op}: Check failed: {nm}.ndim() == {nd_} ({x.dim()} vs. "
+                                  f"{nd_})")
+    n, T = lags.shape
+    k = lda.shape[1]
+    checks = ((lda.shape[0], n, "lda.shape[0]", "N"),
+              (alpha.shape[0], k, "alpha.shape[0]", "K"),
+              (beta.shape[0], k, "beta.shape[0]", "K"),
+              (state.shape[0], n, "state.shape[0]", "N"),
+              (state.shape[1], k, "state.shape[1]", "K"),
+              (marks.shape[0], n, "marks.shape[0]", "N"),
+              (marks.shape[1], T, "marks.shape[1]", "T"),
+              (valid_length.shape[0], n, "valid_length.shape[0]", "N"),
+              (max_time.shape[0], n, "max_time.shape[0]", "N"))
+    for got, want, what, sym in checks:
+        if got != want:
+            raise MXNetValueError(f"{op}: Check failed: {what} == {sym} ({got} vs. {want})")
+    dt = lda.dtype
+    if marks.dtype != torch.int32:
+        raise MXNetTypeError(f"{op}: Type inconsistent, Provided = "
+                             f"{_dtypes.name(marks.dtype)}, inferred type = int32 (marks must "
+                             "be int32)")
+    for x, nm in zip(ins, _HAWKES_IN):
+        if nm != "marks" and x.dtype != dt:
+            raise MXNetTypeError(f"{op}: Type inconsistent, Provided = "
+                                 f"{_dtypes.name(x.dtype)}, inferred type = {_dtypes.name(dt)} "
+                                 f"('{nm}' must have lda's dtype)")
+    if not dt.is_floating_point:
+        raise MXNetTypeError(f"{op}: {_dtypes.name(dt)} inputs are not supported by mxcompat "
+                             "(MXNet runs its float kernel in integer arithmetic, truncating "
+                             "every exp/log)")
+    if n == 0 or k == 0:
+        raise MXNetValueError(f"{op}: zero-size inputs are not supported (MXNet: shape "
+                              "inference fails)")
+    cnt = torch.clamp(torch.ceil(valid_length.detach().double()), 0, T).long()
+    if T:
+        pos = torch.arange(T, device=marks.device)[None, :] < cnt[:, None]
+        mv = marks[pos]
+        if mv.numel() and (int(mv.min()) < 0 or int(mv.max()) >= k):
+            raise MXNetValueError(f"{op}: a valid mark is outside [0, {k}) (MXNet reads out of "
+                                  "bounds here)")
+    work = torch.float32 if dt == torch.float16 else dt
+    args = [x.to(work) if x.dtype != torch.int32 and x.dtype != work else x for x in ins]
+    if any(x.requires_grad for x in ins):
+        ll, st = _HawkesLL.apply(*args)
+    else:
+        with torch.no_grad():
+            ll, st = _hawkes_run(*args)[:2]
+    return [ll.to(dt), st.to(dt)]
