@@ -412,3 +412,57 @@ CASES += [Case(f"contrib.{op}", var, samples=[((6, 6),)], inputs=G6, dtypes=I64,
 CASES += [Case(f"contrib.{op}", var, samples=[((6, 6),)], inputs=G6, dtypes=I64,
                mx_crash=crash, call=_err(fn)) for op, var, crash, fn in CRASHES]
 _unused = DT
+
+
+# ---- hawkesll (lda, alpha, beta, state, lags, marks, valid_length, max_time)
+def _hk_in(vl_gen=None, T=4, K=3):
+    return [In(domain=(0.5, 2.0)), In(domain=(0.1, 0.5)), In(domain=(0.5, 2.0)),
+            In(domain=(0.0, 0.5)), In(domain=(0.1, 1.0), grad=False),
+            In(dtype="int32", gen=lambda rng, s, dt: np.floor(rng.random(s) * K)),
+            In(grad=False, gen=vl_gen or (lambda rng, s, dt: np.floor(rng.random(s) * (T + 1)))),
+            In(grad=False, domain=(T + 0.5, T + 2.0))]
+
+
+HK = [((2, 3), (3,), (3,), (2, 3), (2, 4), (2, 4), (2,), (2,))]
+HK2 = [((3, 2), (2,), (2,), (3, 2), (3, 4), (3, 4), (3,), (3,))]
+
+
+def _hk_call(mx, a, args, kw):
+    return mx.nd.contrib.hawkesll(*a)
+
+
+def _hk_bad(fn):
+    def call(mx, a, args, kw):
+        return fn(mx, list(a))
+    return call
+
+
+CASES += [
+    Case("contrib.hawkesll", "gr_hawkes", samples=HK,
+        inputs=_hk_in(), dtypes=F, grad=True, fd=False, call=_hk_call,
+        note="MXNet's backward uses the loglik head only and gives the state a zero gradient"),
+    Case("contrib.hawkesll", "gr_hawkes_k2", samples=HK2, inputs=_hk_in(K=2), dtypes=F,
+         grad=True, fd=False, call=_hk_call),
+    Case("contrib.hawkesll", "gr_hawkes_frac_len", samples=HK,
+         inputs=_hk_in(vl_gen=lambda rng, s, dt: rng.random(s) * 4), dtypes=("float32",),
+         grad=True, fd=False, call=_hk_call),
+    Case("contrib.hawkesll", "gr_hawkes_int", samples=HK,
+         inputs=_hk_in(), dtypes=("int32",), call=_hk_call),
+    Case("contrib.hawkesll", "gr_err_marks_float", samples=HK, inputs=_hk_in(),
+         dtypes=("float32",), raises=True,
+         call=_hk_bad(lambda mx, a: mx.nd.contrib.hawkesll(*(a[:5] + [a[5].astype("float32")]
+                                                            + a[6:])))),
+    Case("contrib.hawkesll", "gr_err_mixed", samples=HK, inputs=_hk_in(),
+         dtypes=("float32",), raises=True,
+         call=_hk_bad(lambda mx, a: mx.nd.contrib.hawkesll(*(a[:6] + [a[6].astype("int32")]
+                                                            + a[7:])))),
+    Case("contrib.hawkesll", "gr_err_missing", samples=HK, inputs=_hk_in(),
+         dtypes=("float32",), raises=True,
+         call=_hk_bad(lambda mx, a: mx.nd.contrib.hawkesll(*a[:7]))),
+    Case("contrib.hawkesll", "gr_err_alpha", samples=HK, inputs=_hk_in(),
+         dtypes=("float32",), raises=True,
+         call=_hk_bad(lambda mx, a: mx.nd.contrib.hawkesll(*(a[:1] + [a[1][:2]] + a[2:])))),
+    Case("contrib.hawkesll", "gr_err_maxtime_2d", samples=HK, inputs=_hk_in(),
+         dtypes=("float32",), raises=True,
+         call=_hk_bad(lambda mx, a: mx.nd.contrib.hawkesll(*(a[:7] + [a[7].reshape((2, 1))])))),
+]
