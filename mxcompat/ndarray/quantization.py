@@ -23,6 +23,8 @@ import torch
 import torch.nn.functional as F
 
 from .. import _dtypes
+from .._state import STATE
+from ..autograd import link
 from ..base import MXNetError, MXNetTypeError, MXNetValueError, _Null
 from . import _op
 from ._op import Bool, Enum, Int, OptFloat, OptInt, Shape
@@ -92,6 +94,10 @@ def _qop(name: str, inputs: Sequence[str], params: Dict[str, Tuple[Callable, Any
                 raise
             except _op._TORCH_ERRORS as e:
                 raise _op.translate(e, qual) from None
+            if STATE.recording:
+                # MXNet's quantization ops have zero gradients (MakeZeroGradNodes): float
+                # outputs stay connected to the recorded inputs with a zero gradient
+                r = link(r, ts)
             return _op.finish(list(r) if isinstance(r, tuple) else r, arrays[0]._ctx, out,
                               qual)
         fn.__name__ = name
