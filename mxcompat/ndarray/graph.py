@@ -396,7 +396,7 @@ def dgl_graph_compact(*graph_data: Any, **kwargs: Any) -> Any:
             raise MXNetValueError(f"{op}: Check failed: the vertex count in graph_data[{ng + i}]"
                                   f"[-1] ({int(row_ids[-1])}) must equal graph_sizes[{i}] "
                                   f"({gs})")
-        id_map = {}
+        id_map: dict = {}
         for k in range(gs):
             if int(row_ids[k]) == -1:
                 raise MXNetValueError(f"{op}: Check failed: row_ids[{k}] != -1 in "
