@@ -199,12 +199,26 @@ def test_errors_name_op_and_argument(call, words):
 
 
 def test_stubs_say_why():
-    with pytest.raises(MXNetError, match="CPU build cannot run it either"):
-        C.quantized_elemwise_mul(A([[1]], "int8"), A([[1]], "int8"), A([-1.0]), A([1.0]),
-                                 A([-1.0]), A([1.0]))
     for name in ("calibrate_entropy", "quantized_rnn"):
         with pytest.raises(MXNetError, match="not supported"):
             getattr(C, name)()
+
+
+def test_elemwise_mul_extension():
+    # MXNet 1.9.1 cannot run this op from mx.nd; values follow its CPU kernel (hand-computed)
+    a, b = A([[1, -2, 100, -128]], "int8"), A([[3, 4, 100, -128]], "int8")
+    rs = (A([-1.0]), A([2.0]), A([-4.0]), A([1.0]))
+    r = C.quantized_elemwise_mul(a, b, *rs)
+    m = np.float32(np.float32(2 / 127) * np.float32(4 / 127)) * np.float32(2 ** 31)
+    assert vals(r)[0] == ([[3, -8, 10000, 16384]], "int32")
+    np.testing.assert_allclose(r[2].asnumpy(), [m], rtol=1e-6)
+    r = C.quantized_elemwise_mul(a, b, *rs, min_calib_range=-300.0, max_calib_range=500.0)
+    assert vals(r) == [([[0, 0, 1, 2]], "int8"), ([-300.0], "float32"), ([500.0], "float32")]
+    r = C.quantized_elemwise_mul(a, b, *rs, enable_float_output=True)
+    np.testing.assert_allclose(r.asnumpy(), [[3, -8, 10000, 16384]] / np.float32(63.75 * 31.875),
+                               rtol=1e-6)
+    with pytest.raises(MXNetError, match="quantized_elemwise_mul.*lhs"):
+        C.quantized_elemwise_mul(A([[1]], "uint8"), A([[1]], "int8"), *rs)
 
 
 def test_autograd_zero_gradient_through_ranges():

@@ -48,6 +48,42 @@ def _c(name):
     return call
 
 
+_MUL_EXT = ("MXNet 1.9.1 fails on every mx.nd call of quantized_elemwise_mul ('Check failed: "
+            "out_shapes.size() == outputs.size()'); mxcompat computes its CPU kernel's maths")
+
+
+def _f32(v):
+    return np.float32(v)
+
+
+def _mabs(lo, hi):
+    return max(abs(_f32(lo.reshape(-1)[0])), abs(_f32(hi.reshape(-1)[0])))
+
+
+def _mul_int32(a, b, amin, amax, bmin, bmax):
+    m = _f32(_f32(_mabs(amin, amax) / _f32(127)) * _f32(_mabs(bmin, bmax) / _f32(127)))
+    m = _f32(m * _f32(2 ** 31))
+    return [a.astype(np.int32) * b.astype(np.int32), np.array([-m], np.float32),
+            np.array([m], np.float32)]
+
+
+def _mul_calib(a, b, amin, amax, bmin, bmax, min_calib_range, max_calib_range):
+    ls = _f32(_f32(127.5) / _mabs(amin, amax))
+    rs = _f32(_f32(127.5) / _mabs(bmin, bmax))
+    oc = max(abs(_f32(min_calib_range)), abs(_f32(max_calib_range)))
+    scale = _f32(_f32(_f32(_f32(127.5) / oc) / ls) / rs)
+    y = np.trunc((a.astype(np.int32) * b.astype(np.int32)).astype(np.float32) * scale)
+    return [y.astype(np.int64).astype(np.int8), np.array([min_calib_range], np.float32),
+            np.array([max_calib_range], np.float32)]
+
+
+def _mul_float(a, b, amin, amax, bmin, bmax, enable_float_output):
+    ls = _f32(_f32(127.5) / _mabs(amin, amax))
+    rs = _f32(_f32(127.5) / _mabs(bmin, bmax))
+    scale = _f32(1.0 / float(ls) / float(rs))
+    return (a.astype(np.int32) * b.astype(np.int32)).astype(np.float32) * scale
+
+
 # ---------------------------------------------------------------------------------------
 CASES = [
     # ---- quantize (v1): round-half-even, saturating; uint8 has no zero point
@@ -274,10 +310,21 @@ CASES = [
     Case("contrib.quantized_elemwise_add", "qz_shape", samples=[((2, 3), (3, 2)) + R1 * 2],
          inputs=[QDATA, QDATA, _r(-1.0), _r(2.0), _r(-4.0), _r(1.0)], dtypes=Q, raises=True),
 
-    # ---- quantized_elemwise_mul: MXNet 1.9.1's CPU build fails on every mx.nd call
-    Case("contrib.quantized_elemwise_mul", "qz_default", samples=[((2, 3),) * 2 + R1 * 2],
+    # ---- quantized_elemwise_mul: MXNet 1.9.1 fails on every mx.nd call (its shape function
+    # clears the outputs); mxcompat computes what its CPU kernel would
+    Case("contrib.quantized_elemwise_mul", "qz_int32", samples=[((2, 3),) * 2 + R1 * 2],
          inputs=[QDATA, QDATA, _r(-1.0), _r(2.0), _r(-4.0), _r(1.0)], dtypes=("int8",),
-         raises=True),
+         extension=_MUL_EXT, ref=_mul_int32),
+    Case("contrib.quantized_elemwise_mul", "qz_not_int8", samples=[((2, 3),) * 2 + R1 * 2],
+         inputs=[QDATA, QDATA, _r(-1.0), _r(2.0), _r(-4.0), _r(1.0)],
+         dtypes=("uint8", "float32"), raises=True),
+    Case("contrib.quantized_elemwise_mul", "qz_calib", samples=[((2, 3),) * 2 + R1 * 2],
+         inputs=[QDATA, QDATA, _r(-1.0), _r(2.0), _r(-4.0), _r(1.0)], dtypes=("int8",),
+         kwargs={"min_calib_range": -300.0, "max_calib_range": 500.0},
+         extension=_MUL_EXT, ref=_mul_calib),
+    Case("contrib.quantized_elemwise_mul", "qz_float", samples=[((2, 3),) * 2 + R1 * 2],
+         inputs=[QDATA, QDATA, _r(-1.0), _r(2.0), _r(-4.0), _r(1.0)], dtypes=("int8",),
+         kwargs={"enable_float_output": True}, extension=_MUL_EXT, ref=_mul_float),
 
     # ---- quantized_embedding: indices truncated then clipped
     Case("contrib.quantized_embedding", "qz_default", samples=[((2, 3), (4, 3)) + R1],

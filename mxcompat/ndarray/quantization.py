@@ -720,15 +720,49 @@ def _qbn(op: str, ts: list, eps: float, momentum: float, fix_gamma: bool,
     return _round_sat(y, torch.int8), _rng(omin), _rng(omax)
 
 
+@_qop("quantized_elemwise_mul", ["lhs", "rhs", "lhs_min", "lhs_max", "rhs_min", "rhs_max"],
+      {"min_calib_range": (OptFloat, None), "max_calib_range": (OptFloat, None),
+       "enable_float_output": (Bool, False)},
+      torch_eq="a.int() * b.int() (int32), or scaled to int8 / float32",
+      notes="extension: MXNet 1.9.1 cannot run it from mx.nd (shape-inference bug); "
+            "mxcompat computes its CPU kernel's maths")
+def _qmul(op: str, ts: list, min_calib_range: Optional[float],
+          max_calib_range: Optional[float], enable_float_output: bool) -> Any:
+    """Multiply two int8 arrays element-wise (MXNet's CPU kernel maths; MXNet 1.9.1 itself
+    fails on every mx.nd call of this op)."""
+    _n(op, ts, 6, "lhs, rhs, lhs_min, lhs_max, rhs_min, rhs_max")
+    a, b = ts[0], ts[1]
+    amin, amax, bmin, bmax = (_scalar(op, n, t) for n, t in
+                              zip(("lhs_min", "lhs_max", "rhs_min", "rhs_max"), ts[2:]))
+    _need(op, "lhs", a, (torch.int8,))
+    _need(op, "rhs", b, (torch.int8,))
+    if tuple(a.shape) != tuple(b.shape):
+        raise MXNetValueError(f"{op}: lhs and rhs must have the same shape (no broadcasting), "
+                              f"got {tuple(a.shape)} and {tuple(b.shape)}")
+    _check_data(op, a)
+    prod = a.to(torch.int32) * b.to(torch.int32)
+    lscale = _div(_K_INT8, _maxabs(amin, amax))
+    rscale = _div(_K_INT8, _maxabs(bmin, bmax))
+    if enable_float_output:
+        scale = _F32(1.0 / float(lscale) / float(rscale))
+        return prod.to(torch.float32) * torch.tensor(float(scale), dtype=torch.float32)
+    if _calib(min_calib_range, max_calib_range):
+        omin, omax = _F32(min_calib_range), _F32(max_calib_range)
+        scale = _div(_div(_div(_K_INT8, _maxabs(omin, omax)), lscale), rscale)
+        y = (prod.to(torch.float32) * torch.tensor(float(scale), dtype=torch.float32)).trunc()
+        # C static_cast<int8_t>(float): truncation, then the low byte
+        y = y.nan_to_num(0.0).clamp(-2 ** 31, 2 ** 31 - 1).to(torch.int64)
+        return ((y + 128) % 256 - 128).to(torch.int8), _rng(omin), _rng(omax)
+    lo, hi = _mult_range(amin, amax, bmin, bmax, 127.0, 127.0)
+    return prod, _rng(lo), _rng(hi)
+
+
 # ---------------------------------------------------------------------------------------
-# names MXNet 1.9.1's CPU build cannot run from mx.nd, or that are not implemented yet
+# names not implemented yet
 def _qstub(name: str, hint: str) -> None:
     _op.stub(name, "contrib", family="quantization", hint=hint)
 
 
-_qstub("quantized_elemwise_mul",
-       "MXNet 1.9.1's CPU build cannot run it either: every call from mx.nd fails with "
-       "'Check failed: out_shapes.size() == outputs.size()'")
 _qstub("calibrate_entropy",
        "the entropy (KL) calibration kernel is not implemented; use "
        "mxnet.contrib.quantization's Python calibration or compute thresholds with NumPy")
