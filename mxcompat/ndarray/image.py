@@ -13,7 +13,7 @@ from typing import Any
 import torch
 
 from .. import _dtypes
-from ..base import MXNetTypeError, MXNetValueError, unsupported
+from ..base import MXNetError, MXNetTypeError, MXNetValueError, unsupported
 from ..random import generator
 from ._op import Bool, Float, FloatTuple, Int, register
 from .ndarray import _cast
@@ -458,3 +458,183 @@ def random_lighting(data: torch.Tensor, alpha_std: float = 0.05) -> torch.Tensor
     a = torch.randn(3, generator=g, dtype=torch.float64, device=data.device) * alpha_std
     return _lighting(data, tuple(float(v) for v in a))
 
+
+
+# ---- mx.nd.imdecode (the deprecated NDArray decoder) ----------------------------------------
+# Decoding uses Pillow, an optional dependency (mxcompat has no OpenCV). The pixels are what
+# MXNet's OpenCV build gives: cv::imdecode(buf, IMREAD_UNCHANGED) for channels != 1 (the
+# image's own channels, in B, G, R(, A) order) and cv::imdecode(buf, IMREAD_GRAYSCALE) for
+# channels == 1, with the grey conversion of the codec OpenCV uses (libpng's for PNG, the
+# luma plane for JPEG, OpenCV's cvtColor for the others).
+def _pillow() -> Any:
+    try:
+        from PIL import Image
+    except ImportError:
+        raise MXNetError("imdecode: decoding images needs the optional dependency Pillow, "
+                         "which is not installed (pip install pillow)") from None
+    return Image
+
+
+def _gray_png(rgb: Any) -> Any:
+    """libpng's png_set_rgb_to_gray(0.299, 0.587) on 8-bit RGB: 15-bit fixed-point
+    coefficients, truncated; grey pixels pass through."""
+    import numpy as np
+    r, g, b = (rgb[..., i].astype(np.int64) for i in range(3))
+    y = (r * 9797 + g * 19234 + b * 3737) >> 15
+    return np.where((r == g) & (r == b), r, y).astype(np.uint8)
+
+
+def _gray_cv(rgb: Any) -> Any:
+    """OpenCV's BGR -> grey: 14-bit fixed-point coefficients, rounded."""
+    import numpy as np
+    r, g, b = (rgb[..., i].astype(np.int64) for i in range(3))
+    return ((b * 1868 + g * 9617 + r * 4899 + 8192) >> 14).astype(np.uint8)
+
+
+def _decode_pixels(buf: bytes, gray: bool) -> Any:
+    """Image bytes -> (H, W, C) uint8 NumPy array as MXNet's OpenCV decode gives it."""
+    import numpy as np
+    Image = _pillow()
+    import io
+    try:
+        im = Image.open(io.BytesIO(buf))
+        fmt = im.format
+        if gray and fmt == "JPEG" and im.mode in ("RGB", "YCbCr", "L"):
+            im.draft("L", im.size)  # libjpeg's grey output: the luma plane
+        im.load()
+    except Exception as e:  # noqa: BLE001 - any decoder failure is MXNet's decode failure
+        raise MXNetError("imdecode: Check failed: res.data != nullptr: OpenCV Failed to "
+                         f"decode image (Pillow: {type(e).__name__}: {e})") from None
+    mode = im.mode
+    if mode in ("I;16", "I;16B", "I;16L", "I", "F") or mode.startswith("I;"):
+        raise unsupported(f"imdecode of a {mode} (16-bit / 32-bit) image",
+                          "MXNet reads such images' bytes as 8-bit pixels")
+    if mode == "1":
+        im, mode = im.convert("L"), "L"
+    if gray:
+        if mode == "L":
+            return np.asarray(im)[:, :, None]
+        if mode == "LA":
+            return np.asarray(im)[:, :, :1]
+        rgb = np.asarray(im.convert("RGB"))
+        g = _gray_png(rgb) if fmt == "PNG" else _gray_cv(rgb)
+        return g[:, :, None]
+    if mode == "L":
+        return np.asarray(im)[:, :, None]
+    alpha = mode in ("RGBA", "LA", "PA") or "transparency" in im.info
+    if alpha and mode not in ("L",):
+        a = np.asarray(im.convert("RGBA"))
+        return np.ascontiguousarray(a[:, :, [2, 1, 0, 3]])
+    a = np.asarray(im.convert("RGB"))
+    return np.ascontiguousarray(a[:, :, ::-1])
+
+
+def _imdecode_impl(str_img: Any, clip_rect: Any, out: Any, index: Any, channels: Any,
+                   mean: Any) -> Any:
+    from .ndarray import NDArray, _wrap
+    op = "imdecode"
+    if isinstance(str_img, str):
+        try:
+            buf = str_img.encode("latin-1")  # a Python 2 style byte string
+        except UnicodeEncodeError:
+            raise MXNetTypeError(f"{op}: str_img must be bytes (or a str of byte values "
+                                 "< 256)") from None
+    elif isinstance(str_img, (bytes, bytearray, memoryview)):
+        buf = bytes(str_img)
+    else:
+        raise MXNetTypeError(f"{op}: str_img must be the image file's bytes, got "
+                             f"{type(str_img).__name__}")
+    try:
+        x0, y0, x1, y1 = (int(v) for v in clip_rect)
+        n_ch, idx = int(channels), int(index)
+    except (TypeError, ValueError):
+        raise MXNetValueError(f"{op}: clip_rect must be 4 integers (x0, y0, x1, y1) and "
+                              f"channels/index integers, got clip_rect={clip_rect!r}, "
+                              f"channels={channels!r}, index={index!r}") from None
+    if n_ch < 0 or idx < 0:
+        raise MXNetValueError(f"{op}: channels ({n_ch}) and index ({idx}) must be >= 0")
+    for nm, v in (("mean", mean), ("out", out)):
+        if v is not None and not isinstance(v, NDArray):
+            raise MXNetTypeError(f"{op}: {nm} must be an NDArray, got {type(v).__name__}")
+    px = _decode_pixels(buf, n_ch == 1)
+    h, w, c = px.shape
+    if n_ch > c:
+        raise MXNetValueError(f"{op}: Check failed: n_channels <= res.channels() ({n_ch} vs. "
+                              f"{c}): the image has {c} channel(s) (parameter 'channels')")
+    if y1 - y0 == 0:
+        x0, x1, y0, y1 = 0, w, 0, h
+    if not (0 <= x0 <= x1 <= w and 0 <= y0 <= y1 <= h):
+        raise MXNetValueError(f"{op}: Check failed: x1 <= res.cols && y1 <= res.rows: "
+                              f"clip_rect {tuple(clip_rect)} does not fit the {w}x{h} image "
+                              "(x0 <= x1 <= width, y0 <= y1 <= height)")
+    shape = (n_ch, y1 - y0, x1 - x0)
+    pix = torch.from_numpy(px[y0:y1, x0:x1, :n_ch].copy()).permute(2, 0, 1)
+    m = mean._t if mean is not None else None
+    if m is not None and m.dtype == torch.bool:
+        raise MXNetTypeError(f"{op}: Unknown type enum 7 (a bool 'mean' is not supported)")
+    if out is None:
+        dt = m.dtype if m is not None else torch.float32
+        target = None
+    else:
+        t = out._t
+        if t.dim() == 3:
+            target = t
+        elif t.dim() == 4:
+            if idx >= t.shape[0]:
+                raise MXNetValueError(f"{op}: index {idx} is out of range for the out= "
+                                      f"buffer of shape {list(t.shape)}")
+            target = t[idx]
+        else:
+            raise MXNetValueError(f"{op}: out= must be 3-D (c, h, w) or 4-D (n, c, h, w), "
+                                  f"got shape {list(t.shape)}")
+        if t.dtype == torch.bool:
+            raise MXNetTypeError(f"{op}: Unknown type enum 7 (a bool out= is not supported)")
+        if tuple(target.shape) != shape:
+            raise MXNetValueError(f"{op}: Check failed: the out= buffer's image shape "
+                                  f"{list(target.shape)} must be {list(shape)} (channels, "
+                                  "clipped height, clipped width)")
+        dt = t.dtype
+    if m is not None:
+        if m.dtype != dt:
+            raise MXNetTypeError(f"{op}: Check failed: mean.dtype() == buff.dtype(): mean is "
+                                 f"{_dtypes.name(m.dtype)}, the output "
+                                 f"{_dtypes.name(dt)}")
+        if tuple(m.shape[:3]) != shape or m.dim() < 3:
+            raise MXNetValueError(f"{op}: Check failed: mean must have shape {list(shape)} "
+                                  f"(channels, clipped height, clipped width), got "
+                                  f"{list(m.shape)}")
+    v = _cast(pix, dt) if not dt.is_floating_point else pix.to(dt)
+    if m is not None:
+        v = v - m.reshape(shape).to(v.device)
+        if not dt.is_floating_point:
+            v = _cast(v, dt)
+    if out is None:
+        return _wrap(v.contiguous(), None)
+    with torch.no_grad():
+        target.copy_(v.to(target.device))
+    return out
+
+
+def _publish_imdecode() -> None:
+    from .shape import pyfunc
+
+    @pyfunc("imdecode", torch_eq="PIL.Image.open(...) (Pillow, optional) -> BGR(A) uint8 "
+                                  "-> permute(2, 0, 1), minus mean",
+            notes="DEPRECATED in MXNet. (C, H, W) float32 (or mean's dtype), channels in "
+                  "OpenCV's B, G, R(, A) order; clip_rect (x0, y0, x1, y1); needs Pillow. "
+                  "MXNet 1.9.1 on Python 3 fails for every image (it stringifies the bytes); "
+                  "mxcompat decodes them",
+            family="image")
+    def imdecode(str_img, clip_rect=(0, 0, 0, 0), out=None, index=0, channels=3,
+                 mean=None):
+        """DEPRECATED, use mx.img instead (MXNet's own words).
+
+        Decode image bytes to a (channels, height, width) NDArray: float32, or the dtype of
+        ``mean``, which is subtracted. Channels come in OpenCV's order (B, G, R, then alpha);
+        ``channels=1`` decodes to grey. ``clip_rect=(x0, y0, x1, y1)`` crops (all zero: the
+        whole image). With ``out`` (3-D, or 4-D with ``index``), writes there and returns it.
+        Needs Pillow (``pip install pillow``)."""
+        return _imdecode_impl(str_img, clip_rect, out, index, channels, mean)
+
+
+_publish_imdecode()
