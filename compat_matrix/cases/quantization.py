@@ -84,6 +84,18 @@ def _mul_float(a, b, amin, amax, bmin, bmax, enable_float_output):
     return (a.astype(np.int32) * b.astype(np.int32)).astype(np.float32) * scale
 
 
+def _hist(rng, shape, dt):
+    x = np.linspace(-3, 3, shape[0])
+    h = np.round(rng.random(shape) * 60 * np.exp(-x * x / 2) + (rng.random(shape) < 0.3) * 2)
+    h[rng.random(shape) < 0.15] = 0
+    return h
+
+
+EDGES = In(dtype="float32", grad=False,
+           gen=lambda rng, shape, dt: np.linspace(-2.0, 2.0, shape[0]))
+HIST = In(gen=_hist, grad=False)
+
+
 # ---------------------------------------------------------------------------------------
 CASES = [
     # ---- quantize (v1): round-half-even, saturating; uint8 has no zero point
@@ -355,4 +367,14 @@ CASES = [
                  In(dtype="float32", domain=(-0.5, 0.5), grad=False),
                  In(dtype="float32", domain=(0.5, 4.0), grad=False), _r(-1.0), _r(2.0)],
          dtypes=("int8",), raises=True),
+    # ---- calibrate_entropy: KL-divergence threshold search (odd-length histograms)
+    Case("contrib.calibrate_entropy", "qz_small", samples=[((41,), (42,)), ((21,), (22,))],
+         inputs=[HIST, EDGES], kwargs={"num_quantized_bins": 7}, dtypes=F32,
+         rejects=("float64", "int32")),
+    Case("contrib.calibrate_entropy", "qz_255", samples=[((601,), (602,))],
+         inputs=[HIST, EDGES], dtypes=F32),
+    Case("contrib.calibrate_entropy", "qz_too_many_bins", samples=[((41,), (42,))],
+         inputs=[HIST, EDGES], dtypes=F32, raises=True),
+    Case("contrib.calibrate_entropy", "qz_edges_len", samples=[((41,), (41,))],
+         inputs=[HIST, EDGES], kwargs={"num_quantized_bins": 7}, dtypes=F32, raises=True),
 ]

@@ -757,14 +757,95 @@ def _qmul(op: str, ts: list, min_calib_range: Optional[float],
     return prod, _rng(lo), _rng(hi)
 
 
+def _smooth(p: np.ndarray, eps: float = 0.0001) -> Optional[np.ndarray]:
+    """MXNet's SmoothDistribution: zeros get eps, the rest give the same amount back."""
+    zero = p == 0
+    nz, nnz = int(zero.sum()), int((~zero).sum())
+    if not nnz:
+        return None
+    eps1 = _F32(_F32(eps) * _F32(nz) / _F32(nnz))
+    if eps1 >= 1.0:
+        return None
+    return (p + np.where(zero, _F32(eps), -eps1).astype(np.float32)).astype(np.float32)
+
+
+@_qop("calibrate_entropy", ["hist", "hist_edges"],
+      {"num_quantized_bins": (Int, 255)},
+      torch_eq="(NumPy) KL-divergence threshold search over the histogram",
+      notes="MXNet's CPU kernel; even-length histograms read past hist_edges in MXNet")
+def _calibrate_entropy(op: str, ts: list, num_quantized_bins: int) -> tuple:
+    """The threshold minimising the KL divergence between a histogram and its quantized
+    version, and that divergence (MXNet 1.9.1's calibrate_entropy)."""
+    _n(op, ts, 2, "hist, hist_edges")
+    hist_t, edges_t = ts
+    _need(op, "hist", hist_t, (torch.float32,))
+    _need(op, "hist_edges", edges_t, (torch.float32,))
+    hist = hist_t.detach().cpu().reshape(-1).numpy().astype(np.float32)
+    edges = edges_t.detach().cpu().reshape(-1).numpy().astype(np.float32)
+    nb = hist.size
+    if nb + 1 != edges.size:
+        raise MXNetValueError(f"{op}: hist_edges must have len(hist) + 1 = {nb + 1} elements, "
+                              f"got {edges.size}")
+    nq = num_quantized_bins
+    if nq < 1 or nb // 2 + 1 - nq // 2 <= 0:
+        raise MXNetValueError(f"{op}: num_quantized_bins={nq} is too large for a histogram of "
+                              f"{nb} bins (needs num_quantized_bins // 2 <= len(hist) // 2)")
+    zero = nb // 2
+    half = nq // 2
+    thresholds: List[Optional[np.float32]] = []
+    divergence: List[np.float32] = []
+    counts = np.trunc(np.maximum(hist, 0)).astype(np.int64)  # C size_t(float)
+    for i in range(half, zero + 1):
+        start, stop = zero - i, zero + i + 1
+        thresholds.append(edges[stop] if stop < edges.size else None)
+        n = stop - start
+        p = np.zeros(n, np.float32)
+        sliced = np.zeros(n, np.int64)
+        # as MXNet's loop: bins <= start add up in p[0]; the bins in (start, stop) are copied
+        # (the last one into p[-1]), then the bins >= stop are added to p[-1]
+        p[0] = np.float32(hist[:start + 1].sum(dtype=np.float32))
+        p[1:] = hist[start + 1:stop]
+        sliced[1:] = counts[start + 1:stop]
+        p[-1] = np.float32(p[-1] + hist[stop:].sum(dtype=np.float32))
+        # merge into nq bins of n // nq (the last one takes the rest), then spread each
+        # merged count evenly over its non-empty source bins
+        m = n // nq
+        seg = np.minimum(np.arange(n) // m, nq - 1) if m else np.full(n, nq - 1)
+        qb = np.bincount(seg, weights=sliced, minlength=nq).astype(np.float32)
+        norm = np.bincount(seg, weights=(sliced != 0), minlength=nq)
+        with np.errstate(all="ignore"):
+            spread = (qb[seg] / norm[seg]).astype(np.float32)
+        q = np.where((p != 0) & (norm[seg] > 0), spread, np.float32(0)).astype(np.float32)
+        ps, qs = _smooth(p), _smooth(q)
+        if qs is None:
+            divergence.append(_F32(np.inf))
+            continue
+        if ps is None or ps.size != qs.size:
+            raise MXNetValueError(f"{op}: Check failed: p.size() == q.size() (the histogram "
+                                  "is all zeros in the searched window)")
+        ps = ps / _F32(ps.sum(dtype=np.float32))
+        qs = qs / _F32(qs.sum(dtype=np.float32))
+        if not (np.all(ps > 0) and np.all(qs > 0)):
+            raise MXNetValueError(f"{op}: Check failed: p[i] > 0 && q[i] > 0 (negative or "
+                                  "too small histogram counts)")
+        divergence.append(_F32((ps * np.log(ps / qs)).sum(dtype=np.float32)))
+    best, best_div = 0, _F32(np.finfo(np.float32).max)
+    for k, d in enumerate(divergence):
+        if d < best_div:
+            best, best_div = k, d
+    thr = thresholds[best]
+    if thr is None:
+        raise MXNetValueError(f"{op}: the best threshold lies past hist_edges (an even-length "
+                              "histogram: MXNet 1.9.1 reads out of bounds here and returns "
+                              "garbage); use an odd number of bins")
+    return _rng(thr), _rng(best_div)
+
+
 # ---------------------------------------------------------------------------------------
 # names not implemented yet
 def _qstub(name: str, hint: str) -> None:
     _op.stub(name, "contrib", family="quantization", hint=hint)
 
 
-_qstub("calibrate_entropy",
-       "the entropy (KL) calibration kernel is not implemented; use "
-       "mxnet.contrib.quantization's Python calibration or compute thresholds with NumPy")
 _qstub("quantized_rnn",
        "the oneDNN int8 LSTM kernel is not implemented")
