@@ -522,7 +522,7 @@ def _decode_pixels(buf: bytes, gray: bool) -> Any:
     if mode == "L":
         return np.asarray(im)[:, :, None]
     alpha = mode in ("RGBA", "LA", "PA") or "transparency" in im.info
-    if alpha and mode not in ("L",):
+    if alpha:
         a = np.asarray(im.convert("RGBA"))
         return np.ascontiguousarray(a[:, :, [2, 1, 0, 3]])
     a = np.asarray(im.convert("RGB"))
@@ -574,7 +574,7 @@ def _imdecode_impl(str_img: Any, clip_rect: Any, out: Any, index: Any, channels:
         raise MXNetTypeError(f"{op}: Unknown type enum 7 (a bool 'mean' is not supported)")
     if out is None:
         dt = m.dtype if m is not None else torch.float32
-        target = None
+        target: Any = None
     else:
         t = out._t
         if t.dim() == 3:
