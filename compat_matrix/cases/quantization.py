@@ -377,4 +377,13 @@ CASES = [
          inputs=[HIST, EDGES], dtypes=F32, raises=True),
     Case("contrib.calibrate_entropy", "qz_edges_len", samples=[((41,), (41,))],
          inputs=[HIST, EDGES], kwargs={"num_quantized_bins": 7}, dtypes=F32, raises=True),
+    # ---- quantized_rnn: MXNet 1.9.1's pip CPU build fails ("could not create a primitive
+    # descriptor for a reorder primitive"); a stub in mxcompat
+    Case("contrib.quantized_rnn", "qz_lstm",
+         samples=[((3, 2, 4), (4 * 5 * 9 + 8 * 5,), (1, 2, 5), (1, 2, 5)) + R1],
+         inputs=[QDATA, In(dtype="float32", domain=(-0.5, 0.5), grad=False),
+                 In(dtype="float32", domain=(0.0, 0.0), grad=False),
+                 In(dtype="float32", domain=(0.0, 0.0), grad=False), _r(85.0), _r(85.0)],
+         kwargs={"state_size": 5, "num_layers": 1, "mode": "lstm"}, dtypes=("uint8",),
+         raises=True, call=_c("quantized_rnn")),
 ]

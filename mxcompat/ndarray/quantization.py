@@ -804,8 +804,9 @@ def _calibrate_entropy(op: str, ts: list, num_quantized_bins: int) -> tuple:
         # as MXNet's loop: bins <= start add up in p[0]; the bins in (start, stop) are copied
         # (the last one into p[-1]), then the bins >= stop are added to p[-1]
         p[0] = np.float32(hist[:start + 1].sum(dtype=np.float32))
-        p[1:] = hist[start + 1:stop]
-        sliced[1:] = counts[start + 1:stop]
+        mid = hist[start + 1:stop]  # shorter than n - 1 when stop > len(hist)
+        p[1:1 + mid.size] = mid
+        sliced[1:1 + mid.size] = counts[start + 1:stop]
         p[-1] = np.float32(p[-1] + hist[stop:].sum(dtype=np.float32))
         # merge into nq bins of n // nq (the last one takes the rest), then spread each
         # merged count evenly over its non-empty source bins
@@ -842,10 +843,12 @@ def _calibrate_entropy(op: str, ts: list, num_quantized_bins: int) -> tuple:
 
 
 # ---------------------------------------------------------------------------------------
-# names not implemented yet
+# not implemented
 def _qstub(name: str, hint: str) -> None:
     _op.stub(name, "contrib", family="quantization", hint=hint)
 
 
 _qstub("quantized_rnn",
-       "the oneDNN int8 LSTM kernel is not implemented")
+       "the oneDNN int8 LSTM kernel is not implemented; MXNet 1.9.1's pip CPU build failed on "
+       "every call we tried too ('could not create a primitive descriptor for a reorder "
+       "primitive'). Use mx.nd.RNN on dequantized data")
