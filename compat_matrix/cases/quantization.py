@@ -119,6 +119,15 @@ CASES = [
                  In(dtype="float64", gen=lambda r, s, d: np.full(s, 1.0))],
          dtypes=F32, raises=True),
 
+    Case("contrib.quantize", "qz_empty", samples=[((0, 3),) + R1],
+         inputs=[_f(-1, 1), _r(-1.0), _r(1.0)], dtypes=F32, raises=True),
+    Case("contrib.quantize", "qz_0d", samples=[((),) + R1],
+         inputs=[_f(-1, 1), _r(-1.0), _r(1.0)], dtypes=F32, raises=True),
+    Case("contrib.quantize", "qz_range_2d", samples=[((2, 3), (1, 1), (1, 1))],
+         inputs=[_f(-1, 1), _r(-1.0), _r(1.0)], dtypes=F32, raises=True),
+    Case("contrib.quantize", "qz_range_0d", samples=[((2, 3), (), ())],
+         inputs=[_f(-1, 1), _r(-1.0), _r(1.0)], kwargs={"out_type": "int8"}, dtypes=F32),
+
     # ---- quantize_v2: calibrated or runtime range, 127.5/255.5 scales
     Case("contrib.quantize_v2", "qz_runtime", samples=[((2, 5),), ((3, 2, 2),)],
          inputs=[_f(-2.0, 3.0)], dtypes=F32, rejects=("float64", "float16", "int32")),
@@ -168,6 +177,9 @@ CASES = [
          inputs=[QDATA, _r(-1.0), _r(1.0)], kwargs={"out_type": "float64"}, dtypes=Q,
          raises=True),
     Case("contrib.dequantize", "qz_range_shape", samples=[((2, 3), (2,), (2,))],
+         inputs=[QDATA, _r(-1.0), _r(1.0)], dtypes=Q, raises=True),
+
+    Case("contrib.dequantize", "qz_0d", samples=[((),) + R1],
          inputs=[QDATA, _r(-1.0), _r(1.0)], dtypes=Q, raises=True),
 
     # ---- requantize: int32 -> int8/uint8
@@ -250,6 +262,9 @@ CASES = [
     Case("contrib.quantized_flatten", "qz_default",
          samples=[((2, 3, 2),) + R1, ((2, 1, 2, 2),) + R1, ((3,),) + R1],
          inputs=[QDATA, _r(-1.0), _r(2.0)], dtypes=Q + ("float32", "int32")),
+
+    Case("contrib.quantized_flatten", "qz_empty", samples=[((0, 3),) + R1],
+         inputs=[QDATA, _r(-1.0), _r(2.0)], dtypes=Q, raises=True),
 
     # ---- quantized_pooling
     Case("contrib.quantized_pooling", "qz_max", samples=[((2, 2, 4, 4),) + R1],
