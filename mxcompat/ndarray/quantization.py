@@ -94,6 +94,9 @@ def _qop(name: str, inputs: Sequence[str], params: Dict[str, Tuple[Callable, Any
                 raise
             except _op._TORCH_ERRORS as e:
                 raise _op.translate(e, qual) from None
+            dev = ts[0].device
+            if dev.type != "cpu":  # range outputs are built on the CPU: follow the data
+                r = (tuple(x.to(dev) for x in r) if isinstance(r, tuple) else r.to(dev))
             if STATE.recording:
                 # MXNet's quantization ops have zero gradients (MakeZeroGradNodes): float
                 # outputs stay connected to the recorded inputs with a zero gradient
@@ -714,8 +717,8 @@ def _qbn(op: str, ts: list, eps: float, momentum: float, fix_gamma: bool,
         x = _scale_store(data, _div(_K_INT8, _K_UINT8), torch.int8)
     shape = [1] * data.dim()
     shape[ax] = c
-    wt = torch.from_numpy(w).reshape(shape)
-    bt = torch.from_numpy(b).reshape(shape)
+    wt = torch.from_numpy(w).reshape(shape).to(data.device)
+    bt = torch.from_numpy(b).reshape(shape).to(data.device)
     y = x.to(torch.float32) * torch.tensor(float(inv1), dtype=torch.float32) * wt + bt
     return _round_sat(y, torch.int8), _rng(omin), _rng(omax)
 
