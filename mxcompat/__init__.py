@@ -16,6 +16,7 @@ from . import ndarray
 from . import ndarray as nd
 from . import autograd
 from . import random
+from . import operator
 
 #: the MXNet version whose behaviour mxcompat reproduces (legacy code checks mx.__version__)
 __version__ = "1.9.1"
@@ -49,7 +50,7 @@ _OUT_OF_SCOPE = {
     "model": "mx.model", "callback": "mx.callback", "monitor": "mx.monitor",
     "profiler": "mx.profiler", "rnn": "mx.rnn", "contrib": "mx.contrib", "np": "mx.np",
     "npx": "mx.npx", "numpy": "mx.numpy", "numpy_extension": "mx.numpy_extension",
-    "operator": "mx.operator (custom operators)", "rtc": "mx.rtc", "library": "mx.library",
+    "rtc": "mx.rtc", "library": "mx.library",
     "onnx": "mx.onnx", "visualization": "mx.visualization", "viz": "mx.viz",
     "executor": "executors", "engine": "mx.engine", "runtime": "mx.runtime",
     "attribute": "mx.attribute", "name": "mx.name", "registry": "mx.registry",

@@ -5,8 +5,8 @@ Implemented here: ``fill_element_0index``, ``onehot_encode``, ``identity``, ``am
 ``to_dlpack_for_write`` (and the ``NDArray.to_dlpack_for_*`` methods), ``NDArray.slice_assign``,
 ``NDArray.slice_assign_scalar`` and MXNet's Python indexing helpers
 (``get_indexing_dispatch_code``, ``get_oshape_of_gather_nd_op``,
-``indexing_key_expand_implicit_axes``). ``CachedOp`` and ``Custom`` stay unsupported (they
-need the Symbol API and ``mx.operator``).
+``indexing_key_expand_implicit_axes``) and ``Custom`` (runs ``mx.operator`` custom operators,
+see ``mxcompat/operator.py``). ``CachedOp`` stays unsupported (it needs the Symbol API).
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from .shape import _opt_tuple, pyfunc
 __all__ = ["fill_element_0index", "onehot_encode", "identity", "amp_cast", "amp_multicast",
            "from_numpy", "from_dlpack", "to_dlpack_for_read", "to_dlpack_for_write",
            "get_indexing_dispatch_code", "get_oshape_of_gather_nd_op",
-           "indexing_key_expand_implicit_axes"]
+           "indexing_key_expand_implicit_axes", "Custom"]
 
 _F32 = torch.float32
 _slice = slice  # the builtin (nothing here shadows it, but keep the intent explicit)
@@ -429,11 +429,22 @@ for _f in (get_indexing_dispatch_code, get_oshape_of_gather_nd_op,
            notes="MXNet's Python indexing helper")(_f)
 
 
-# ---- unsupported: symbolic graphs and custom operators --------------------------------------
+# ---- unsupported: symbolic graphs -----------------------------------------------------------
 stub("CachedOp", "nd", family="misc",
      hint="CachedOp runs a Symbol graph, and mxcompat has no Symbol API; call the mx.nd ops "
           "directly")
-stub("Custom", "nd", family="misc",
-     hint="mx.nd.Custom runs operators registered with mx.operator, which mxcompat does not "
-          "provide; write the op as a Python function over NDArrays (autograd.Function for a "
-          "custom backward)")
+
+
+# ---- custom operators (mx.operator) ----------------------------------------------------------
+def Custom(*data: Any, **kwargs: Any) -> Any:
+    """Run the custom operator registered with ``mx.operator.register`` as ``op_type`` on
+    ``data`` (its arguments, then its auxiliary states). Other keyword arguments reach the
+    property class's constructor as strings (as in MXNet); ``out=`` and ``name=`` as for any
+    op. Differentiable under ``mx.autograd.record()`` through the operator's ``backward``."""
+    from ..operator import custom
+    return custom(*data, **kwargs)
+
+
+pyfunc("Custom", torch_eq="torch.autograd.Function calling CustomOp.forward/backward",
+       notes="Python custom operators (mx.operator.CustomOp / CustomOpProp); dense arrays "
+             "only; see docs/custom-ops.md", family="misc")(Custom)
