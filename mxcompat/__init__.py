@@ -24,7 +24,7 @@ __version__ = "1.9.1"
 __mxcompat_version__ = "0.1.0"
 
 __all__ = ["base", "MXNetError", "context", "Context", "cpu", "gpu", "cpu_pinned",
-           "current_context", "num_gpus", "nd", "ndarray", "autograd", "random",
+           "current_context", "num_gpus", "nd", "ndarray", "autograd", "random", "operator",
            "install", "uninstall"]
 
 
