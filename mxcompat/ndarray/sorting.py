@@ -170,8 +170,8 @@ def histogram(a: Any, bins: Any = 10, range: Any = None) -> Any:  # noqa: A002 -
 
 
 def _hist_edges(x: torch.Tensor, edges: torch.Tensor) -> torch.Tensor:
-    x = x.reshape(-1).double()
-    e = edges.reshape(-1).double()
+    x = x.reshape(-1).double().contiguous()
+    e = edges.reshape(-1).double().contiguous()
     nb = e.numel() - 1
     if nb < 1:
         raise MXNetValueError("histogram: bins needs at least two edges")
