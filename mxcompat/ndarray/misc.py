@@ -241,10 +241,18 @@ for _f in (to_dlpack_for_read, to_dlpack_for_write):
     pyfunc(_f.__name__, torch_eq="torch.utils.dlpack.to_dlpack", family="misc",
            notes="a torch-made DLPack capsule sharing the array's memory")(_f)
 
-NDArray.to_dlpack_for_read = lambda self: to_dlpack_for_read(self)  # type: ignore
-NDArray.to_dlpack_for_write = lambda self: to_dlpack_for_write(self)  # type: ignore
-NDArray.to_dlpack_for_read.__name__ = "to_dlpack_for_read"
-NDArray.to_dlpack_for_write.__name__ = "to_dlpack_for_write"
+def _to_dlpack_for_read_method(self: NDArray) -> Any:
+    return to_dlpack_for_read(self)
+
+
+def _to_dlpack_for_write_method(self: NDArray) -> Any:
+    return to_dlpack_for_write(self)
+
+
+_to_dlpack_for_read_method.__name__ = "to_dlpack_for_read"
+_to_dlpack_for_write_method.__name__ = "to_dlpack_for_write"
+setattr(NDArray, "to_dlpack_for_read", _to_dlpack_for_read_method)  # noqa: B010
+setattr(NDArray, "to_dlpack_for_write", _to_dlpack_for_write_method)  # noqa: B010
 
 
 # ---- slice_assign (in place, returns self) ---------------------------------------------------
@@ -423,10 +431,11 @@ def indexing_key_expand_implicit_axes(key: Any, shape: Sequence[int]) -> tuple:
 
 from ..base import MXNetIndexError as MXNetIndexError_  # noqa: E402
 
-for _f in (get_indexing_dispatch_code, get_oshape_of_gather_nd_op,
-           indexing_key_expand_implicit_axes):
-    pyfunc(_f.__name__, torch_eq="(pure Python)", family="misc",
-           notes="MXNet's Python indexing helper")(_f)
+_helper: Any
+for _helper in (get_indexing_dispatch_code, get_oshape_of_gather_nd_op,
+                indexing_key_expand_implicit_axes):
+    pyfunc(_helper.__name__, torch_eq="(pure Python)", family="misc",
+           notes="MXNet's Python indexing helper")(_helper)
 
 
 # ---- unsupported: symbolic graphs -----------------------------------------------------------
