@@ -36,6 +36,7 @@ _ALIASES = {
     "mxnet.context": "mxcompat.context",
     "mxnet.base": "mxcompat.base",
     "mxnet.test_utils": "mxcompat.test_utils",
+    "mxnet.operator": "mxcompat.operator",
 }
 
 

@@ -43,11 +43,6 @@ from . import _dtypes
 from ._state import STATE
 from .base import MXNetError, MXNetTypeError, MXNetValueError, unsupported
 
-# ``import mxnet.operator`` under the redirect (mxcompat.install / mxcompat run) lands here
-from ._redirect import _ALIASES as _REDIRECT_ALIASES  # noqa: E402
-
-_REDIRECT_ALIASES.setdefault("mxnet.operator", __name__)
-
 __all__ = ["CustomOp", "CustomOpProp", "register", "get_all_registered_operators",
            "get_operator_arguments", "OperatorArguments"]
 
