@@ -67,6 +67,7 @@ UNARY_KEEP = {
 UNARY_DENSE = {"cos": None, "cosh": None, "exp": None, "log": (0.1, 3.0),
                "log10": (0.1, 3.0), "log2": (0.1, 3.0), "sigmoid": None,
                "rsqrt": (0.1, 3.0), "arccos": (-0.9, 0.9), "gammaln": (0.1, 3.0),
+               "arccosh": (1.1, 3.0), "gamma": (0.1, 3.0),
                "sum": None, "mean": None, "norm": None}
 
 CASES = []
@@ -90,7 +91,8 @@ for _n, _pairs in {
                           inputs=[In(), In(domain=(0.5, 2.0))],
                           call=_binary(_n, _s1, _s2, layout=_p != "cc")))
 
-for _n in ("broadcast_mul", "broadcast_div", "broadcast_add", "broadcast_sub"):
+for _n in ("broadcast_mul", "broadcast_div", "broadcast_add", "broadcast_sub",
+           "broadcast_plus", "broadcast_minus"):
     CASES.append(Case(f"sparse.{_n}", "sp_c_row", samples=[((3, 4), (1, 4))], dtypes=F,
                       inputs=[In(), In(domain=(0.5, 2.0))], call=_binary(_n, "csr", "default")))
     CASES.append(Case(f"sparse.{_n}", "sp_c_col", samples=[((3, 4), (3, 1))], dtypes=F,

@@ -25,6 +25,14 @@ from .random import uniform  # noqa: F401  (mx.nd.contrib.uniform is mx.nd.rando
 
 __all__ = ["rand_zipfian", "foreach", "while_loop", "cond", "isinf", "isfinite", "isnan"]
 
+# module attributes MXNet's mx.nd.contrib exposes: listed in the op registry for the docs table
+_op.OPS["contrib.current_context"] = OpInfo(
+    name="current_context", fn=current_context, family="misc", namespace="contrib",
+    torch="mx.current_context() (a module attribute)")
+_op.OPS["contrib.uniform"] = OpInfo(
+    name="uniform", fn=uniform, family="random", namespace="contrib",
+    torch="torch.rand (mx.nd.random.uniform)")
+
 
 class MXNetAssertionError(MXNetError, AssertionError):
     """Where MXNet's Python code fails an ``assert``: an MXNetError that is also an
