@@ -171,9 +171,15 @@ def link(r: Any, ins: Sequence[Any]) -> Any:
     return _ZeroGrad.apply(r, *req) if req else r
 
 
+_ND: List[Any] = []
+
+
 def _nd() -> Any:
-    from .ndarray.ndarray import NDArray, _wrap
-    return NDArray, _wrap
+    """(NDArray, _wrap), imported on first use (the ndarray package imports this module)."""
+    if not _ND:
+        from .ndarray.ndarray import NDArray, _wrap
+        _ND[:] = [NDArray, _wrap]
+    return _ND[0], _ND[1]
 
 
 def _attach(arr: Any, req: str, buf: Any = None) -> None:

@@ -396,9 +396,12 @@ def _inplace(op: str) -> Callable:
             elif type(other) is float or type(other) is int:
                 o = float(other)
             if o is not None and (type(o) is float or o.shape == t.shape):
-                if t.requires_grad:
-                    with torch.no_grad():
+                if t.requires_grad and _grad_on():
+                    _set_grad(False)  # a leaf's in-place update: no graph
+                    try:
                         getattr(t, native)(o)
+                    finally:
+                        _set_grad(True)
                 else:
                     getattr(t, native)(o)
                 return self
