@@ -5,7 +5,7 @@ tests/golden/elemwise.json (tools/oracle/record_elemwise.py)."""
 import numpy as np
 
 from compat_matrix.refs import c_cast, unary
-from compat_matrix.spec import FLOATS, INTS, NUMERIC, Case, In
+from compat_matrix.spec import ALL_DTYPES, FLOATS, INTS, NUMERIC, Case, In
 
 SHAPES = [((2, 3),), ((1,),), ((4, 1, 3),)]
 
@@ -56,6 +56,34 @@ def unary64(f):
     return ref
 
 
+def _norm2(x):
+    """MXNet's L2 norm keeps a running scale (max |x|) and a sum of (|x|/scale)**2 in the
+    input dtype: for integers the ratios truncate, leaving max|x| * sqrt(#elements equal to
+    it) (truncated); for bool, any()."""
+    if x.dtype.kind == "f":
+        return np.array([np.sqrt((x.astype(np.float64) ** 2).sum())]).astype(x.dtype)
+    if x.dtype == bool:
+        return np.array([x.any()])
+    a = np.abs(x.astype(np.int64))
+    m = a.max()
+    return np.array([np.trunc(m * np.sqrt((a == m).sum()))]).astype(x.dtype)
+
+
+def _moments(x, axes):
+    """Integer moments stay in the input dtype: the sum and the squared deviations wrap and
+    the divisions truncate."""
+    if x.dtype.kind == "f":
+        return [x.mean(axis=axes), x.var(axis=axes)]
+    n = np.prod([x.shape[a] for a in axes])
+    mean = (x.sum(axis=axes, dtype=x.dtype).astype(np.int64) // n
+            if x.dtype.kind == "u" else np.trunc(x.sum(axis=axes, dtype=x.dtype) / n))
+    mean = mean.astype(x.dtype)
+    d = (x - np.expand_dims(mean, axes)).astype(x.dtype)
+    ss = (d * d).astype(x.dtype).sum(axis=axes, dtype=x.dtype)
+    var = np.trunc(ss.astype(np.float64) / n).astype(x.dtype)
+    return [mean, var]
+
+
 CASES = []
 for name, (f, dom, grad) in UNARY.items():
     ref = unary(f) if name in ("degrees", "radians") else unary64(f)
@@ -68,26 +96,26 @@ for name, (f, dom, grad) in UNARY.items():
                       ("rint", "round") else "integer tanh near 1 follows MXNet's libm "
                       "(the NumPy reference may truncate to 1 where MXNet gives 0)"
                       if name == "tanh" else ""))
-    CASES.append(Case(f"NDArray.{name}", inputs=[In(domain=dom)], dtypes=("float32",),
+    CASES.append(Case(f"NDArray.{name}", inputs=[In(domain=dom)], dtypes=NUMERIC,
                       ref=ref) if name not in ("softsign", "logical_not", "negative") else None)
     CASES.append(Case(name, "bool", samples=[((2, 3),)], dtypes=(), rejects=("bool",)))
 CASES = [c for c in CASES if c is not None]
 
 CASES += [
-    Case("erf", samples=SHAPES, dtypes=FLOATS, grad=True, tol={"float16": (1e-2, 1e-2)}),
-    Case("erfinv", samples=SHAPES, inputs=[In(domain=_UNIT)], dtypes=FLOATS, grad=True,
+    Case("erf", samples=SHAPES, dtypes=NUMERIC, grad=True, tol={"float16": (1e-2, 1e-2)}),
+    Case("erfinv", samples=SHAPES, inputs=[In(domain=_UNIT)], dtypes=NUMERIC, grad=True,
          tol={"float16": (1e-2, 1e-2)}),
     # MXNet computes gamma's float64 gradient at about float32 precision (digamma in float)
-    Case("gamma", samples=SHAPES, inputs=[In(domain=(0.2, 4.0))], dtypes=FLOATS, grad=True,
+    Case("gamma", samples=SHAPES, inputs=[In(domain=(0.2, 4.0))], dtypes=NUMERIC, grad=True,
          tol={"float16": (1e-2, 1e-2)}, grad_tol={"float64": (1e-4, 1e-8)}),
-    Case("gammaln", samples=SHAPES, inputs=[In(domain=(0.2, 4.0))], dtypes=FLOATS, grad=True,
+    Case("gammaln", samples=SHAPES, inputs=[In(domain=(0.2, 4.0))], dtypes=NUMERIC, grad=True,
          tol={"float16": (1e-2, 1e-2)}),
     Case("hard_sigmoid", samples=SHAPES, dtypes=FLOATS, rejects=INTS, grad=True,
          ref=lambda x, **kw: np.clip(x * np.float32(0.2) + 0.5, 0, 1).astype(x.dtype)),
     Case("hard_sigmoid", "alpha_beta", kwargs={"alpha": 0.3, "beta": 0.4}, dtypes=FLOATS,
          ref=lambda x, alpha, beta: np.clip(x * np.float32(alpha) + np.float32(beta), 0, 1)
          .astype(x.dtype)),
-    Case("smooth_l1", samples=SHAPES, kwargs={"scalar": 1.5}, dtypes=FLOATS, grad=True,
+    Case("smooth_l1", samples=SHAPES, kwargs={"scalar": 1.5}, dtypes=NUMERIC, grad=True,
          ref=lambda x, scalar: np.where(np.abs(x) < 1 / scalar ** 2, 0.5 * (scalar * x) ** 2,
                                         np.abs(x) - 0.5 / scalar ** 2).astype(x.dtype)),
     Case("clip", samples=SHAPES, kwargs={"a_min": -1.0, "a_max": 1.5}, dtypes=NUMERIC,
@@ -96,12 +124,12 @@ CASES += [
              np.where(x < a_min, c_cast(np.float64(a_min), x.dtype), x)).astype(x.dtype)),
     Case("where", samples=[((2, 3), (2, 3), (2, 3)), ((3,), (3, 2), (3, 2))],
          inputs=[In(gen=lambda rng, s, dt: rng.integers(0, 2, s).astype(dt)), In(), In()],
-         dtypes=FLOATS + ("int32",), grad=True,
+         dtypes=NUMERIC, grad=True,
          ref=lambda c, x, y: np.where(c.reshape(c.shape + (1,) * (x.ndim - c.ndim)) != 0,
                                       x, y)),
     Case("cast", "to_int32", kwargs={"dtype": "int32"}, inputs=[In(domain=(-50, 50))],
-         dtypes=NUMERIC, ref=lambda x, dtype: c_cast(x, dtype)),
-    Case("cast", "to_float16", kwargs={"dtype": "float16"}, dtypes=NUMERIC,
+         dtypes=ALL_DTYPES, ref=lambda x, dtype: c_cast(x, dtype)),
+    Case("cast", "to_float16", kwargs={"dtype": "float16"}, dtypes=ALL_DTYPES,
          ref=lambda x, dtype: x.astype(dtype)),
     Case("add_n", samples=[((2, 3), (2, 3), (2, 3))], dtypes=NUMERIC, grad=True,
          ref=lambda a, b, c: (a + b + c).astype(a.dtype)),
@@ -116,14 +144,15 @@ CASES += [
          ref=lambda x: np.array([np.argmax(x)]).astype(x.dtype)),
     Case("argmax_channel", samples=[((4, 5),)], dtypes=NUMERIC,
          ref=lambda x: np.argmax(x, axis=1).astype(x.dtype)),
-    Case("norm", samples=[((2, 3),), ((3, 2, 2),)], dtypes=FLOATS, grad=True,
-         ref=lambda x: np.array([np.sqrt((x.astype(np.float64) ** 2).sum())]).astype(x.dtype)),
+    Case("norm", samples=[((2, 3),), ((3, 2, 2),)], dtypes=ALL_DTYPES, grad=True,
+         ref=_norm2),
     Case("norm", "ord1_axis", samples=[((3, 4),)], kwargs={"ord": 1, "axis": 1},
-         dtypes=FLOATS, ref=lambda x, ord, axis: np.abs(x).sum(axis=axis).astype(x.dtype)),
-    Case("moments", samples=[((3, 4),)], kwargs={"axes": (1,)}, dtypes=FLOATS, grad=True,
-         ref=lambda x, axes: [x.mean(axis=axes), x.var(axis=axes)]),
-    Case("cumsum", samples=[((3, 4),)], kwargs={"axis": 1}, dtypes=NUMERIC, grad=True,
-         ref=lambda x, axis: np.cumsum(x, axis=axis, dtype=x.dtype)),
+         dtypes=ALL_DTYPES, ref=lambda x, ord, axis: np.abs(x).sum(axis=axis).astype(x.dtype)),
+    Case("moments", samples=[((3, 4),)], kwargs={"axes": (1,)}, dtypes=NUMERIC, grad=True,
+         ref=_moments),
+    Case("cumsum", samples=[((3, 4),)], kwargs={"axis": 1}, dtypes=ALL_DTYPES, grad=True,
+         ref=lambda x, axis: np.cumsum(x, axis=axis, dtype=np.int64 if x.dtype == bool
+                                            else x.dtype)),
     # ---- sorting
     Case("sort", samples=[((3, 5),), ((2, 3, 4),)], dtypes=("float32", "float64") + INTS,
          rejects=("float16",), ref=lambda x: np.sort(x, axis=-1)),
@@ -132,13 +161,13 @@ CASES += [
          extension="the gradient: MXNet 1.9.1's sort backward fails (_backward_topk rejects "
                    "axis=''); mxcompat computes it (checked against finite differences)"),
     Case("argsort", samples=[((3, 5),)], inputs=[In(gen=lambda rng, s, dt: rng.permutation(
-        int(np.prod(s))).reshape(s).astype(dt))], dtypes=("float32", "float64", "int32"),
+        int(np.prod(s))).reshape(s).astype(dt))], dtypes=("float32", "float64") + INTS,
         ref=lambda x: np.argsort(x, axis=-1).astype(np.float32)),
     Case("topk", samples=[((3, 5),)], kwargs={"k": 2, "ret_typ": "value"}, dtypes=NUMERIC,
          grad=True, ref=lambda x, k, ret_typ: -np.sort(-x.astype(np.float64), axis=-1)
          [..., :k].astype(x.dtype)),
     Case("pick", samples=[((3, 4), (3,))], inputs=[In(), In(dtype="float32",
-         gen=lambda rng, s, dt: rng.integers(-1, 6, s).astype(dt))], dtypes=FLOATS,
+         gen=lambda rng, s, dt: rng.integers(-1, 6, s).astype(dt))], dtypes=NUMERIC,
          grad=True, ref=lambda x, i: x[np.arange(x.shape[0]), np.clip(i.astype(int), 0,
                                                                       x.shape[1] - 1)]),
 ]
