@@ -14,6 +14,7 @@ buffers. Recording and training state are thread-local, as in MXNet.
 """
 from __future__ import annotations
 
+import sys
 import weakref
 from contextlib import contextmanager
 from typing import Any, Dict, Iterator, List, Optional, Sequence
@@ -306,6 +307,38 @@ class _Freed:
 _FREED = _Freed()
 
 
+_use_count = getattr(torch._C, "_storage_Use_Count", None)
+
+
+def _sole_owner(t: torch.Tensor, refs: int) -> bool:
+    """Whether ``t`` (a tensor object with ``refs`` Python references known to the caller,
+    its own local names included) is the only tensor on its storage and nothing else holds
+    it: no NDArray from an earlier ``x.grad``, no view, no NumPy array."""
+    if _use_count is None:
+        return False
+    # +2: this function's parameter and getrefcount's argument; the storage: t's TensorImpl
+    # + the temporary untyped_storage() object
+    return sys.getrefcount(t) <= refs + 2 and \
+        _use_count(t.untyped_storage()._cdata) <= 2
+
+
+def _can_adopt(holder: Any, g: torch.Tensor, adopted: set) -> bool:
+    """A 'write' gradient buffer can become the freshly computed gradient ``g`` itself (saving
+    a copy per variable per step) when no one can observe the swap: the old buffer has no
+    other reference (so MXNet's "an x.grad kept from an earlier step sees the new values"
+    cannot be broken), and ``g`` is a plain dense tensor owned by nobody else."""
+    old = holder._t
+    if g.dtype is not old.dtype or g.shape != old.shape or g.device != old.device or \
+            g._base is not None or not g.is_contiguous() or g.requires_grad:
+        return False
+    ptr = g.data_ptr()
+    # old: holder._t and the local name; g: backward's name and ours
+    if ptr in adopted or not _sole_owner(old, 2) or not _sole_owner(g, 2):
+        return False
+    adopted.add(ptr)
+    return True
+
+
 def backward(heads: Any, head_grads: Any = None, retain_graph: bool = False,
              train_mode: bool = True) -> None:
     """Compute the gradients of ``heads`` with respect to every attached array and write
@@ -320,17 +353,21 @@ def backward(heads: Any, head_grads: Any = None, retain_graph: bool = False,
             if not h._t.requires_grad:
                 raise MXNetError(_NOT_IN_GRAPH)
         raise MXNetError(_NO_INPUTS)
-    grads = _run_grad(hs, [v._t for v in variables], head_grads, retain_graph, False,
-                      train_mode)
+    grads = list(_run_grad(hs, [v._t for v in variables], head_grads, retain_graph, False,
+                           train_mode))
+    adopted: set = set()
     with torch.no_grad():
-        for v, g in zip(variables, grads):
+        for i, v in enumerate(variables):
+            g, grads[i] = grads[i], None  # only the name g refers to the gradient now
             if g is None:
                 continue  # not on the path: keeps its old gradient, as in MXNet
-            buf = v._ag.buf._t
+            holder = v._ag.buf
             if v._ag.req == "add":
-                buf.add_(g)
+                holder._t.add_(g)
+            elif _can_adopt(holder, g, adopted):
+                holder._t = g  # nothing else sees the old buffer: take the result, no copy
             else:
-                buf.copy_(g)
+                holder._t.copy_(g)
     if not retain_graph:
         for h in hs:
             if not isinstance(h._ag, _Grad):

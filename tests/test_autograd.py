@@ -158,3 +158,42 @@ def test_record_restores_torch_grad_mode():
             assert torch.is_grad_enabled()
         assert not torch.is_grad_enabled()
     assert torch.is_grad_enabled()
+
+
+def test_kept_gradient_references_see_every_backward():
+    # backward may hand a fresh gradient tensor to the buffer instead of copying into it, but
+    # only when nothing can observe the swap: every kind of kept reference sees new values
+    w = mx.nd.array([1.0, 2.0, 3.0])
+    w.attach_grad()
+
+    def step(k):
+        with mx.autograd.record():
+            y = (w * w * k).sum()
+        y.backward()
+
+    step(1)
+    g, view, t = w.grad, w.grad[1:], w.grad.tensor
+    step(3)  # d/dw 3 w^2 = 6 w
+    for got in (g.asnumpy(), w.grad.asnumpy(), t.numpy()):
+        np.testing.assert_array_equal(got, [6, 12, 18])
+    np.testing.assert_array_equal(view.asnumpy(), [12, 18])
+    del g, view, t
+    step(2)
+    np.testing.assert_array_equal(w.grad.asnumpy(), [4, 8, 12])
+    # buffers given by the user (mark_variables) are the arrays the user holds
+    x = mx.nd.array([1.0, -1.0])
+    buf = mx.nd.zeros(2)
+    mx.autograd.mark_variables([x], [buf])
+    with mx.autograd.record():
+        y = (x * x * x).sum()
+    y.backward()
+    np.testing.assert_array_equal(buf.asnumpy(), [3, 3])
+    # one gradient tensor shared by two variables (y = a + b) must not alias their buffers
+    a, b = mx.nd.array([1.0, 2.0]), mx.nd.array([3.0, 4.0])
+    a.attach_grad()
+    b.attach_grad()
+    with mx.autograd.record():
+        y = a + b
+    y.backward()
+    a.grad[:] = 5
+    np.testing.assert_array_equal(b.grad.asnumpy(), [1, 1])
