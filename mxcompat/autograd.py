@@ -307,7 +307,10 @@ class _Freed:
 _FREED = _Freed()
 
 
-_use_count = getattr(torch._C, "_storage_Use_Count", None)
+# The reference counts below are CPython's up to 3.13 (3.14 may borrow stack references,
+# which would make a shared buffer look unshared): elsewhere backward always copies.
+_use_count = getattr(torch._C, "_storage_Use_Count", None) \
+    if sys.implementation.name == "cpython" and sys.version_info < (3, 14) else None
 
 
 def _sole_owner(t: torch.Tensor, refs: int) -> bool:
