@@ -5,7 +5,7 @@ import numpy as np
 
 from compat_matrix.refs import (binary, c_cast, compare, nonzero, scalar_for, small_ints,
                                 trunc_div, unary)
-from compat_matrix.spec import FLOATS, INTS, NUMERIC, SIGNED_INTS, Case, In
+from compat_matrix.spec import ALL_DTYPES, FLOATS, INTS, NUMERIC, SIGNED_INTS, Case, In
 
 UNARY_SHAPES = [((2, 3),), ((1,),), ((4, 1, 3),)]
 BCAST = [((2, 3), (2, 3)), ((2, 3), (1, 3)), ((2, 1), (1, 3)), ((1,), (1,)),
@@ -41,6 +41,16 @@ def _scalar(f):
     return lambda a, s: f(a, np.asarray(scalar_for(a.dtype, s), dtype=a.dtype))
 
 
+def _b64(f):
+    """A bool array with a Python scalar: MXNet computes in int64 (the scalar cast to
+    int64)."""
+    def ref(*xs, **kw):
+        xs = [x.astype(np.int64) if isinstance(x, np.ndarray) and x.dtype == bool else x
+              for x in xs]
+        return f(*xs, **kw)
+    return ref
+
+
 def _rscalar(f):
     return lambda a, s: f(np.full_like(a, scalar_for(a.dtype, s)), a)
 
@@ -49,14 +59,17 @@ CASES = [
     # ---- unary ---------------------------------------------------------------------------
     Case("exp", samples=UNARY_SHAPES, inputs=[In(domain=(-3, 5))], dtypes=NUMERIC,
          ref=unary(np.exp), grad=True),
-    Case("exp", "special", inputs=[In(special=True)], dtypes=FLOATS, ref=unary(np.exp)),
+    Case("exp", "special", inputs=[In(special=True)], dtypes=NUMERIC,
+         ref=lambda x: unary(np.exp)(x) if x.dtype.kind == "f" else
+         c_cast(np.exp(x.astype(np.float64)), x.dtype)),
     Case("exp", "0d", samples=[((),)], ref=unary(np.exp), extension=ZERO_D),
     Case("exp", "empty", samples=[((0, 3),)], ref=unary(np.exp), extension=ZERO_SIZE),
     Case("NDArray.exp", samples=UNARY_SHAPES, inputs=[In(domain=(-3, 5))], dtypes=NUMERIC,
          ref=unary(np.exp)),
     Case("sqrt", samples=UNARY_SHAPES, inputs=[In(domain=(0.1, 9))], dtypes=NUMERIC,
          ref=unary(np.sqrt), grad=True),
-    Case("sqrt", "negative", inputs=[In(domain=(-4, -0.1))], ref=unary(np.sqrt)),
+    Case("sqrt", "negative", inputs=[In(domain=(-4, -0.1))], dtypes=NUMERIC,
+         ref=unary(np.sqrt)),
     Case("NDArray.sqrt", inputs=[In(domain=(0.1, 9))], dtypes=NUMERIC, ref=unary(np.sqrt)),
     Case("square", samples=UNARY_SHAPES, dtypes=NUMERIC, ref=unary(np.square), grad=True),
     Case("square", "int_wrap", inputs=[In(domain=(-120, 120))], dtypes=("int8", "uint8"),
@@ -66,9 +79,9 @@ CASES = [
     Case("negative", samples=UNARY_SHAPES, dtypes=NUMERIC,
          ref=lambda x: c_cast(-x.astype(np.float64), x.dtype) if x.dtype.kind in "iu"
          else -x, grad=True),
-    Case("NDArray.__neg__", samples=UNARY_SHAPES, dtypes=NUMERIC,
-         ref=lambda x: c_cast(-x.astype(np.float64), x.dtype) if x.dtype.kind in "iu"
-         else -x, note="-uint8 wraps (MXNet multiplies by -1 in the dtype)"),
+    Case("NDArray.__neg__", samples=UNARY_SHAPES, dtypes=ALL_DTYPES,
+         ref=_b64(lambda x: c_cast(-x.astype(np.float64), x.dtype) if x.dtype.kind in "iu"
+                  else -x), note="-uint8 wraps (MXNet multiplies by -1 in the dtype)"),
 ]
 
 # ---- binary ops with broadcasting ----------------------------------------------------------
@@ -101,11 +114,12 @@ CASES += [
          mx_crash="SIGFPE", noncontig=False),
     Case("broadcast_maximum", "nan", samples=BCAST[:2], inputs=[In(special=True),
                                                                In(special=True)],
-         ref=binary(np.maximum), note="maximum/minimum propagate NaN"),
+         dtypes=NUMERIC, ref=binary(np.maximum), note="maximum/minimum propagate NaN"),
     Case("broadcast_minimum", "nan", samples=BCAST[:2], inputs=[In(special=True),
                                                                In(special=True)],
-         ref=binary(np.minimum)),
-    Case("broadcast_hypot", samples=BCAST, ref=binary(np.hypot), grad=True),
+         dtypes=NUMERIC, ref=binary(np.minimum)),
+    Case("broadcast_hypot", samples=BCAST, dtypes=NUMERIC, grad=True,
+         ref=lambda a, b: binary(np.hypot, int_exact=a.dtype.kind == "f")(a, b)),
     Case("broadcast_hypot", "int", samples=BCAST[:2], dtypes=INTS,
          ref=binary(np.hypot, int_exact=False)),
     Case("broadcast_add", "mismatch", samples=[((2, 3), (3, 2))], dtypes=("float32",), raises=True),
@@ -127,8 +141,8 @@ for name, f in (("equal", np.equal), ("not_equal", np.not_equal), ("greater", np
                                                          In(gen=small_ints())],
                       dtypes=NUMERIC, ref=compare(f)))
     CASES.append(Case(name, "scalar", samples=[((2, 3),)], inputs=[In(gen=small_ints())],
-                      args=(1.5,), dtypes=NUMERIC,
-                      ref=lambda a, s, f=f: compare(f)(a, s)))
+                      args=(1.5,), dtypes=ALL_DTYPES,
+                      ref=_b64(lambda a, s, f=f: compare(f)(a, s))))
 
 # ---- elemwise_* (same shapes only) ----------------------------------------------------------
 for name, f in (("add", np.add), ("sub", np.subtract), ("mul", np.multiply),
@@ -153,15 +167,15 @@ for name, f in _FUNCS.items():
                       ref=bref))
     CASES.append(Case(name, "scalar", samples=[((2, 3),)],
                       inputs=[In(domain=(0.5, 3))] if name == "power" else (),
-                      args=(2.5,), dtypes=NUMERIC, ref=_scalar(bref),
+                      args=(2.5,), dtypes=ALL_DTYPES, ref=_b64(_scalar(bref)),
                       note="the scalar is cast to the array's dtype first (int32 * 2.5 == "
                       "int32 * 2)" if name == "multiply" else ""))
     CASES.append(Case(name, "rscalar", samples=[((2, 3),)],
                       inputs=[In(gen=nonzero(1, 5))] if safe else
                       ([In(domain=(-2, 2))] if name == "power" else ()),
                       call=lambda mx, a, args, kw, name=name: getattr(mx.nd, name)(3.5, a[0]),
-                      dtypes=NUMERIC, ref=lambda a, bref=bref: bref(
-                          np.full_like(a, scalar_for(a.dtype, 3.5)), a)))
+                      dtypes=ALL_DTYPES, ref=_b64(lambda a, bref=bref: bref(
+                          np.full_like(a, scalar_for(a.dtype, 3.5)), a))))
 CASES += [
     Case("add", "two_scalars", samples=[()], args=(2, 3), dtypes=("float32",),
          note="two Python scalars give a Python value"),
@@ -183,14 +197,14 @@ for dunder, f in _OPS.items():
     for s in (2.5, -3):
         CASES.append(Case(f"NDArray.{dunder}", f"scalar{s}", samples=[((2, 3),)],
                           inputs=[In(domain=(0.5, 3))] if dunder == "__pow__" else (),
-                          args=(s,), dtypes=NUMERIC, ref=_scalar(bref)))
+                          args=(s,), dtypes=ALL_DTYPES, ref=_b64(_scalar(bref))))
 for rd, d in _ROPS.items():
     f = _OPS[d]
     bref = f if d in ("__truediv__", "__mod__", "__pow__") else binary(f)
     CASES.append(Case(f"NDArray.{rd}", "scalar", samples=[((2, 3),)],
                       inputs=[In(gen=nonzero(1, 5))] if rd in ("__rtruediv__", "__rmod__")
                       else ([In(domain=(-2, 2))] if rd == "__rpow__" else ()),
-                      args=(2.5,), dtypes=NUMERIC, ref=_rscalar(bref)))
+                      args=(2.5,), dtypes=ALL_DTYPES, ref=_b64(_rscalar(bref))))
 for dunder, f in (("__eq__", np.equal), ("__ne__", np.not_equal), ("__lt__", np.less),
                   ("__le__", np.less_equal), ("__gt__", np.greater),
                   ("__ge__", np.greater_equal)):
@@ -198,8 +212,8 @@ for dunder, f in (("__eq__", np.equal), ("__ne__", np.not_equal), ("__lt__", np.
                       inputs=[In(gen=small_ints()), In(gen=small_ints())], dtypes=NUMERIC,
                       ref=compare(f)))
     CASES.append(Case(f"NDArray.{dunder}", "scalar", samples=[((2, 3),)],
-                      inputs=[In(gen=small_ints())], args=(0.5,), dtypes=NUMERIC,
-                      ref=lambda a, s, f=f: compare(f)(a, s)))
+                      inputs=[In(gen=small_ints())], args=(0.5,), dtypes=ALL_DTYPES,
+                      ref=_b64(lambda a, s, f=f: compare(f)(a, s))))
 CASES += [
     Case("NDArray.__truediv__", "int_trunc", samples=[((6,), (6,))],
          inputs=[In(domain=(-20, 20)), In(gen=nonzero(1, 6))], dtypes=SIGNED_INTS,
