@@ -3,7 +3,7 @@ the (1,)-shaped full reduction."""
 import numpy as np
 
 from compat_matrix.refs import reduction, with_nan
-from compat_matrix.spec import FLOATS, NUMERIC, Case, In
+from compat_matrix.spec import ALL_DTYPES, Case, In
 
 SHAPES = [((2, 3, 4),), ((1,),), ((5,),), ((3, 1),)]
 REFS = {"sum": reduction(np.sum), "mean": reduction(np.mean, int_mean=True),
@@ -27,6 +27,20 @@ def _with_inf(rng, shape, dt):
     return a.astype(dt)
 
 
+def _float_only(gen, lo=-10, hi=10):
+    """gen for float cells; integer/bool cells get plain integers in [lo, hi] (NaN and
+    infinities have no integer form)."""
+    def g(rng, shape, dt):
+        if dt.startswith("float"):
+            return gen(rng, shape, dt)
+        if dt == "bool":
+            lo_, hi_ = 0, 1
+        else:
+            lo_, hi_ = (0, 20) if dt == "uint8" else (lo, hi)
+        return np.floor(lo_ + rng.random(size=shape) * (hi_ - lo_ + 1)).astype(dt)
+    return g
+
+
 CASES = []
 for op, ref in REFS.items():
     nan = op.startswith("nan")
@@ -36,8 +50,9 @@ for op, ref in REFS.items():
         domain = (0.5, 1.5) if "prod" in op else None
         CASES.append(Case(op, variant, samples=samples, kwargs=kw,
                           inputs=[In(domain=domain)] if not nan else
-                          [In(gen=with_nan(*(domain or (-3, 3))))],
-                          dtypes=FLOATS if nan else NUMERIC, ref=ref,
+                          [In(gen=_float_only(with_nan(*(domain or (-3, 3))),
+                                              *((1, 2) if domain else (-10, 10))))],
+                          dtypes=ALL_DTYPES, ref=ref,
                           grad=variant in ("all", "axis0", "keepdims") and not nan,
                           tol={"float16": (1e-2, 2e-1)}))
 CASES += [
@@ -46,24 +61,25 @@ CASES += [
     Case("mean", "int_trunc", samples=[((2, 3),)], inputs=[In(domain=(-9, 9))],
          dtypes=("int32", "int64"), ref=REFS["mean"], kwargs={"axis": 0},
          note="integer mean truncates"),
-    Case("sum", "nan", samples=[((3, 4),)], inputs=[In(special=True)], dtypes=FLOATS,
+    Case("sum", "nan", samples=[((3, 4),)], inputs=[In(special=True)], dtypes=ALL_DTYPES,
          kwargs={"axis": 1}, ref=REFS["sum"]),
-    Case("nansum", "inf", samples=[((3, 4),)], inputs=[In(gen=_with_inf)], dtypes=FLOATS,
+    Case("nansum", "inf", samples=[((3, 4),)], inputs=[In(gen=_float_only(_with_inf))],
+         dtypes=ALL_DTYPES,
          kwargs={"axis": 1}, ref=REFS["nansum"],
          note="MXNet's nansum gives NaN when the values include infinities (NumPy: inf)"),
-    Case("max", "nan", samples=[((3, 4),)], inputs=[In(special=True)], dtypes=FLOATS,
+    Case("max", "nan", samples=[((3, 4),)], inputs=[In(special=True)], dtypes=ALL_DTYPES,
          kwargs={"axis": 1}, ref=REFS["max"], note="max propagates NaN"),
     Case("sum", "bad_axis", samples=[((2, 3),)], kwargs={"axis": 2}, dtypes=("float32",),
          raises=True),
     Case("sum", "empty", samples=[((0, 3),)], ref=REFS["sum"], dtypes=("float32",),
          kwargs={"axis": 0}, extension="zero-size inputs are supported"),
-    Case("NDArray.sum", samples=SHAPES, dtypes=NUMERIC, ref=REFS["sum"]),
-    Case("NDArray.sum", "axis", samples=[((2, 3, 4),)], args=(1, True), dtypes=NUMERIC,
+    Case("NDArray.sum", samples=SHAPES, dtypes=ALL_DTYPES, ref=REFS["sum"]),
+    Case("NDArray.sum", "axis", samples=[((2, 3, 4),)], args=(1, True), dtypes=ALL_DTYPES,
          ref=lambda x, a, k: REFS["sum"](x, axis=a, keepdims=k)),
-    Case("NDArray.mean", samples=SHAPES, dtypes=NUMERIC, ref=REFS["mean"]),
-    Case("NDArray.max", "axis", samples=[((2, 3, 4),)], kwargs={"axis": 0}, dtypes=NUMERIC,
+    Case("NDArray.mean", samples=SHAPES, dtypes=ALL_DTYPES, ref=REFS["mean"]),
+    Case("NDArray.max", "axis", samples=[((2, 3, 4),)], kwargs={"axis": 0}, dtypes=ALL_DTYPES,
          ref=REFS["max"]),
-    Case("NDArray.min", samples=SHAPES, dtypes=NUMERIC, ref=REFS["min"]),
+    Case("NDArray.min", samples=SHAPES, dtypes=ALL_DTYPES, ref=REFS["min"]),
     Case("NDArray.prod", samples=[((2, 3),)], inputs=[In(domain=(0.5, 1.5))],
-         dtypes=FLOATS, ref=REFS["prod"]),
+         dtypes=ALL_DTYPES, ref=REFS["prod"]),
 ]
