@@ -127,8 +127,7 @@ def zeros_like(data: Any = None, out: Any = None, name: Any = None, **kwargs: An
     """Zeros of ``data``'s shape, dtype and context (a ``dtype=`` argument is ignored, as in
     MXNet). A sparse ``data`` gives an empty sparse array of its storage type."""
     if getattr(data, "_STYPE", None):
-        from .sparse import zeros_like as _sparse_zeros_like
-        return _sparse_zeros_like(data, out=out)
+        return NAMESPACES["sparse"]["zeros_like"](data, out=out)
     r = _wrap(_like(torch.zeros_like, _nd(data, "zeros_like")._t), data._ctx)
     return _to_out(r, out)
 

@@ -491,7 +491,7 @@ def _arrays(src: Any, recs: List[Record], ctx: Any, progress: Any = None) -> Lis
         c = _default_ctx(ctx)
         dev = c.torch_device
         cs = _ctx_for(c, dev)
-    out = []
+    out: List[NDArray] = []
     for stype, t, aux, data in parts:
         if dev is not None and t.device != dev:
             t = t.to(dev)

@@ -104,6 +104,11 @@ class BaseSparseNDArray(NDArray):
     _ver: int
     _STYPE = ""
 
+    @staticmethod
+    def _compute_aux(t: torch.Tensor) -> tuple:
+        """The stored pattern (aux arrays) of dense values ``t`` (per storage type)."""
+        raise NotImplementedError
+
     def __init__(self, handle: Any = None, writable: bool = True):
         raise MXNetTypeError(f"{type(self).__name__}(handle): create sparse arrays with "
                              "mx.nd.sparse.csr_matrix / row_sparse_array / zeros, or "
@@ -403,7 +408,8 @@ def _slice_rows(a: CSRNDArray, start: int, stop: int) -> CSRNDArray:
     t = a._src()[start:stop].clone()
     ptr = indptr[start:stop + 1] - lo
     data = a._sdata[lo:hi].clone() if a._sdata is not None else None
-    return _make("csr", t, (indices[lo:hi].clone(), ptr.clone()), data, a._ctx)
+    return _make("csr", t, (indices[lo:hi].clone(), ptr.clone()), data,  # type: ignore[return-value]
+                 a._ctx)
 
 
 # ----------------------------------------------------------------------------------------
@@ -1118,7 +1124,7 @@ def _make_update(name: str, n_states: int, lazy_param: bool) -> Callable:
             if i >= len(arrays) and n in kwargs:
                 arrays.append(kwargs.pop(n))
         if name != "adagrad_update":
-            info = dfn._mx_info
+            info = dfn._mx_info  # type: ignore[attr-defined]
             for n in info.inputs[len(arrays):]:
                 if n in kwargs:
                     arrays.append(kwargs.pop(n))
