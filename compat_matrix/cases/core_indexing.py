@@ -3,7 +3,7 @@ None) and advanced (integer lists, NumPy and NDArray index arrays) keys."""
 import numpy as np
 
 from compat_matrix.refs import indices
-from compat_matrix.spec import ALL_DTYPES, NUMERIC, Case, In
+from compat_matrix.spec import ALL_DTYPES, Case, In
 
 T = [((4, 5, 3),)]
 
@@ -32,10 +32,10 @@ _BASIC = {  # variant: (key, samples)
 CASES = []
 for variant, (key, samples) in _BASIC.items():
     CASES.append(Case("NDArray.__getitem__", variant, samples=samples, call=_get(key),
-                      dtypes=ALL_DTYPES if variant == "int" else NUMERIC, ref=_ref(key),
+                      dtypes=ALL_DTYPES, ref=_ref(key),
                       grad=variant in ("int", "slice", "step", "mixed")))
 CASES += [
-    Case("NDArray.__getitem__", "newaxis", samples=T, call=_get((None, 1)), dtypes=("float32",),
+    Case("NDArray.__getitem__", "newaxis", samples=T, call=_get((None, 1)), dtypes=ALL_DTYPES,
          ref=_ref((None, 1))),
     Case("NDArray.__getitem__", "out_of_range", samples=T, call=_get(7), dtypes=("float32",),
          raises=True),
@@ -44,29 +44,29 @@ CASES += [
     Case("NDArray.__getitem__", "too_many", samples=[((4, 5),)], call=_get((1, 2, 3)),
          dtypes=("float32",), raises=True),
     # advanced
-    Case("NDArray.__getitem__", "list", samples=T, call=_get([0, 2, 1, 2]), dtypes=NUMERIC,
+    Case("NDArray.__getitem__", "list", samples=T, call=_get([0, 2, 1, 2]), dtypes=ALL_DTYPES,
          ref=_ref([0, 2, 1, 2]), grad=True),
     Case("NDArray.__getitem__", "np_index", samples=T, call=_get(np.array([3, 0])),
-         dtypes=NUMERIC, ref=_ref(np.array([3, 0]))),
+         dtypes=ALL_DTYPES, ref=_ref(np.array([3, 0]))),
     Case("NDArray.__getitem__", "np_bool", samples=[((4,),)],
-         call=_get(np.array([True, False, True, False])), dtypes=("float32", "int32"),
+         call=_get(np.array([True, False, True, False])), dtypes=ALL_DTYPES,
          ref=lambda x: x[np.array([1, 0, 1, 0])],
          note="a NumPy bool index is used as integer indices (0/1)"),
     Case("NDArray.__getitem__", "lists_pair", samples=T, call=_get(([0, 1, 3], [1, 2, 4])),
-         dtypes=NUMERIC, ref=_ref(([0, 1, 3], [1, 2, 4]))),
+         dtypes=ALL_DTYPES, ref=_ref(([0, 1, 3], [1, 2, 4]))),
     Case("NDArray.__getitem__", "slice_list", samples=T, call=_get((slice(None), [0, 4])),
-         dtypes=NUMERIC, ref=_ref((slice(None), [0, 4]))),
+         dtypes=ALL_DTYPES, ref=_ref((slice(None), [0, 4]))),
     Case("NDArray.__getitem__", "nd_index", samples=[((4, 5, 3), (2, 3))],
          inputs=[In(), In(dtype="int32", gen=indices(0, 4))],
-         call=lambda mx, a, args, kw: a[0][a[1]], dtypes=NUMERIC,
+         call=lambda mx, a, args, kw: a[0][a[1]], dtypes=ALL_DTYPES,
          ref=lambda x, i: x[i.astype(np.int64)], grad=True),
     Case("NDArray.__getitem__", "nd_float_index", samples=[((5, 2), (3,))],
          inputs=[In(), In(dtype="float32", gen=lambda rng, s, dt: (rng.random(s) * 4.9
                                                                      ).astype(dt))],
-         call=lambda mx, a, args, kw: a[0][a[1]], dtypes=("float32",),
+         call=lambda mx, a, args, kw: a[0][a[1]], dtypes=ALL_DTYPES,
          ref=lambda x, i: x[i.astype(np.int64)], note="float index arrays are truncated"),
     Case("NDArray.__getitem__", "nd_int64_index", samples=[((5, 2), (3,))],
          inputs=[In(), In(dtype="int64", gen=indices(0, 5))],
-         call=lambda mx, a, args, kw: a[0][a[1]], dtypes=("float32", "int32"),
+         call=lambda mx, a, args, kw: a[0][a[1]], dtypes=ALL_DTYPES,
          ref=lambda x, i: x[i]),
 ]
