@@ -232,3 +232,17 @@ def test_no_graph_outside_record():
     t, x = _leaf(np.ones((2, 2)))
     assert not nd.transpose(x)._t.requires_grad
     assert not nd.concat(x, x)._t.requires_grad
+
+
+@pytest.mark.parametrize("call", [
+    lambda b: nd.batch_take(b, nd.array([0, 1], dtype="int32")),
+    lambda b: nd.one_hot(b.reshape((-1,)), depth=3),
+    lambda b: nd.ravel_multi_index(b, shape=(2, 2)),
+    lambda b: nd.unravel_index(b.reshape((-1,)), shape=(2, 2)),
+], ids=["batch_take", "one_hot", "ravel_multi_index", "unravel_index"])
+def test_index_ops_reject_bool(call):
+    # MXNet 1.9.1 (recorded in compat_matrix/golden/shape_indexing.json): these index ops
+    # have no bool kernel and raise "Unknown type enum 7"
+    b = nd.array([[1, 0], [0, 1]], dtype="bool")
+    with pytest.raises(MXNetError, match="Unknown type enum 7"):
+        call(b)

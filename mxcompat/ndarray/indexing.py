@@ -442,6 +442,8 @@ def take(a: torch.Tensor, indices: torch.Tensor, axis: int = 0,
           notes="indices must be int32 (as in MXNet); out-of-range indices are clipped")
 def batch_take(a: torch.Tensor, indices: torch.Tensor) -> torch.Tensor:
     """out[i] = a[i, indices[i]] for a 2-D ``a`` (leading axes are flattened)."""
+    if a.dtype == torch.bool:
+        raise _rules.bool_unsupported("batch_take")
     if indices.dtype != torch.int32:
         from .. import _dtypes
         raise MXNetTypeError(f"batch_take: Type inconsistent, Provided = "
@@ -525,6 +527,8 @@ def scatter_nd(data: torch.Tensor, indices: torch.Tensor, shape: tuple) -> torch
 def one_hot(indices: torch.Tensor, depth: int, on_value: float = 1.0, off_value: float = 0.0,
             dtype: Any = "float32") -> torch.Tensor:
     dt = dtype if isinstance(dtype, torch.dtype) else Dtype(dtype, "one_hot", "dtype")
+    if indices.dtype == torch.bool:
+        raise _rules.bool_unsupported("one_hot")
     if dt == torch.bool:
         raise MXNetValueError("one_hot: Invalid Input: 'bool' for parameter 'dtype', valid "
                               "values are: {'bfloat16', 'float16', 'float32', 'float64', "
@@ -547,6 +551,8 @@ def one_hot(indices: torch.Tensor, depth: int, on_value: float = 1.0, off_value:
 def ravel_multi_index(data: torch.Tensor, shape: tuple = ()) -> torch.Tensor:
     if not shape:
         raise MXNetValueError("ravel_multi_index: Empty shape parameter for ravel operator.")
+    if data.dtype == torch.bool:
+        raise _rules.bool_unsupported("ravel_multi_index")
     if data.dim() < 1 or data.shape[0] != len(shape):
         raise MXNetError(f"ravel_multi_index: data must have shape ({len(shape)}, ...), got "
                          f"{list(data.shape)}")
@@ -562,6 +568,8 @@ def ravel_multi_index(data: torch.Tensor, shape: tuple = ()) -> torch.Tensor:
 def unravel_index(data: torch.Tensor, shape: tuple = ()) -> torch.Tensor:
     if not shape:
         raise MXNetValueError("unravel_index: Empty shape parameter for unravel operator.")
+    if data.dtype == torch.bool:
+        raise _rules.bool_unsupported("unravel_index")
     idx = _trunc_idx(data)
     coords = []
     for n in reversed(shape[1:]):
