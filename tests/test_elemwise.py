@@ -164,3 +164,17 @@ def test_errors_name_the_op():
         mx.nd.add_n(mx.nd.zeros((2,)), mx.nd.zeros((3,)))
     with pytest.raises(MXNetError, match="cast"):
         mx.nd.cast(mx.nd.zeros((2,)), dtype="complex64")
+
+
+@pytest.mark.parametrize("op", ["__iadd__", "__isub__", "__imul__", "__itruediv__", "__imod__"])
+def test_inplace_scalar_on_bool_raises(op):
+    # MXNet 1.9.1: bool (op) scalar computes in int64, and the in-place form cannot write
+    # that back: "Type inconsistent, Provided = unknown, inferred type = int64"
+    # (compat_matrix/golden/core_elemwise.json, NDArray.__iadd__[scalar]|bool); the
+    # out-of-place form returns int64
+    b = mx.nd.array([1, 0, 1], dtype="bool")
+    with pytest.raises(MXNetError, match="Type inconsistent"):
+        getattr(b, op)(2)
+    assert b.dtype == np.bool_ and b.asnumpy().tolist() == [True, False, True]
+    r = b + 2
+    assert r.dtype == np.int64 and r.asnumpy().tolist() == [3, 2, 3]

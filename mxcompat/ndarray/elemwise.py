@@ -386,6 +386,11 @@ def _inplace(op: str) -> Callable:
 
     def f(self: NDArray, other: Any) -> NDArray:
         t = self._t
+        if t.dtype is torch.bool and not isinstance(other, NDArray):
+            # bool (op) scalar computes in int64, which cannot be written back into self
+            raise MXNetTypeError(f"_{op}_scalar: Type inconsistent, Provided = bool, inferred "
+                                 "type = int64 (an in-place op with a scalar cannot update a "
+                                 "bool array; use the out-of-place form)")
         if native is not None and not STATE.recording and t.is_floating_point():
             # fast path (w -= lr * w.grad): torch's in-place op on a float array gives the
             # same bits as MXNet's out-of-place op + copy, in one pass
