@@ -374,7 +374,8 @@ def _dunder(op: str, reflected: bool = False) -> Callable:
 
 
 # the binary ops whose torch kernel is MXNet's on float operands of one dtype
-_FAST_TT = {"add": torch.add, "sub": torch.sub, "mul": torch.mul, "div": torch.div}
+_FAST_TT: Dict[str, Callable] = {"add": torch.add, "sub": torch.sub, "mul": torch.mul,
+                                  "div": torch.div}
 
 
 _TORCH_INPLACE = {"add": "add_", "sub": "sub_", "mul": "mul_", "div": "div_"}

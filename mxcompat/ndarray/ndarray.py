@@ -114,6 +114,9 @@ class NDArray:
     def T(self) -> "NDArray":
         if self._t.dim() < 2:
             return self
+        if self._t.dtype is torch.bool:  # MXNet's transpose has no bool kernel
+            from ._rules import bool_unsupported
+            raise bool_unsupported("transpose")
         return _wrap(self._src().permute(*reversed(range(self._t.dim()))).contiguous(),
                      self._ctx)
 
