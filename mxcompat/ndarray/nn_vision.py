@@ -23,6 +23,7 @@ from .. import _dtypes
 from .._state import STATE
 from ..base import MXNetError, MXNetTypeError, MXNetValueError
 from . import nn as _nn
+from .nn import _opt
 from ._op import Any_, Bool, Enum, Float, Int, OptFloat, OptInt, Shape, register, unwrap
 
 _FLOATS = (torch.float16, torch.float32, torch.float64)
@@ -57,12 +58,6 @@ def _ndim(op: str, name: str, t: torch.Tensor, nd: int, what: str = "") -> None:
     if t.dim() != nd:
         raise MXNetValueError(f"{op}: input '{name}' must be {nd}-D{what}, got shape "
                               f"{list(t.shape)}")
-
-
-def _opt(x: Any, op: str, name: str) -> Optional[torch.Tensor]:
-    if x is None:
-        return None
-    return unwrap(x, op, name)
 
 
 def _hw(op: str, p: str, v: tuple, allow_zero: bool = True) -> tuple:
@@ -202,7 +197,8 @@ def _roi_check(op: str, data: torch.Tensor, rois: torch.Tensor) -> None:
                               f"[batch_index, x1, y1, x2, y2], got {list(rois.shape)}")
 
 
-def _pooled(op: str, pooled_size: Any) -> tuple:
+def _pooled(op: str, pooled_size: Any, spatial_scale: Any = 1.0) -> tuple:
+    """The (height, width) of ``pooled_size``; the ROI ops also require ``spatial_scale``."""
     if pooled_size is None:
         raise MXNetValueError(f"{op}: Required parameter pooled_size of Shape(tuple) is not "
                               "presented")
@@ -210,6 +206,9 @@ def _pooled(op: str, pooled_size: Any) -> tuple:
     if len(ps) != 2 or ps[0] <= 0 or ps[1] <= 0:
         raise MXNetValueError(f"{op}: invalid value {tuple(pooled_size)} for parameter "
                               "'pooled_size' (expected dimension=2: two positive integers)")
+    if spatial_scale is None:
+        raise MXNetValueError(f"{op}: Required parameter spatial_scale of float is not "
+                              "presented")
     return ps
 
 
@@ -233,10 +232,7 @@ def _batch_index(op: str, r: torch.Tensor, n: int) -> int:
                 "floor/ceil-split; empty bins give 0; the gradient goes to the first maximum")
 def ROIPooling(data, rois, pooled_size=None, spatial_scale=None):
     op = "ROIPooling"
-    ph, pw = _pooled(op, pooled_size)
-    if spatial_scale is None:
-        raise MXNetValueError(f"{op}: Required parameter spatial_scale of float is not "
-                              "presented")
+    ph, pw = _pooled(op, pooled_size, spatial_scale)
     _roi_check(op, data, rois)
     n, c, h, w = data.shape
     npdt = torch.float32 if data.dtype == torch.float16 else data.dtype
@@ -315,10 +311,7 @@ def _interp_matrix(pos: torch.Tensor, size: int, dtype: torch.dtype) -> torch.Te
 def ROIAlign(data, rois, pooled_size=None, spatial_scale=None, sample_ratio=-1,
              position_sensitive=False, aligned=False):
     op = "ROIAlign"
-    ph, pw = _pooled(op, pooled_size)
-    if spatial_scale is None:
-        raise MXNetValueError(f"{op}: Required parameter spatial_scale of float is not "
-                              "presented")
+    ph, pw = _pooled(op, pooled_size, spatial_scale)
     _roi_check(op, data, rois)
     n, c, h, w = data.shape
     if position_sensitive and c % (ph * pw):
@@ -1125,10 +1118,7 @@ def _rroi_align(data: torch.Tensor, rois: torch.Tensor, ph: int, pw: int,
                 "has no gradient: backward raises)")
 def RROIAlign(data, rois, pooled_size=None, spatial_scale=None, sampling_ratio=-1):
     op = "RROIAlign"
-    ph, pw = _pooled(op, pooled_size)
-    if spatial_scale is None:
-        raise MXNetValueError(f"{op}: Required parameter spatial_scale of float is not "
-                              "presented")
+    ph, pw = _pooled(op, pooled_size, spatial_scale)
     _need_float(op, ("data", data), ("rois", rois))
     _same_dtype(op, ("data", data), ("rois", rois))
     _ndim(op, "data", data, 4, " (batch, channel, height, width)")
