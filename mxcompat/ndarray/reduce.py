@@ -67,6 +67,15 @@ def reduction(name: str, kernel: Callable, torch_name: str, aliases: tuple = (),
             if full is not None and data.is_floating_point():
                 return full(data).reshape(1)
             return kernel(data, tuple(range(data.dim()))).reshape(1)
+        if type(axis) is int and not exclude:
+            # fast path for one valid axis (x.sum(axis=1, keepdims=True) in a loss)
+            nd_ = data.dim()
+            a = axis + nd_ if axis < 0 else axis
+            if 0 <= a < nd_:
+                r = kernel(data, (a,))
+                if keepdims:
+                    return r.unsqueeze(a)
+                return r if r.dim() else r.reshape(1)
         axes = reduce_axes(data.dim(), axis, exclude, name, tuple(data.shape))
         if data.dim() == 0:
             r = kernel(data.reshape(1), (0,))
