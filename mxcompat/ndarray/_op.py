@@ -418,7 +418,12 @@ def _build(name: str, impl: Callable, inputs: list, plist: list, var_input: Opti
     args = ", ".join(call_args)
     tensors = "_ts" if var_input else "(" + "".join(f"_t{i}, " for i in range(len(inputs))) + ")"
     lines.append("    if _STATE.recording:")
-    lines.append(f"        _r = _link(_call(_impl, _op, {args}), {tensors})")
+    lines.append("        try:")
+    lines.append(f"            _r = _impl({args})")
+    lines.append("        except _ERRS as _e:")
+    lines.append("            raise _translate(_e, _op) from None")
+    lines.append("        if type(_r) is not _Tensor or not _r.requires_grad:")
+    lines.append(f"            _r = _link(_r, {tensors})")
     lines.append(f"    elif ({needs}) and _grad_on():")
     lines.append(f"        _r = _call(_impl, _op, {args})")
     lines.append("    else:")

@@ -158,7 +158,8 @@ def _run(kernel: Callable, op: str, a: torch.Tensor, b: Any) -> torch.Tensor:
     """One kernel call with autograd on only while recording, torch errors translated."""
     try:
         if STATE.recording:
-            return link(kernel(a, b), (a, b))
+            r = kernel(a, b)
+            return r if r.requires_grad else link(r, (a, b))
         if (a.requires_grad or (type(b) is torch.Tensor and b.requires_grad)) and _grad_on():
             _set_grad(False)  # outside record(): build no graph
             try:
