@@ -54,11 +54,14 @@ def _finish_shape(r: torch.Tensor, x: torch.Tensor, axes: Tuple[int, ...],
 
 
 def reduction(name: str, kernel: Callable, torch_name: str, aliases: tuple = (),
-              notes: str = "", full: Optional[Callable] = None) -> Callable:
+              notes: str = "", full: Optional[Callable] = None,
+              one_axis: Optional[Callable] = None) -> Callable:
     """Register ``name(data, axis=None, keepdims=False, exclude=False)``.
 
     ``kernel(x, axes)`` reduces tensor ``x`` over the tuple ``axes`` (never empty unless the
-    input is 0-d) and returns a tensor of ``x``'s dtype without the reduced dims.
+    input is 0-d) and returns a tensor of ``x``'s dtype without the reduced dims. Optional
+    torch shortcuts for floating inputs, where they give the kernel's result: ``full(x)``
+    for a full reduction, ``one_axis(x, axis, keepdim=...)`` for one axis.
     """
     def impl(data: torch.Tensor, axis: Optional[Any] = None, keepdims: bool = False,
              exclude: bool = False) -> torch.Tensor:
@@ -72,6 +75,9 @@ def reduction(name: str, kernel: Callable, torch_name: str, aliases: tuple = (),
             nd_ = data.dim()
             a = axis + nd_ if axis < 0 else axis
             if 0 <= a < nd_:
+                if one_axis is not None and data.is_floating_point():
+                    return one_axis(data, a, keepdim=keepdims) if nd_ > 1 or keepdims \
+                        else one_axis(data, a).reshape(1)
                 r = kernel(data, (a,))
                 if keepdims:
                     return r.unsqueeze(a)
@@ -193,9 +199,9 @@ def _nansum(x: torch.Tensor, axes: tuple) -> torch.Tensor:
 
 
 sum = reduction("sum", _sum, "torch.sum (result dtype = input dtype)", aliases=("sum_axis",),
-                full=torch.sum)
+                full=torch.sum, one_axis=torch.sum)
 mean = reduction("mean", _mean, "torch.mean (integer inputs: truncating division)",
-                 full=torch.mean)
+                 full=torch.mean, one_axis=torch.mean)
 prod = reduction("prod", _prod, "torch.prod")
 max = reduction("max", _amax, "torch.amax", aliases=("max_axis",))
 min = reduction("min", _amin, "torch.amin", aliases=("min_axis",))
