@@ -173,4 +173,19 @@ CASES += [
          gen=lambda rng, s, dt: rng.integers(-1, 6, s).astype(dt))], dtypes=NUMERIC, rejects=RB,
          grad=True, ref=lambda x, i: x[np.arange(x.shape[0]), np.clip(i.astype(int), 0,
                                                                       x.shape[1] - 1)]),
+    # indices beyond int32: MXNet casts to int32 first (floats: C's cast, INT_MIN for NaN, inf
+    # and out-of-range values; wider integers wrap), then clips or wraps
+    Case("pick", "big_float_idx", samples=[((6, 4), (6,))], dtypes=("float32",),
+         inputs=[In(), In(dtype="float32", gen=lambda rng, s, dt: np.array(
+             [3e9, -3e9, 5e9, np.nan, np.inf, 2.7], dt))],
+         note="NaN/inf/out-of-int32 indices select element 0 (INT_MIN, clipped)"),
+    Case("pick", "big_float_idx_wrap", samples=[((6, 4), (6,))], dtypes=("float32",),
+         kwargs={"mode": "wrap"}, inputs=[In(), In(dtype="float32", gen=lambda rng, s, dt:
+                                                   np.array([3e9, -3e9, 5e9, np.nan, -1.0, 6.0],
+                                                            dt))],
+         note="INT_MIN wraps to element 1 of 4"),
+    Case("pick", "big_int64_idx", samples=[((4, 3), (4,))], dtypes=("float32",),
+         inputs=[In(), In(dtype="int64", gen=lambda rng, s, dt: np.array(
+             [3000000000, -3000000000, 5000000000, 1], dt))],
+         note="int64 indices wrap to int32 before clipping"),
 ]

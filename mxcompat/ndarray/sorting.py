@@ -116,8 +116,10 @@ def pick(data: torch.Tensor, index: torch.Tensor, axis: Optional[int] = -1,
     if list(index.shape) not in (kept, red) and not (not red and index.numel() == 1):
         raise MXNetError(f"pick: Shape inconsistent, Provided = {list(index.shape)}, inferred "
                          f"shape={red or [1]}")
-    i = _cast(index, torch.int64) if index.is_floating_point() else index.to(torch.int64)
-    i = i.reshape(kept)
+    # MXNet casts indices to int32 first, as C does: floats truncate (NaN, inf and anything
+    # outside int32 become INT_MIN), wider integers wrap; then clip or wrap into range
+    i = _cast(index, torch.int32) if index.is_floating_point() else index.to(torch.int32)
+    i = i.to(torch.int64).reshape(kept)
     n = data.shape[ax]
     i = i.clamp(0, n - 1) if mode == "clip" else torch.remainder(i, n)
     r = torch.gather(data, ax, i)
