@@ -97,7 +97,9 @@ def install() -> None:
     import mxcompat
     sys.modules.setdefault("mxnet", mxcompat)
     from .ndarray.ndarray import NDArray
+    from .ndarray.sparse import CSRNDArray, RowSparseNDArray
     NDArray.__module__ = "mxnet.ndarray.ndarray"
+    CSRNDArray.__module__ = RowSparseNDArray.__module__ = "mxnet.ndarray.sparse"
 
 
 def uninstall() -> None:
@@ -106,7 +108,9 @@ def uninstall() -> None:
     for name in [n for n in sys.modules if n == "mxnet" or n.startswith("mxnet.")]:
         del sys.modules[name]
     from .ndarray.ndarray import NDArray
+    from .ndarray.sparse import CSRNDArray, RowSparseNDArray
     NDArray.__module__ = "mxcompat.ndarray.ndarray"
+    CSRNDArray.__module__ = RowSparseNDArray.__module__ = "mxcompat.ndarray.sparse"
 
 
 def installed() -> bool:

@@ -275,7 +275,9 @@ class _Capture(pickle.Unpickler):
             self.state = state
 
     def find_class(self, module, name):
-        if (module, name) == ("mxnet.ndarray.ndarray", "NDArray"):
+        if (module, name) in (("mxnet.ndarray.ndarray", "NDArray"),
+                              ("mxnet.ndarray.sparse", "CSRNDArray"),
+                              ("mxnet.ndarray.sparse", "RowSparseNDArray")):
             return _Capture.Fake
         if module in ("builtins", "__builtin__") and name == "bytearray":
             return bytearray
@@ -300,6 +302,7 @@ def test_mxnet_pickle_loads(fname, installed):
     assert len(got) == len(FILES[fname]["arrays"])
     for a, e in zip(got, FILES[fname]["arrays"]):
         _same(a, e)
+        assert a.stype == e["stype"]
 
 
 @pytest.mark.parametrize("fname", PICKLES)
@@ -308,7 +311,10 @@ def test_pickle_records_byte_identical(fname):
     for fake, e in zip(fakes, FILES[fname]["arrays"]):
         h = fake.state["handle"]
         assert isinstance(h, bytearray)
-        mine = ser.dumps_record(mx.nd.array(_expected(e), dtype=e["dtype"]))
+        mine = mx.nd.array(_expected(e), dtype=e["dtype"])
+        if e["stype"] != "default":
+            mine = mine.tostype(e["stype"])
+        mine = ser.dumps_record(mine)
         assert isinstance(mine, bytearray) and mine == h
 
 
@@ -616,3 +622,18 @@ def test_mxnet_reads_mxcompat_files_and_pickles(tmp_path, installed):
     r = subprocess.run([sys.executable, "-c", _MXNET_READ, str(tmp_path / "jobs.json")],
                        capture_output=True, text=True)
     assert r.returncode == 0 and "ok" in r.stdout, r.stderr[-2000:]
+
+
+def test_sparse_pickle_record_with_zero_storage_shape():
+    # MXNet 1.9.1 can pickle a csr array before its asynchronous tostype finished: the record's
+    # storage shape then says 0 rows (seen from the oracle) while the index arrays and data
+    # are complete. The reader takes the row count from the index array.
+    fakes = _Capture(io.BytesIO((FIX / "sparse_p2.pkl").read_bytes())).load()
+    h = bytearray(fakes[0].state["handle"])
+    assert struct.unpack_from("<i", h, 8)[0] == 1  # storage shape ndim
+    struct.pack_into("<q", h, 12, 0)              # ... and its 3 rows -> 0
+    a, b = ser.loads_record(h), ser.loads_record(fakes[0].state["handle"])
+    assert a.stype == b.stype == "csr"
+    np.testing.assert_array_equal(a.asnumpy(), [[0, 1, 0], [2, 0, 3]])
+    np.testing.assert_array_equal(a.data.asnumpy(), b.data.asnumpy())
+    np.testing.assert_array_equal(a.indices.asnumpy(), [1, 0, 2])

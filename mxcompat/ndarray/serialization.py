@@ -337,6 +337,12 @@ class _Parser:
                 raise self.error(f"aux array {k} has no shape (ndim -1)")
             r.aux.append((af, ash, 0))
         isz = _ITEMSIZE[r.flag]
+        if nad and r.sshape and r.sshape[0] == 0 and r.aux[-1][1] and r.aux[-1][1][0]:
+            # MXNet 1.9.1 can pickle a csr array whose storage shape is still 0 rows (it
+            # reads the shape before the asynchronous tostype that made it has finished);
+            # the stored row count is that of its (last) index array
+            assert r.shape is not None
+            r.sshape = (r.aux[-1][1][0],) + (tuple(r.shape[1:]) if r.stype == 1 else ())
         if nad:
             self._check_sparse(r)
         n = math.prod(r.sshape if nad else shape)  # type: ignore[arg-type]

@@ -110,6 +110,10 @@ class BaseSparseNDArray(NDArray):
         raise NotImplementedError
 
     def __init__(self, handle: Any = None, writable: bool = True):
+        if handle is None:  # what unpickling calls, before __setstate__ fills the array
+            self._t, self._ctx, self._ag = torch.empty(0), None, None
+            self._aux, self._sdata, self._ver = (), None, 0
+            return
         raise MXNetTypeError(f"{type(self).__name__}(handle): create sparse arrays with "
                              "mx.nd.sparse.csr_matrix / row_sparse_array / zeros, or "
                              "NDArray.tostype")
@@ -255,17 +259,19 @@ class BaseSparseNDArray(NDArray):
             return
         raise MXNetTypeError(f"type {type(value)} not supported")
 
-    def __reduce__(self) -> Any:
-        return (_rebuild, (self._STYPE, self._t.detach().cpu().numpy(),
-                           tuple(a.cpu().numpy() for a in self._pattern())))
-
-    def __getstate__(self) -> dict:  # pragma: no cover - __reduce__ is used
-        return {}
-
-
-def _rebuild(stype: str, values: np.ndarray, aux: tuple) -> "BaseSparseNDArray":
-    t = torch.from_numpy(values.copy())
-    return _make(stype, t, tuple(torch.from_numpy(a.copy()) for a in aux))
+    # pickling: NDArray's __reduce__ / __getstate__ (MXNet's layout: the class, (None,), and
+    # {'handle': one sparse record}), so pickles cross between MXNet and mxcompat both ways
+    def __setstate__(self, state: dict) -> None:
+        from .serialization import loads_record
+        h = state.get("handle") if isinstance(state, dict) else None
+        if h is None:
+            raise MXNetValueError(f"{type(self).__name__}: the pickle holds no array")
+        other = loads_record(h)
+        if getattr(other, "_STYPE", "default") != self._STYPE:
+            raise MXNetTypeError(f"{type(self).__name__}: the pickled record is a "
+                                 f"{other.stype} array")
+        self._t, self._ctx, self._ag = other._t, None, None
+        _set_layout(self, other._pattern(), other._sdata)  # type: ignore[attr-defined]
 
 
 class CSRNDArray(BaseSparseNDArray):

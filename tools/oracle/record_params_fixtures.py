@@ -212,6 +212,20 @@ def main() -> int:
             "size": len(raw), "sha256": hashlib.sha256(raw).hexdigest(),
             "arrays": describe(pickle.loads(raw), None)}
 
+    # a pickle of sparse arrays written by MXNet (its raw-bytes csr record has a 0-row
+    # storage shape, unlike the .params form)
+    sp_pk = [mx.nd.array([[0, 1, 0], [2, 0, 3]]).tostype("csr"),
+             mx.nd.array([[0, 0], [2, 3], [0, 0], [4, 5]]).tostype("row_sparse"),
+             mx.nd.array([[0, 0], [0, 1.5]], dtype="float64").tostype("csr")]
+    raw = pickle.dumps(sp_pk, protocol=2)
+    (OUT / "sparse_p2.pkl").write_bytes(raw)
+    manifest["files"]["sparse_p2.pkl"] = {
+        "kind": "pickle", "written_by": "pickle.dumps(list of sparse NDArray, protocol=2)",
+        "mxnet_can_load": True, "np_shape": False, "resave_identical": False,
+        "size": len(raw), "sha256": hashlib.sha256(raw).hexdigest(),
+        "arrays": describe(pickle.loads(raw), None,
+                           stypes=["csr", "row_sparse", "csr"])}
+
     check_mxcompat_output()
     (OUT / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False,
                                                   sort_keys=True) + "\n", encoding="utf-8")
@@ -228,7 +242,8 @@ import mxnet as mx
 assert mx is mxcompat
 arrays = [mx.nd.array(np.arange(6).reshape(2, 3) * 1.5), mx.nd.array([1, -2, 3], dtype="int64"),
           mx.nd.array([True, False], dtype="bool"), mx.nd.array([0.5, 2], dtype="float16")]
-sys.stdout.buffer.write(pickle.dumps(arrays, protocol=2))
+sys.stdout.buffer.write(pickle.dumps(arrays + [arrays[0].tostype("csr"),
+                                                arrays[1].tostype("row_sparse")], protocol=2))
 mx.nd.save(sys.argv[1], {"a": arrays[0], "b": arrays[1], "c": arrays[2], "d": arrays[3]})
 '''
 
@@ -241,7 +256,13 @@ def check_mxcompat_output() -> None:
         raw = subprocess.run([sys.executable, "-c", _MXCOMPAT_SIDE, f], env=env, check=True,
                              stdout=subprocess.PIPE).stdout
         got = pickle.loads(raw)
+        csr, rsp = got[4:]
+        got = got[:4]
         assert all(type(a) is mx.nd.NDArray for a in got), [type(a) for a in got]
+        assert isinstance(csr, mx.nd.sparse.CSRNDArray), type(csr)
+        assert isinstance(rsp, mx.nd.sparse.RowSparseNDArray), type(rsp)
+        assert csr.asnumpy().tolist() == (np.arange(6).reshape(2, 3) * 1.5).tolist()
+        assert rsp.asnumpy().tolist() == [1, -2, 3]
         want = [np.arange(6).reshape(2, 3) * 1.5, np.array([1, -2, 3]), np.array([True, False]),
                 np.array([0.5, 2])]
         dts = ["float32", "int64", "bool", "float16"]
