@@ -5,6 +5,7 @@ Every rule about dtypes lives in ``_rules``; the factories below apply it once p
 """
 from __future__ import annotations
 
+import math
 from typing import Any, Callable, Dict, Optional, Tuple
 
 import torch
@@ -53,18 +54,21 @@ def _rdiv(a: torch.Tensor, s: Any) -> torch.Tensor:
 
 def _mod(a: torch.Tensor, b: Any) -> torch.Tensor:
     """MXNet's modulo: floored (the result takes the divisor's sign), ``x % 0 == 0`` (torch
-    gives NaN for floats and raises for ints), and MXNet's signed zeros: -0.0 only when both
-    operands are negative."""
+    gives NaN for floats and raises for ints), and MXNet's signed zeros: a zero result keeps the
+    dividend's sign when both operands have the same sign (-0.0 counting as positive), else
+    it is 0.0."""
     if not isinstance(b, torch.Tensor):
         if b == 0:
             return torch.zeros_like(a)
         b = torch.full_like(a, b)
     zero = b == 0
     bs = torch.where(zero, torch.ones_like(b), b)
-    f = torch.fmod(a.abs(), bs.abs())
-    r = torch.where(a < 0, -f, f)
+    # C's fmod keeps the dividend's sign (-0.0 % 2 is -0.0 in MXNet); where the signs differ
+    # MXNet adds the divisor to a non-zero remainder and 0.0 to a zero one (-0.0 -> 0.0).
+    # fmod of the values themselves (not of abs) also keeps int8 -128 % 3 == 1
+    r = torch.fmod(a, bs)
     adjust = (a < 0) != (bs < 0)
-    r = torch.where(adjust, r + torch.where(f != 0, bs, torch.zeros_like(bs)), r)
+    r = torch.where(adjust, r + torch.where(r != 0, bs, torch.zeros_like(bs)), r)
     return torch.where(zero, torch.zeros_like(r), r)
 
 
@@ -74,6 +78,10 @@ def _rmod(a: torch.Tensor, s: Any) -> torch.Tensor:
 
 def _pow(a: torch.Tensor, b: Any) -> torch.Tensor:
     if a.is_floating_point():
+        if not isinstance(b, torch.Tensor) and b in (0.5, -0.5):
+            # torch turns these into sqrt/rsqrt: C's pow gives pow(-0.0, 0.5) == 0.0 and
+            # pow(-inf, 0.5) == inf, as MXNet does
+            b = torch.tensor(b, dtype=a.dtype, device=a.device)
         return torch.pow(a, b)
     # MXNet computes integer pow in float32 and casts back with C semantics
     # (2 ** -1 -> 0, 3 ** 19 -> 1162261504, 3 ** 250 -> inf -> 0 for uint8); torch's integer
@@ -87,9 +95,21 @@ def _rpow(a: torch.Tensor, s: Any) -> torch.Tensor:
     return _pow(torch.full_like(a, s), a)
 
 
+def _minmax_scalar(a: torch.Tensor, s: Any, is_max: bool) -> torch.Tensor:
+    r = torch.clamp_min(a, s) if is_max else torch.clamp_max(a, s)
+    if s == 0 and a.is_floating_point():
+        # a tie gives the scalar in MXNet (maximum(-0.0, 0.0) is 0.0, maximum(0.0, -0.0) is
+        # -0.0); torch keeps the array's zero. Adding 0.0 turns -0.0 into 0.0 (and leaves
+        # everything else, gradient included, alone)
+        r = r + 0.0 if math.copysign(1.0, float(s)) > 0 else -((-r) + 0.0)
+    return r
+
+
 def _minmax(a: torch.Tensor, b: torch.Tensor, is_max: bool) -> torch.Tensor:
     if not (a.requires_grad or b.requires_grad):
-        return torch.maximum(a, b) if is_max else torch.minimum(a, b)
+        # MXNet returns rhs on a tie (maximum(-0.0, 0.0) is 0.0); torch returns its first
+        # argument, so swap them (NaN propagates from either side in both)
+        return torch.maximum(b, a) if is_max else torch.minimum(b, a)
     # MXNet sends the whole gradient of a tie to lhs; torch.maximum splits it in halves.
     # NaN propagates from either side, as torch.maximum does.
     pick_a = (a >= b) if is_max else (a <= b)
@@ -131,10 +151,10 @@ BINARY: Dict[str, Tuple[Any, Any, Any, str]] = {
     "div": (_div, _div, _rdiv, "torch.div (rounding_mode='trunc' for integers)"),
     "mod": (_mod, _mod, _rmod, "torch.remainder (x % 0 == 0)"),
     "power": (_pow, _pow, _rpow, "torch.pow"),
-    "maximum": (lambda a, b: _minmax(a, b, True), lambda a, s: torch.clamp_min(a, s),
-                lambda a, s: torch.clamp_min(a, s), "torch.maximum"),
-    "minimum": (lambda a, b: _minmax(a, b, False), lambda a, s: torch.clamp_max(a, s),
-                lambda a, s: torch.clamp_max(a, s), "torch.minimum"),
+    "maximum": (lambda a, b: _minmax(a, b, True), lambda a, s: _minmax_scalar(a, s, True),
+                lambda a, s: _minmax_scalar(a, s, True), "torch.maximum"),
+    "minimum": (lambda a, b: _minmax(a, b, False), lambda a, s: _minmax_scalar(a, s, False),
+                lambda a, s: _minmax_scalar(a, s, False), "torch.minimum"),
     "hypot": (torch.hypot, lambda a, s: torch.hypot(a, torch.full_like(a, s)),
               lambda a, s: torch.hypot(torch.full_like(a, s), a), "torch.hypot"),
     "equal": (_cmp(torch.eq), _cmp(torch.eq), _cmp(torch.eq), "torch.eq (result in input dtype)"),

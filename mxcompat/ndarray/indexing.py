@@ -405,9 +405,13 @@ from ._op import Dtype, Enum, Float, Int, Shape, register  # noqa: E402
 _INT_DT = (torch.uint8, torch.int8, torch.int32, torch.int64)
 
 
-def _trunc_idx(t: torch.Tensor) -> torch.Tensor:
-    """Index values as int64, floats truncated toward zero (MXNet casts them to int)."""
-    return t.detach().to(torch.int64)
+def _int32_idx(t: torch.Tensor) -> torch.Tensor:
+    """Index values as MXNet's kernels read them, through a C cast to int32: floats truncate
+    (NaN, inf and values outside int32 become INT_MIN), int64 wraps; returned as int64."""
+    t = t.detach()
+    if t.dtype in (torch.int64, torch.int32, torch.uint8, torch.int8):
+        return t.to(torch.int32).to(torch.int64) if t.dtype == torch.int64 else t.to(torch.int64)
+    return _cast(t, torch.int32).to(torch.int64)
 
 
 @register("take", params={"axis": Int, "mode": Enum("clip", "wrap", "raise")},
@@ -511,7 +515,7 @@ def scatter_nd(data: torch.Tensor, indices: torch.Tensor, shape: tuple) -> torch
                          f"{list(shape)}")
     rows = []
     for k in range(m):
-        i = _trunc_idx(indices[k])
+        i = _int32_idx(indices[k])
         if i.numel() and bool(((i < 0) | (i >= shape[k])).any()):
             raise MXNetIndexError(f"scatter_nd: an index on axis {k} is out of bounds for size "
                                   f"{shape[k]} (MXNet 1.9.1 would write outside the output)")
@@ -536,7 +540,8 @@ def one_hot(indices: torch.Tensor, depth: int, on_value: float = 1.0, off_value:
     if depth < 0:
         raise MXNetValueError(f"one_hot: Dimension size, depth, must be a non-negative "
                               f"integer (got {depth})")
-    idx = indices if indices.dtype == torch.int64 else indices.to(torch.int64)
+    # int64 indices wrap to int32 (2**32 + 1 selects 1), floats cast as C does
+    idx = _int32_idx(indices)
     hit = idx.unsqueeze(-1) == torch.arange(depth, device=idx.device)
     if on_value == 1.0 and off_value == 0.0:
         return hit.to(dt)
@@ -556,11 +561,12 @@ def ravel_multi_index(data: torch.Tensor, shape: tuple = ()) -> torch.Tensor:
     if data.dim() < 1 or data.shape[0] != len(shape):
         raise MXNetError(f"ravel_multi_index: data must have shape ({len(shape)}, ...), got "
                          f"{list(data.shape)}")
-    idx = _trunc_idx(data)
+    idx = _int32_idx(data)  # int64 wraps, NaN/inf become INT_MIN, as in MXNet
     out = torch.zeros(idx.shape[1:], dtype=torch.int64, device=idx.device)
     for k, n in enumerate(shape):
         out = out * n + idx[k]
-    return out.to(data.dtype)
+    # MXNet's index arithmetic is int32 and wraps (a NaN index, INT_MIN, times 4 gives 0)
+    return out.to(torch.int32).to(data.dtype)
 
 
 @register("unravel_index", params={"shape": Shape}, family="indexing",
@@ -570,7 +576,7 @@ def unravel_index(data: torch.Tensor, shape: tuple = ()) -> torch.Tensor:
         raise MXNetValueError("unravel_index: Empty shape parameter for unravel operator.")
     if data.dtype == torch.bool:
         raise _rules.bool_unsupported("unravel_index")
-    idx = _trunc_idx(data)
+    idx = _int32_idx(data)  # int64 wraps, NaN/inf become INT_MIN, as in MXNet
     coords = []
     for n in reversed(shape[1:]):
         coords.append(torch.fmod(idx, n))

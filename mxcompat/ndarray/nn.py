@@ -21,6 +21,7 @@ from .._state import STATE
 from ..base import MXNetTypeError, MXNetValueError, unsupported
 from ._op import (Any_, Bool, Enum, Float, Int, OptDtype, OptFloat, OptInt, Shape, register,
                   unwrap)
+from .ndarray import _cast
 
 _FLOATS = (torch.float16, torch.float32, torch.float64, torch.bfloat16)
 
@@ -1008,7 +1009,22 @@ def _seq_len(op: str, data: torch.Tensor, sequence_length: Any, use: bool, axis:
     if ln.numel() != data.shape[batch_axis]:
         raise MXNetValueError(f"{op}: Shape inconsistent for 'sequence_length', Provided = "
                               f"{list(ln.shape)}, inferred shape=({data.shape[batch_axis]},)")
-    return ln.detach().reshape(-1).to(torch.int64)
+    # MXNet reads each length through a C cast to int: fractions truncate, NaN/inf/huge
+    # floats become INT_MIN, int64 wraps (2**32 + 1 is 1)
+    ln = ln.detach().reshape(-1)
+    ln = ln.to(torch.int32) if not ln.is_floating_point() else _cast(ln, torch.int32)
+    return ln.to(torch.int64)
+
+
+def _seq_bad_len(op: str, ln: torch.Tensor, lo: int, hi: int) -> None:
+    """MXNet 1.9.1 reads or writes outside the array for lengths outside [lo, hi] (garbage
+    values, heap corruption or a crash): refuse them."""
+    bad = (ln < lo) | (ln > hi)
+    if bool(bad.any()):
+        v = int(ln[bad][0])
+        raise MXNetValueError(f"{op}: sequence_length {v} (after MXNet's cast to int32) is "
+                              f"outside [{lo}, {hi}]; MXNet 1.9.1 reads or writes outside the "
+                              "array there")
 
 
 def _seq_axis(op: str, data: torch.Tensor, axis: int) -> int:
@@ -1031,6 +1047,7 @@ def SequenceMask(data, sequence_length=None, use_sequence_length=False, value=0.
     if ln is None:
         return data.clone() if not data.requires_grad else data * 1
     t = data.shape[ax]
+    _seq_bad_len(op, ln, 0, 2 ** 31 - 1)
     pos = torch.arange(t, device=data.device)
     keep = pos[:, None] < ln[None, :] if ax == 0 else pos[None, :] < ln[:, None]
     keep = keep.reshape(keep.shape + (1,) * (data.dim() - 2))
@@ -1048,7 +1065,8 @@ def SequenceLast(data, sequence_length=None, use_sequence_length=False, axis=0):
     if ln is None:
         return data.select(ax, data.shape[ax] - 1).clone()
     t = data.shape[ax]
-    idx = (ln - 1).clamp(0, t - 1)
+    _seq_bad_len(op, ln, 1, t)
+    idx = ln - 1
     batch = torch.arange(data.shape[1 - ax], device=data.device)
     return data[idx, batch] if ax == 0 else data[batch, idx]
 
@@ -1065,8 +1083,9 @@ def SequenceReverse(data, sequence_length=None, use_sequence_length=False, axis=
     t = data.shape[0]
     if ln is None:
         return data.flip(0)
+    _seq_bad_len(op, ln, 0, t)
     pos = torch.arange(t, device=data.device)[:, None]
-    ln = ln.clamp(0, t)[None, :]
+    ln = ln[None, :]
     src = torch.where(pos < ln, ln - 1 - pos, pos)  # (T, N)
     idx = src.reshape(src.shape + (1,) * (data.dim() - 2)).expand(data.shape)
     return torch.gather(data, 0, idx)
