@@ -75,6 +75,13 @@ CASES = [
     Case("SequenceReverse", "ev_neg_len", samples=_SEQ, dtypes=F32,
          inputs=[_SEQ_DATA, _fix([-1, 2])], kwargs={"use_sequence_length": True},
          mx_crash=_GARBAGE),
+    # ------------------------------------------------------------- slice parameters
+    Case("slice", "ev_end_beyond_int32", samples=[((5,),)], dtypes=F32,
+         kwargs={"begin": (0,), "end": (3000000000,)}, raises=True),
+    Case("crop", "ev_begin_beyond_int32", samples=[((5,),)], dtypes=F32,
+         kwargs={"begin": (-3000000000,), "end": (2,)}, raises=True),
+    Case("slice", "ev_int32_max", samples=[((5,),)], dtypes=F32,
+         kwargs={"begin": (1,), "end": (2 ** 31 - 1,)}),
     # ------------------------------------------------------------- arithmetic
     Case("broadcast_mod", "ev_special", samples=[((12,), (12,))], dtypes=FLOATS,
          inputs=[_fix([5.5, -5.5, 5.5, -5.5, 1, 0, -0.0, INF, 3, -3, NAN, 7]),

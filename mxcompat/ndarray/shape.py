@@ -536,12 +536,18 @@ def _opt_tuple(v: Any, op: str, p: str) -> tuple:
     if isinstance(v, str):
         body = v.strip().strip("()[]").strip()
         items: list = [x.strip() for x in body.split(",") if x.strip()]
-        return tuple(None if x == "None" else Int(x, op, p) for x in items)
-    if v is None:
+        t = tuple(None if x == "None" else Int(x, op, p) for x in items)
+    elif v is None:
         return (None,)
-    if isinstance(v, (list, tuple)):
-        return tuple(None if x is None else Int(x, op, p) for x in v)
-    return (Int(v, op, p),)
+    elif isinstance(v, (list, tuple)):
+        t = tuple(None if x is None else Int(x, op, p) for x in v)
+    else:
+        t = (Int(v, op, p),)
+    if any(x is not None and not -2 ** 31 <= x < 2 ** 31 for x in t):
+        # MXNet parses these as int32 and refuses anything wider
+        raise MXNetValueError(f"{op}: Invalid Parameter format for {p} expect Shape(tuple) "
+                              f"but value='{v}' (entries must fit in int32)")
+    return t
 
 
 @register("slice", params={"begin": _opt_tuple, "end": _opt_tuple, "step": _opt_tuple},
