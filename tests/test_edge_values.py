@@ -89,3 +89,20 @@ def test_sequence_int64_length_wraps():
     ln = mx.nd.array(np.array([2 ** 32 + 4, 2 ** 32 + 1]), dtype="int64")
     out = mx.nd.SequenceLast(_X, ln, use_sequence_length=True)
     assert out.asnumpy().tolist() == [[18.0, 19.0, 20.0], [3.0, 4.0, 5.0]]
+
+
+@pytest.mark.parametrize("dt", FLOATS)
+def test_relu_of_negative_zero_is_positive_zero(dt):
+    x = _a([-0.0, 0.0, -1, 1], dt)
+    _same(mx.nd.relu(x), [0.0, 0.0, 0.0, 1.0])
+    _same(mx.nd.Activation(x, act_type="relu"), [0.0, 0.0, 0.0, 1.0])
+    _same(x.relu(), [0.0, 0.0, 0.0, 1.0])
+
+
+def test_relu_gradient_at_zero_is_zero():
+    x = _a([-0.0, 0.0, -1, 2], "float32")
+    x.attach_grad()
+    with mx.autograd.record():
+        y = mx.nd.relu(x)
+    y.backward()
+    assert x.grad.asnumpy().tolist() == [0.0, 0.0, 0.0, 1.0]

@@ -227,7 +227,8 @@ def index_copy(old_tensor, index_vector, new_tensor):
     if old_tensor.dtype != new_tensor.dtype:
         raise _rules.dtype_mismatch(op, old_tensor.dtype, new_tensor.dtype, 2)
     idx = index_vector.detach()
-    idx = (torch.trunc(idx) if idx.is_floating_point() else idx).long()
+    # read as int32, as MXNet does: floats by C's cast (NaN/inf to INT_MIN), int64 wraps
+    idx = (_cast(idx, torch.int32) if idx.is_floating_point() else idx.to(torch.int32)).long()
     n = old_tensor.shape[0]
     if idx.numel() and (int(idx.min()) < 0 or int(idx.max()) >= n):
         raise MXNetValueError(f"{op}: index out of range [0, {n}) in index_vector "

@@ -72,6 +72,14 @@ def array(source_array: Any, ctx: Any = None, dtype: Any = None) -> NDArray:
         npt = _dtypes.TORCH_TO_NP[dt]
         if np.iscomplexobj(src):
             src = src.real
+        if (src is not source_array and src.dtype.kind == "f"
+                and np.dtype(npt).kind in "iu"):
+            # MXNet builds a list's array with NumPy 1.23's np.array(list, dtype): each float
+            # goes through a Python int (NaN, inf and values beyond int64 raise), then wraps
+            # to the width (3e9 -> int32 -1294967296, where a C cast would give INT_MIN)
+            if not np.isfinite(src).all() or bool((np.abs(src) >= 2.0 ** 63).any()):
+                raise TypeError
+            src = np.trunc(src).astype(np.int64)
         a = src.astype(npt) if src.dtype != npt else np.array(src, copy=True)
     except (TypeError, ValueError):
         raise MXNetTypeError("source_array must be array like object (a nested list of "

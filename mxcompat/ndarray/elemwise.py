@@ -627,7 +627,12 @@ erfinv = unary("erfinv", torch.erfinv, torch_name="torch.erfinv", float_math=Fal
 gamma = unary("gamma", _gamma, torch_name="exp(torch.lgamma(x)) with gamma's sign",
               notes="computed in float64")
 gammaln = unary("gammaln", torch.lgamma, torch_name="torch.lgamma")
-relu = unary("relu", torch.relu, torch_name="torch.relu", float_math=False)
+def _relu(x: torch.Tensor) -> torch.Tensor:
+    # x > 0 ? x : 0, as MXNet: relu(-0.0) is 0.0 (torch.relu keeps -0.0); same speed
+    return torch.nn.functional.threshold(x, 0, 0)
+
+
+relu = unary("relu", _relu, torch_name="torch.relu", float_math=False)
 sigmoid = unary("sigmoid", torch.sigmoid, torch_name="torch.sigmoid")
 softsign = unary("softsign", _softsign, torch_name="torch.nn.functional.softsign")
 logical_not = unary("logical_not", _logical_not, torch_name="torch.logical_not (result in "

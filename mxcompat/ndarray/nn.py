@@ -108,7 +108,8 @@ def FullyConnected(data, weight, bias=None, num_hidden=None, no_bias=False, flat
 
 # ========================================================================================
 # Activations
-_ACTS = {"relu": torch.relu, "sigmoid": torch.sigmoid, "softrelu": F.softplus,
+# relu as x > 0 ? x : 0 (MXNet: relu(-0.0) is 0.0; torch.relu keeps -0.0)
+_ACTS = {"relu": lambda x: F.threshold(x, 0, 0), "sigmoid": torch.sigmoid, "softrelu": F.softplus,
          "softsign": F.softsign, "tanh": torch.tanh}
 
 
@@ -195,7 +196,8 @@ def _length_mask(op: str, x: torch.Tensor, length: Any, axis: int) -> torch.Tens
                               f"{list(ln.shape)}, inferred shape={tuple(exp_shape)}")
     pos = torch.arange(x.shape[ax], device=x.device)
     pos = pos.reshape((-1,) + (1,) * (x.dim() - ax - 1))
-    return pos < ln.unsqueeze(ax).to(torch.int64)
+    # MXNet reads lengths as int32: int64 ones wrap (2**32 + 1 is 1)
+    return pos < ln.unsqueeze(ax).to(torch.int32).to(torch.int64)
 
 
 @register("softmax", params={"length": Any_, "axis": Int, "temperature": OptFloat,
