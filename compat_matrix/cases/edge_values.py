@@ -95,6 +95,13 @@ CASES = [
          call=lambda mx, a, args, kw: mx.nd.array([np.inf], dtype="int64"), raises=True),
     Case("array", "ev_list_beyond_int64", samples=[()], dtypes=("int64",),
          call=lambda mx, a, args, kw: mx.nd.array([9.3e18], dtype="int64"), raises=True),
+    # ------------------------------------------------------------- reductions
+    Case("norm", "ev_l1_inf", samples=[((3,),), ((2, 2),)], dtypes=FLOATS,
+         inputs=[In(grad=False, gen=lambda rng, s, dt: (np.array([INF, 1, 2], dt) if s == (3,)
+                                                        else np.array([[1, INF], [3, 4]], dt)))],
+         kwargs={"ord": 1}, note="Kahan summation: a value after an infinity gives NaN"),
+    Case("norm", "ev_l1_inf_axis", samples=[((2, 2),)], dtypes=F32,
+         inputs=[_fix([[INF, 1], [1, INF]])], kwargs={"ord": 1, "axis": 1}),
     # ------------------------------------------------------------- slice parameters
     Case("slice", "ev_end_beyond_int32", samples=[((5,),)], dtypes=F32,
          kwargs={"begin": (0,), "end": (3000000000,)}, raises=True),

@@ -322,6 +322,9 @@ def norm(data: torch.Tensor, ord: int = 2, axis: Any = None, out_dtype: Any = No
         r = x.any() if not axes else x.to(torch.uint8).amax(dim=axes).to(torch.bool)
     elif ord == 1:
         r = torch.sum(x.abs() if x.dtype != torch.uint8 else x, dim=axes, dtype=x.dtype)
+        if x.is_floating_point() and bool(torch.isinf(r).any()):
+            # MXNet's L1 norm is a Kahan sum too: a value after an infinity gives NaN
+            r = torch.where(torch.isnan(r), r, _nansum(x.abs(), axes))
     elif x.is_floating_point():
         r = _l2(x, axes)
     else:
