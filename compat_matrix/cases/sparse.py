@@ -7,9 +7,11 @@ where MXNet's layout is well defined, the layout arrays (csr: data, indices, ind
 row_sparse: data, indices). csr (+, -, *) csr results are compared by value and stype only:
 MXNet 1.9.1 returns unsorted indices and uninitialised slack in ``.data`` there.
 """
+import dataclasses
+
 import numpy as np
 
-from compat_matrix.spec import Case, In
+from compat_matrix.spec import ALL_DTYPES, Case, In
 
 F = ("float32", "float64")
 CODES = {"default": 0, "csr": 1, "row_sparse": 2}
@@ -70,14 +72,41 @@ UNARY_DENSE = {"cos": None, "cosh": None, "exp": None, "log": (0.1, 3.0),
                "arccosh": (1.1, 3.0), "gamma": (0.1, 3.0),
                "sum": None, "mean": None, "norm": None}
 
+# integer inputs of the unary ops: small values where MXNet's float64-then-truncate result
+# is finite and fits the dtype (int8 included); uint8 gets the non-negative half
+INT_DOMAIN = {"arcsin": (-1, 1), "arccos": (-1, 1), "arctanh": (0, 0), "arccosh": (1, 4),
+              "sqrt": (0, 4), "log": (1, 4), "log10": (1, 4), "log2": (1, 4),
+              "log1p": (0, 4), "rsqrt": (1, 4), "gamma": (1, 4), "gammaln": (1, 4),
+              "degrees": (-1, 2)}
+
+
+def _gen(fdom, idom=(-3, 3)):
+    """Float inputs exactly as the default generator draws them; integers in ``idom``."""
+    def gen(rng, shape, dt):
+        u = rng.random(size=shape)
+        if dt.startswith("float"):
+            lo, hi = fdom if fdom is not None else (-3.0, 3.0)
+            return lo + u * (hi - lo)
+        lo, hi = idom
+        if dt == "uint8":
+            lo = max(lo, 0)
+            hi = max(hi, 5) if idom == (-3, 3) else hi
+        return np.floor(lo + u * (hi - lo + 1)).astype(np.int64)
+    return gen
+
+
+# divisors: (0.5, 2.0) for floats, nonzero small integers
+_DIV = In(gen=_gen((0.5, 2.0), (1, 3)))
+
 CASES = []
 for _n, _dom in list(UNARY_KEEP.items()) + list(UNARY_DENSE.items()):
     for _st in ("csr", "row_sparse"):
         CASES.append(Case(f"sparse.{_n}", f"sp_{S[_st]}", samples=[((3, 4),)], dtypes=F,
-                          inputs=[In(domain=_dom)], call=_unary(_n, _st)))
+                          inputs=[In(gen=_gen(_dom, INT_DOMAIN.get(_n, (-3, 3))))],
+                          call=_unary(_n, _st)))
 for _n in ("abs", "exp"):
     CASES.append(Case(f"sparse.{_n}", "sp_d", samples=[((3, 4),)], dtypes=F,
-                      call=_unary(_n, "default")))
+                      inputs=[In(gen=_gen(None))], call=_unary(_n, "default")))
 
 for _n, _pairs in {
         "elemwise_add": ("cc", "rr", "cd", "dr"), "elemwise_sub": ("cc", "rr", "dc"),
@@ -88,18 +117,18 @@ for _n, _pairs in {
         _s1 = {"c": "csr", "r": "row_sparse", "d": "default"}[_p[0]]
         _s2 = {"c": "csr", "r": "row_sparse", "d": "default"}[_p[1]]
         CASES.append(Case(f"sparse.{_n}", f"sp_{_p}", samples=[((3, 4), (3, 4))], dtypes=F,
-                          inputs=[In(), In(domain=(0.5, 2.0))],
+                          inputs=[In(), _DIV],
                           call=_binary(_n, _s1, _s2, layout=_p != "cc")))
 
 for _n in ("broadcast_mul", "broadcast_div", "broadcast_add", "broadcast_sub",
            "broadcast_plus", "broadcast_minus"):
     CASES.append(Case(f"sparse.{_n}", "sp_c_row", samples=[((3, 4), (1, 4))], dtypes=F,
-                      inputs=[In(), In(domain=(0.5, 2.0))], call=_binary(_n, "csr", "default")))
+                      inputs=[In(), _DIV], call=_binary(_n, "csr", "default")))
     CASES.append(Case(f"sparse.{_n}", "sp_c_col", samples=[((3, 4), (3, 1))], dtypes=F,
-                      inputs=[In(), In(domain=(0.5, 2.0))], call=_binary(_n, "csr", "default")))
+                      inputs=[In(), _DIV], call=_binary(_n, "csr", "default")))
 CASES.append(Case("sparse.broadcast_div", "sp_c_same", samples=[((3, 4), (3, 4))], dtypes=F,
-                  inputs=[In(), In(domain=(0.5, 2.0))], call=_binary("broadcast_div", "csr",
-                                                                     "default"), raises=True))
+                  inputs=[In(), _DIV], call=_binary("broadcast_div", "csr", "default"),
+                  raises=True))
 CASES.append(Case("sparse.add", "sp_c_bcast", samples=[((3, 4), (1, 4))], dtypes=F,
                   call=_binary("add", "csr", "default")))
 CASES.append(Case("sparse.multiply", "sp_c_bcast", samples=[((3, 4), (1, 4))], dtypes=F,
@@ -395,3 +424,55 @@ CASES += [
              w, _sparse(mx, a[1], "row_sparse"), h, lr=0.1, wd=0.1, out=w), [w, h])[1])(
              a[0].copy(), mx.nd.zeros(a[0].shape, dtype=a[0].dtype))),
 ]
+
+
+# dtype coverage: every variant also runs float16 and the integer dtypes (MXNet 1.9.1
+# accepts them for most sparse ops; integer math is computed in float64 and truncated);
+# the dtypes MXNet rejects per variant, and the variants that also accept bool:
+_BOOL = ("sparse.csr_matrix[sp_dense_list]", "sparse.csr_matrix[sp_dtype]",
+         "sparse.empty[sp_rsp]", "sparse.zeros[sp_default]")
+_REJECTS = {}
+for _id in (
+        "sparse.norm[sp_c]",
+        "sparse.norm[sp_r]",
+        "sparse.elemwise_add[sp_cd]",
+        "sparse.elemwise_sub[sp_dc]",
+        "sparse.elemwise_mul[sp_cd]",
+        "sparse.elemwise_mul[sp_dc]",
+        "sparse.add[sp_cd]",
+        "sparse.multiply[sp_cd]",
+        "sparse.dot[sp_cd]",
+        "sparse.dot[sp_cTd]",
+        "sparse.dot[sp_dc]",
+        "sparse.dot[sp_dcT]",
+        "sparse.dot[sp_rd]",
+        "sparse.dot[sp_cc]",
+        "sparse.FullyConnected[sp_csr_data]",
+):
+    _REJECTS[_id] = ('float16', 'uint8', 'int32', 'int8', 'int64')
+for _id in (
+        "sparse.LinearRegressionOutput[sp_csr_label]",
+        "sparse.LogisticRegressionOutput[sp_csr_label]",
+        "sparse.MAERegressionOutput[sp_csr_label]",
+        "sparse.sgd_update[sp_lazy]",
+        "sparse.sgd_update[sp_not_lazy]",
+        "sparse.sgd_mom_update[sp_lazy]",
+        "sparse.adam_update[sp_lazy]",
+        "sparse.ftrl_update[sp_rsp]",
+        "sparse.adagrad_update[sp_rsp]",
+):
+    _REJECTS[_id] = ('uint8', 'int32', 'int8', 'int64')
+
+
+def _with_dtypes(case):
+    if case.raises:
+        return case
+    rej = _REJECTS.get(case.id, ())
+    extra = ("float16", "uint8", "int32", "int8", "int64") + (
+        ("bool",) if case.id in _BOOL else ())
+    dts = tuple(case.dtypes) + tuple(d for d in ALL_DTYPES
+                                     if d in extra and d not in case.dtypes and d not in rej)
+    return dataclasses.replace(case, dtypes=dts, rejects=rej)
+
+
+CASES = [_with_dtypes(_c) for _c in CASES]
