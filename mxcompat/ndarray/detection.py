@@ -899,6 +899,10 @@ def SparseEmbedding(data, weight, input_dim=None, output_dim=None, dtype=None,
                     sparse_grad=False):
     """``Embedding`` on dense arrays (the gradient of ``weight`` is dense)."""
     from .nn import Embedding
+    if dtype is not None and _dtypes.name(dtype) in ("int8", "int64", "bool"):
+        raise MXNetValueError(f"SparseEmbedding: Invalid Input: '{_dtypes.name(dtype)}', "
+                              "valid values are: {'float16', 'float32', 'float64', 'int32', "
+                              "'uint8'}, in parameter dtype")
     try:
         return Embedding._mx_impl(data, weight, input_dim, output_dim, dtype, sparse_grad)
     except MXNetError as e:

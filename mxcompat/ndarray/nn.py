@@ -714,6 +714,10 @@ def Embedding(data, weight, input_dim=None, output_dim=None, dtype=None, sparse_
         raise MXNetValueError(f"{op}: Required parameter input_dim of int is not presented")
     if output_dim is None:
         raise MXNetValueError(f"{op}: Required parameter output_dim of int is not presented")
+    if dtype is not None and _dtypes.name(dtype) == "bool":
+        raise MXNetValueError(f"{op}: Invalid Input: 'bool', valid values are: {{'bfloat16', "
+                              "'float16', 'float32', 'float64', 'int32', 'int64', 'int8', "
+                              "'uint8'}, in parameter dtype")
     _shape_check(op, "weight", weight, (input_dim, output_dim))
     if dtype is not None and dtype != weight.dtype:
         raise MXNetTypeError(f"{op}: Incompatible attr in node at 1-th input 'weight': "
