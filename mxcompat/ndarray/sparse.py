@@ -77,6 +77,8 @@ def _rsp_pattern(t: torch.Tensor) -> torch.Tensor:
 
 def _csr_rows(indptr: torch.Tensor) -> torch.Tensor:
     n = indptr.shape[0] - 1
+    if n < 0:  # unallocated storage (MXNet's indptr of shape (0,)): no entries
+        return torch.zeros(0, dtype=_I64, device=indptr.device)
     return torch.repeat_interleave(torch.arange(n, device=indptr.device),
                                    indptr[1:] - indptr[:-1])
 
@@ -98,7 +100,7 @@ def _rsp_mask(shape: tuple, indices: torch.Tensor) -> torch.Tensor:
 class BaseSparseNDArray(NDArray):
     """The base class of the sparse arrays (MXNet's ``BaseSparseNDArray``)."""
 
-    __slots__ = ("_aux", "_sdata", "_ver")
+    __slots__ = ("_aux", "_sdata", "_ver", "_noptr")
     _aux: tuple
     _sdata: Optional[torch.Tensor]
     _ver: int
@@ -124,6 +126,7 @@ class BaseSparseNDArray(NDArray):
             self._aux = self._compute_aux(self._t.detach())
             self._sdata = None
             self._ver = self._t._version
+            self._noptr = False
         return self._aux
 
     @property
@@ -291,7 +294,10 @@ class CSRNDArray(BaseSparseNDArray):
 
     @property
     def indptr(self) -> NDArray:
-        return _wrap(self._pattern()[1].clone(), self._ctx)
+        ptr = self._pattern()[1]
+        if getattr(self, "_noptr", False):
+            ptr = ptr[:0]  # MXNet: unallocated storage, see _keep
+        return _wrap(ptr.clone(), self._ctx)
 
     @property
     def data(self) -> NDArray:
@@ -393,6 +399,7 @@ def _set_layout(a: BaseSparseNDArray, aux: tuple, data: Optional[torch.Tensor]) 
     a._aux = aux
     a._sdata = data
     a._ver = a._t._version
+    a._noptr = False
 
 
 def _like(src: BaseSparseNDArray, t: torch.Tensor, keep_data: bool = True) -> BaseSparseNDArray:
@@ -410,6 +417,8 @@ def _plain(x: NDArray) -> NDArray:
 
 def _slice_rows(a: CSRNDArray, start: int, stop: int) -> CSRNDArray:
     indices, indptr = a._pattern()
+    if indptr.numel() == 0:  # unallocated storage: no stored entries
+        indptr = torch.zeros(a.shape[0] + 1, dtype=_I64, device=indptr.device)
     lo, hi = int(indptr[start]), int(indptr[stop])
     t = a._src()[start:stop].clone()
     ptr = indptr[start:stop + 1] - lo
@@ -762,7 +771,41 @@ def _sig(ins: list) -> str:
 
 def _keep(op: str, ins: list, kw: dict) -> Tuple[str, str]:
     """f(0) == 0 unary ops: csr -> csr, row_sparse -> row_sparse (same stored pattern)."""
-    return ins[0].stype, "keep"
+    x = ins[0]
+    if x.stype == "csr" and int(x._pattern()[0].numel()) == 0:
+        # MXNet 1.9.1 leaves the output's storage unallocated for a csr input without
+        # stored entries: indptr comes back with shape (0,)
+        return "csr", "keep_noptr"
+    return x.stype, "keep"
+
+
+_F32_F64 = (torch.float32, torch.float64)
+
+
+def _float_kernel(op: str, ins: list) -> None:
+    """MXNet's sparse kernels for csr (+) dense run in float32/float64 only."""
+    if ins and ins[0]._t.dtype not in _F32_F64:
+        raise MXNetError(f"{op}: This operation only supports 32-bit and 64-bit floating "
+                         f"point (got {str(ins[0]._t.dtype).replace('torch.', '')})")
+
+
+def _norm(op: str, ins: list, kw: dict) -> Tuple[str, str]:
+    """norm of a sparse array: float32/float64 only (float16: not implemented)."""
+    if ins and isinstance(ins[0], BaseSparseNDArray):
+        dt = ins[0]._t.dtype
+        if dt == torch.float16:
+            raise MXNetError(f"{op}: Not implemented for float16 {ins[0].stype} input")
+        if not dt.is_floating_point:
+            raise MXNetError(f"{op}: This operation only support floating point types, not "
+                             f"{str(dt).replace('torch.', '')}")
+    return "default", "nz"
+
+
+def _fully_connected(op: str, ins: list, kw: dict) -> Tuple[str, str]:
+    if ins and ins[0]._t.dtype == torch.float16:
+        raise MXNetError(f"{op}: float16 fully connected layer is currently only supported "
+                         "by the CuDNN version (CPU: float32/float64)")
+    return "default", "nz"
 
 
 def _dense_out(op: str, ins: list, kw: dict) -> Tuple[str, str]:
@@ -800,6 +843,8 @@ def _elemwise_addsub(op: str, ins: list, kw: dict) -> Tuple[str, str]:
         return "csr", "nz"
     if s == "rr":
         return "row_sparse", "union"
+    if s in ("cd", "dc"):
+        _float_kernel(op, ins)
     return "default", "nz"
 
 
@@ -808,6 +853,7 @@ def _elemwise_mul(op: str, ins: list, kw: dict) -> Tuple[str, str]:
     if s == "cc":
         return "csr", "nz"
     if s in ("cd", "dc"):
+        _float_kernel(op, ins)
         return "csr", "keep"
     if s == "rr":
         return "row_sparse", "union"
@@ -899,6 +945,11 @@ def _apply_pattern(r: NDArray, stype: str, mode: str, ins: list, op: str,
             mask = _rsp_mask(tuple(t.shape), aux[0])
         t = torch.where(mask, t, zero)
         aux = tuple(a.clone() for a in aux)
+    elif mode == "keep_noptr":
+        t = torch.zeros_like(t)
+        res = _make(stype, t, None, None, r._ctx)
+        res._noptr = True
+        return res
     elif mode == "keep" and sp and mask_fn is not None:
         src = sp[0]
         full = _csr_mask(tuple(src.shape), *src._pattern()) if src._STYPE == "csr" else \
@@ -929,6 +980,16 @@ def _apply_pattern(r: NDArray, stype: str, mode: str, ins: list, op: str,
     return _make(stype, t, aux, None, r._ctx)
 
 
+def _rsp_int_div(dfn: Callable, ins: list) -> NDArray:
+    """Integer row_sparse / row_sparse: MXNet divides the stored rows only (rows neither
+    stores are 0, not a division by zero)."""
+    rows = torch.unique(torch.cat([x._pattern()[0] for x in ins]))
+    q = dfn(_wrap(ins[0]._t[rows], ins[0]._ctx), _wrap(ins[1]._t[rows], ins[0]._ctx))._t
+    out = torch.zeros(tuple(ins[0].shape), dtype=q.dtype, device=q.device)
+    out[rows] = q
+    return _wrap(out, ins[0]._ctx)
+
+
 def _make_op(name: str, rule: Rule, dense: Optional[str] = None, notes: str = "") -> Callable:
     dname = dense or name
 
@@ -940,7 +1001,11 @@ def _make_op(name: str, rule: Rule, dense: Optional[str] = None, notes: str = ""
         stype, mode = rule(name, ins, kw)
         pargs = tuple(_plain(a) if isinstance(a, NDArray) else a for a in args)
         pkw = {k: (_plain(v) if isinstance(v, NDArray) else v) for k, v in kwargs.items()}
-        r = dfn(*pargs, **pkw)
+        if name == "elemwise_div" and _sig(ins) == "rr" and \
+                not ins[0]._t.dtype.is_floating_point:
+            r = _rsp_int_div(dfn, ins)
+        else:
+            r = dfn(*pargs, **pkw)
         if isinstance(r, (list, tuple)):
             return _finish(r[0], out, name) if out is not None else r
         mask_fn = None
@@ -963,8 +1028,8 @@ _UNARY_KEEP = ("abs", "arcsin", "arcsinh", "arctan", "arctanh", "cbrt", "ceil", 
                "round", "sign", "sin", "sinh", "sqrt", "square", "tan", "tanh", "trunc",
                "make_loss", "stop_gradient")
 _UNARY_DENSE = ("arccos", "arccosh", "cos", "cosh", "exp", "gamma", "gammaln", "log", "log10",
-                "log2", "rsqrt", "sigmoid", "sum", "mean", "norm", "where", "Embedding",
-                "FullyConnected", "LinearRegressionOutput", "LogisticRegressionOutput",
+                "log2", "rsqrt", "sigmoid", "sum", "mean", "where", "Embedding",
+                "LinearRegressionOutput", "LogisticRegressionOutput",
                 "MAERegressionOutput", "broadcast_add", "broadcast_sub", "broadcast_plus",
                 "broadcast_minus", "elemwise_div")
 
@@ -974,6 +1039,8 @@ _RULES.update({n: (_keep, None) for n in _UNARY_KEEP})
 _RULES.update({n: (_dense_out, None) for n in _UNARY_DENSE})
 _RULES.update({
     "zeros_like": (_zeros_like, None),
+    "norm": (_norm, None),
+    "FullyConnected": (_fully_connected, None),
     "clip": (_clip, None),
     "slice": (_slice_rule, None),
     "elemwise_add": (_elemwise_addsub, None),
@@ -1196,6 +1263,9 @@ def _adagrad(w: NDArray, g: NDArray, h: NDArray, out: Any, rest: tuple,
     if out is None or out is not w:
         raise MXNetError(f"{op}: Check failed: req == kWriteInplace: kWriteInplace is "
                          "expected for sparse adagrad_update (pass out=weight)")
+    if not w._t.dtype.is_floating_point:
+        raise MXNetError(f"{op}: This operation only support floating point types, not "
+                         f"{str(w._t.dtype).replace('torch.', '')}")
     rows = g._pattern()[0]
     with torch.no_grad():
         gg = g._t[rows] * rescale
