@@ -127,3 +127,48 @@ def test_plain_nd_ops_apply_the_storage_rule_to_sparse_inputs():
         assert fn().stype == stype
     np.testing.assert_array_equal(mx.nd.abs(c).asnumpy(), [[0, 1, 0], [2, 0, 3]])
     np.testing.assert_array_equal(mx.nd.abs(c).indices.asnumpy(), [1, 0, 2])
+
+
+def test_unary_on_csr_without_entries_has_unallocated_indptr():
+    # MXNet 1.9.1: sparse.arctanh/abs/sin of an all-zero csr -> indptr shape (0,),
+    # while clip (and the input itself) keep indptr of shape (rows + 1,)
+    x = mx.nd.zeros((3, 4), dtype="int32").tostype("csr")
+    assert x.indptr.shape == (4,)
+    for f in (sp.arctanh, sp.abs, sp.sin):
+        r = f(x)
+        assert r.stype == "csr" and r.indptr.shape == (0,)
+        assert r.data.shape == (0,) and r.indices.shape == (0,)
+        assert r.asnumpy().tolist() == [[0] * 4] * 3
+    assert sp.clip(x, -1, 1).indptr.shape == (4,)
+    # writing values allocates the storage again
+    r = sp.abs(x)
+    r[:] = mx.nd.ones((3, 4), dtype="int32")
+    assert r.indptr.asnumpy().tolist() == [0, 4, 8, 12]
+
+
+def test_integer_row_sparse_elemwise_div_divides_stored_rows_only():
+    # MXNet 1.9.1 output: int32 rows stored in neither input are 0 (float32: nan)
+    a = mx.nd.array([[4, 0], [0, 0], [3, 3]], dtype="int32")
+    b = mx.nd.array([[2, 1], [0, 0], [1, 1]], dtype="int32")
+    r = sp.elemwise_div(a.tostype("row_sparse"), b.tostype("row_sparse"))
+    assert r.stype == "default" and r.dtype == np.int32
+    assert r.asnumpy().tolist() == [[2, 0], [0, 0], [3, 3]]
+    rf = sp.elemwise_div(a.astype("float32").tostype("row_sparse"),
+                         b.astype("float32").tostype("row_sparse")).asnumpy()
+    assert np.isnan(rf[1]).all() and rf[2].tolist() == [3.0, 3.0]
+
+
+@pytest.mark.parametrize("dtype", ["float16", "int32", "uint8"])
+def test_csr_dense_elemwise_kernels_are_float32_float64_only(dtype):
+    # MXNet: "This operation only supports 32-bit and 64-bit floating point"
+    c = mx.nd.ones((2, 3), dtype=dtype).tostype("csr")
+    d = mx.nd.ones((2, 3), dtype=dtype)
+    for f in (lambda: sp.elemwise_add(c, d), lambda: sp.elemwise_sub(d, c),
+              lambda: sp.elemwise_mul(c, d), lambda: sp.add(c, d),
+              lambda: sp.multiply(c, d), lambda: sp.norm(c)):
+        with pytest.raises(MXNetError):
+            f()
+    # the row_sparse and broadcast forms accept these dtypes
+    r = mx.nd.ones((2, 3), dtype=dtype).tostype("row_sparse")
+    assert sp.elemwise_add(d, r).asnumpy().tolist() == [[2] * 3] * 2
+    assert sp.broadcast_mul(c, mx.nd.ones((1, 3), dtype=dtype)).stype == "csr"
