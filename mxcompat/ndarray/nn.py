@@ -95,6 +95,8 @@ def FullyConnected(data, weight, bias=None, num_hidden=None, no_bias=False, flat
     _bias_arity(op, no_bias, b)
     if data.dtype not in _FLOATS:
         raise MXNetTypeError(f"{op}: Unsupported type {_dname(data)} (float types only)")
+    _cpu_only(op, data, (torch.float32, torch.float64),
+              "float16 fully connected layer is currently only supported by CuDNN version")
     _same_dtype(op, [data, weight] + ([b] if b is not None else []),
                 ["data", "weight", "bias"])
     x = data.reshape(data.shape[0], -1) if flatten and data.dim() != 2 else data
