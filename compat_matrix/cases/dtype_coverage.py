@@ -29,10 +29,11 @@ def _pool(x, kernel, pool_type):
 
 
 def _layernorm(x, g, b):
+    dt = x.dtype
     x, g, b = (a.astype(np.float64) for a in (x, g, b))
     m = x.mean(-1, keepdims=True)
     v = x.var(-1, keepdims=True)
-    return (x - m) / np.sqrt(v + 1e-5) * g + b
+    return ((x - m) / np.sqrt(v + 1e-5) * g + b).astype(dt)
 
 
 def _idx(hi):
@@ -113,13 +114,16 @@ CASES = [
     Case("Activation", "dc_relu", dtypes=F16, kwargs={"act_type": "relu"},
          ref=lambda x, act_type: np.maximum(x, 0)),
     Case("Activation", "dc_sigmoid", dtypes=F16, kwargs={"act_type": "sigmoid"},
-         ref=lambda x, act_type: 1 / (1 + np.exp(-x.astype(np.float64)))),
-    Case("softmax", "dc_f16", samples=[((3, 4),)], dtypes=F16, ref=lambda x: _softmax(x)),
+         ref=lambda x, act_type: (1 / (1 + np.exp(-x.astype(np.float64)))).astype(x.dtype)),
+    Case("softmax", "dc_f16", samples=[((3, 4),)], dtypes=F16,
+         ref=lambda x: _softmax(x).astype(x.dtype)),
     Case("log_softmax", "dc_f16", samples=[((3, 4),)], dtypes=F16,
-         ref=lambda x: np.log(_softmax(x))),
-    Case("softmin", "dc_f16", samples=[((3, 4),)], dtypes=F16, ref=lambda x: _softmax(-x)),
+         ref=lambda x: np.log(_softmax(x)).astype(x.dtype)),
+    Case("softmin", "dc_f16", samples=[((3, 4),)], dtypes=F16,
+         ref=lambda x: _softmax(-x).astype(x.dtype)),
     Case("Softmax", "dc_f16", samples=[((3, 5), (3,))], dtypes=F16,
-         inputs=[In(), In(gen=_idx(5), grad=False)], ref=lambda x, y: _softmax(x)),
+         inputs=[In(), In(gen=_idx(5), grad=False)],
+         ref=lambda x, y: _softmax(x).astype(x.dtype)),
     Case("Pooling", "dc_max", samples=[((1, 2, 4, 4),)], dtypes=F16,
          kwargs={"kernel": (2, 2), "pool_type": "max"}, ref=_pool),
     Case("Pooling", "dc_avg", samples=[((1, 2, 4, 4),)], dtypes=F16,
