@@ -1,6 +1,5 @@
 """CPU-only dtype rejections of nn ops not covered by the other nn case modules. Variant
 names start with `nd_`."""
-
 from compat_matrix.spec import Case
 
 
