@@ -286,7 +286,8 @@ def resize(data: torch.Tensor, size: tuple = (), keep_ratio: Any = False,
     if data.dtype == torch.float16:
         raise MXNetTypeError(f"{op}: Check failed: inputs[0].type_flag_ != mshadow::kFloat16: "
                              "opencv image mat doesn't support fp16")
-    if data.dtype not in (torch.uint8, torch.float32, torch.float64):
+    nearest_int = interp == 0 and data.dtype in (torch.int8, torch.int32)
+    if data.dtype not in (torch.uint8, torch.float32, torch.float64) and not nearest_int:
         raise MXNetTypeError(f"{op}: OpenCV(3.4.2) resize: (-215:Assertion failed) func != 0 "
                              f"in function 'resize' (no {_dtypes.name(data.dtype)} kernel; "
                              "MXNet resizes uint8, float32 and float64 images)")
