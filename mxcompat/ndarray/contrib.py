@@ -14,6 +14,7 @@ import torch
 
 from .. import _dtypes
 from .._state import STATE
+from ..autograd import link
 from ..base import MXNetError, MXNetTypeError, MXNetValueError
 from ..context import current_context  # noqa: F401  (mx.nd.contrib.current_context)
 from . import _op, _rules
@@ -41,27 +42,6 @@ class MXNetAssertionError(MXNetError, AssertionError):
 
 # ----------------------------------------------------------------------------------------
 # helpers
-class _ZeroGrad(torch.autograd.Function):
-    """Links a computed (constant) output to inputs so that backward gives them zeros, as
-    MXNet does for its comparison/creation ops."""
-
-    @staticmethod
-    def forward(ctx: Any, out: torch.Tensor, *ins: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
-        ctx.specs = [(t.shape, t.dtype, t.device) for t in ins]
-        return out.clone()
-
-    @staticmethod
-    def backward(ctx: Any, g: torch.Tensor) -> Any:  # type: ignore[override]
-        return (None,) + tuple(torch.zeros(s, dtype=d, device=dev) for s, d, dev in ctx.specs)
-
-
-def _zero_grad(out: torch.Tensor, *ins: torch.Tensor) -> torch.Tensor:
-    if (torch.is_grad_enabled() and out.is_floating_point()
-            and any(t.requires_grad for t in ins)):
-        return _ZeroGrad.apply(out, *[t for t in ins if t.requires_grad])
-    return out
-
-
 def _no_bool(op: str, *ts: torch.Tensor) -> None:
     for t in ts:
         if t.dtype == torch.bool:
@@ -95,7 +75,7 @@ def _elem_test(op: str, data: Any, fn: Callable) -> NDArray:
     with torch.no_grad():
         r = fn(t).to(t.dtype)
     if STATE.recording:
-        r = _zero_grad(r, t)
+        r = link(r, (t,))  # MXNet records it: zero gradient to the input
     return _wrap(r, data._ctx)
 
 
@@ -202,7 +182,7 @@ def arange_like(data, start=0.0, step=1.0, repeat=1, ctx="", axis=None):
             wide = dt == torch.int64
             r = _int_scalar(start, wide) + i * _int_scalar(step, wide)
             r = r.to(torch.float64).to(dt) if dt == torch.float16 else _cast(r, dt)
-    return _zero_grad(r.reshape(shape), data)
+    return r.reshape(shape)  # recorded with a zero gradient by the op wrapper
 
 
 # ----------------------------------------------------------------------------------------
