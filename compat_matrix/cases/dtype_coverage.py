@@ -3,6 +3,7 @@ cases leave them out (found by ``record_matrix.py --probe-all``). Kept apart fro
 original modules so their goldens stay untouched. Variant names start with ``dc_``."""
 import numpy as np
 
+from compat_matrix.cases.misc_more import _hist
 from compat_matrix.spec import DT, Case, In
 
 F16 = ("float16",)
@@ -58,15 +59,6 @@ def _nms_data(rng, shape, dt):
 
 def _pix(rng, shape, dt):
     return rng.integers(0, 128, shape).astype(dt)
-
-
-def _hist(bins_arr=False, **hk):
-    def call(mx, a, args, kw):
-        if bins_arr:
-            b = mx.nd.array([-3.0, -1.0, 0.0, 0.5, 3.0], dtype=a[0].dtype)
-            return list(mx.nd.histogram(a[0], bins=b))
-        return list(mx.nd.histogram(a[0], **hk))
-    return call
 
 
 def _inplace(meth):
