@@ -458,35 +458,14 @@ def _missing(op: str, pname: str) -> None:
     raise MXNetValueError(f"{op}: Required parameter {pname} is not presented")
 
 
-_NN_STUBS = frozenset({
-    "BilinearSampler", "GridGenerator", "SpatialTransformer", "ROIPooling", "Correlation",
-    "Crop", "IdentityAttachKLSparseReg", "Custom", "AdaptiveAvgPooling2D", "BatchNormWithReLU",
-    "BilinearResize2D", "CTCLoss", "ctc_loss", "DeformableConvolution",
-    "DeformablePSROIPooling", "ModulatedDeformableConvolution", "MultiBoxDetection",
-    "MultiBoxPrior", "MultiBoxTarget", "MultiProposal", "Proposal", "PSROIPooling", "ROIAlign",
-    "RROIAlign", "SparseEmbedding", "SyncBatchNorm", "bipartite_matching", "div_sqrt_dim",
-    "interleaved_matmul_encdec_qk", "interleaved_matmul_encdec_valatt",
-    "interleaved_matmul_selfatt_qk", "interleaved_matmul_selfatt_valatt"})
-
-
 def stub_family(ns: str, name: str) -> str:
-    """The op family of an MXNet name mxcompat has no implementation for (report grouping)."""
+    """The op family (report grouping) of an MXNet name that no op module implements."""
     if ns in ("sparse", "image", "random", "linalg"):
         return ns
     if name.startswith(("random_", "sample_")):
         return "random"
     if name.startswith(("quantize", "quantized_", "requantize", "dequantize", "calibrate")):
         return "quantization"
-    if name.endswith("_update"):
-        return "optimizer"
-    if name.startswith(("multi_lamb", "multi_lars", "preloaded_multi_")):
-        return "optimizer"
-    if name.endswith("_v1") or name in _NN_STUBS or name.startswith("box_"):
-        return "nn"
-    if name.startswith(("dgl_", "getnnz", "edge_id", "cast_storage")):
-        return "sparse"
-    if name in ("foreach", "while_loop", "cond"):
-        return "control_flow"
     return "contrib" if ns == "contrib" else "misc"
 
 
