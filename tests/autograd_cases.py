@@ -161,3 +161,21 @@ case("two-heads-one-constant", f"{_X}{_REC}a = x * 2\n    b = mx.nd.ones((2, 3))
      "mx.autograd.backward([a, b])\nresult = x.grad")
 case("grad-of-BlockGrad", f"{_X}{_REC}y = mx.nd.BlockGrad(x)\n"
      "result = mx.autograd.grad(y, [x])")
+# max/min send the whole gradient to every element equal to the result (torch splits it
+# between ties); a NaN group gives no element a gradient. mxcompat takes torch's native
+# reduction when a group has neither, and a tie-aware function otherwise: both paths here.
+_T = ("x = mx.nd.array([[1.0, 3.0, 3.0], [2.0, 2.0, 2.0], [5.0, 1.0, 0.0], [-0.0, 0.0, -1.0]])"
+      "; x.attach_grad()\n")
+_HG = "mx.nd.array([[1.0], [2.0], [3.0], [4.0]])"
+for name, expr in [("max-ties-axis", "x.max(axis=1)"), ("max-ties-all", "x.max()"),
+                   ("min-ties-keepdims", f"x.min(axis=1, keepdims=True) * {_HG}"),
+                   ("max-untied-rows", f"x[2:3].max(axis=1, keepdims=True) * 3"),
+                   ("max-axis0-mixed", "x.max(axis=0)"),
+                   ("max-nan-row", "(x * mx.nd.array([[1], [float('nan')], [1], [1]]))"
+                                   ".max(axis=1)"),
+                   ("min-nan-col", "(x * mx.nd.array([1, 1, float('nan')])).min(axis=0)"),
+                   ("log-softmax-by-hand", f"x - x.max(axis=1, keepdims=True) * {_HG}"),
+                   ("scalar-chain", "(-(x * 0.1) + 2.5 - x / 3 + 0.5 * x - 1.5 / (x + 9))"),
+                   ("pick-float-labels", "mx.nd.pick(x, mx.nd.array([2, 0.7, 5.0, -1]), "
+                                         "axis=1) * mx.nd.array([1, 2, 3, 4])")]:
+    case(f"grad:{name}", f"{_T}{_REC}y = {expr}\ny.backward()\nresult = x.grad")

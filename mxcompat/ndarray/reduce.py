@@ -68,7 +68,9 @@ def reduction(name: str, kernel: Callable, torch_name: str, aliases: tuple = (),
         if axis is None and not keepdims and not exclude and data.dim():
             # fast path for the common full reduction x.sum(): no axis bookkeeping
             if full is not None and data.is_floating_point():
-                return full(data).reshape(1)
+                # a 1-d input (a batch of losses) reduces straight to shape (1,)
+                return full(data, 0, keepdim=True) if data.dim() == 1 else \
+                    full(data).reshape(1)
             return kernel(data, tuple(range(data.dim()))).reshape(1)
         if type(axis) is int and not exclude:
             # fast path for one valid axis (x.sum(axis=1, keepdims=True) in a loss)
@@ -135,29 +137,49 @@ class _TiedExtreme(torch.autograd.Function):
     MXNet (torch.amax/amin split it evenly between ties)."""
 
     @staticmethod
-    def forward(ctx: Any, x: torch.Tensor, axes: tuple, is_max: bool) -> torch.Tensor:
-        r = torch.amax(x, dim=axes) if is_max else torch.amin(x, dim=axes)
+    def forward(ctx: Any, x: torch.Tensor, axes: tuple, is_max: bool,
+                keepdim: bool) -> torch.Tensor:
+        r = torch.amax(x, dim=axes, keepdim=True) if is_max else \
+            torch.amin(x, dim=axes, keepdim=True)
         ctx.save_for_backward(x, r)
-        ctx.axes = axes
-        return r
+        return r if keepdim else r.squeeze(axes)
 
     @staticmethod
     def backward(ctx: Any, grad: torch.Tensor) -> Any:
         x, r = ctx.saved_tensors
-        shape = [1 if i in ctx.axes else d for i, d in enumerate(x.shape)]
-        mask = x == r.reshape(shape)
-        return grad.reshape(shape) * mask.to(grad.dtype), None, None
+        return grad.reshape(r.shape) * (x == r), None, None, None
 
 
-def _extreme(x: torch.Tensor, axes: tuple, is_max: bool, op: str) -> torch.Tensor:
+def _extreme(x: torch.Tensor, axes: tuple, is_max: bool, op: str,
+             keepdim: bool = False) -> torch.Tensor:
     if x.numel() == 0:
         raise MXNetError(f"{op}: cannot reduce an empty array (no identity)")
     if x.dtype == torch.bool:
         u = x.to(torch.uint8)
-        return (u.amax(dim=axes) if is_max else u.amin(dim=axes)).to(torch.bool)
+        r = torch.amax(u, dim=axes, keepdim=keepdim) if is_max else \
+            torch.amin(u, dim=axes, keepdim=keepdim)
+        return r.to(torch.bool)
     if x.requires_grad:
-        return _TiedExtreme.apply(x, axes, is_max)
-    return torch.amax(x, dim=axes) if is_max else torch.amin(x, dim=axes)
+        n = 1  # elements per group
+        for a in axes:
+            n *= x.shape[a]
+        if n > 1 and not x.is_cuda:
+            # No tie and no NaN in any group (the usual case): torch's own gradient, which
+            # splits between ties, is then MXNet's, and much cheaper in backward than the
+            # Python Function. The check: every group has exactly n - 1 elements strictly
+            # beyond its extreme (a tie or a NaN, which compares false, leaves fewer). On a
+            # GPU the check would cost a synchronisation.
+            if is_max:
+                rk = torch.amax(x, dim=axes, keepdim=True)
+                beyond = torch.count_nonzero(x < rk)
+            else:
+                rk = torch.amin(x, dim=axes, keepdim=True)
+                beyond = torch.count_nonzero(x > rk)
+            if beyond.item() == rk.numel() * (n - 1):
+                return rk if keepdim else rk.squeeze(axes)
+        return _TiedExtreme.apply(x, axes, is_max, keepdim)
+    return torch.amax(x, dim=axes, keepdim=keepdim) if is_max else \
+        torch.amin(x, dim=axes, keepdim=keepdim)
 
 
 def _amax(x: torch.Tensor, axes: tuple) -> torch.Tensor:
@@ -166,6 +188,14 @@ def _amax(x: torch.Tensor, axes: tuple) -> torch.Tensor:
 
 def _amin(x: torch.Tensor, axes: tuple) -> torch.Tensor:
     return _extreme(x, axes, False, "min")
+
+
+def _amax_axis(x: torch.Tensor, a: int, keepdim: bool = False) -> torch.Tensor:
+    return _extreme(x, (a,), True, "max", keepdim)
+
+
+def _amin_axis(x: torch.Tensor, a: int, keepdim: bool = False) -> torch.Tensor:
+    return _extreme(x, (a,), False, "min", keepdim)
 
 
 def _nan_to(x: torch.Tensor, v: float) -> torch.Tensor:
@@ -203,8 +233,8 @@ sum = reduction("sum", _sum, "torch.sum (result dtype = input dtype)", aliases=(
 mean = reduction("mean", _mean, "torch.mean (integer inputs: truncating division)",
                  full=torch.mean, one_axis=torch.mean)
 prod = reduction("prod", _prod, "torch.prod")
-max = reduction("max", _amax, "torch.amax", aliases=("max_axis",))
-min = reduction("min", _amin, "torch.amin", aliases=("min_axis",))
+max = reduction("max", _amax, "torch.amax", aliases=("max_axis",), one_axis=_amax_axis)
+min = reduction("min", _amin, "torch.amin", aliases=("min_axis",), one_axis=_amin_axis)
 nansum = reduction("nansum", _nansum, "torch.nansum",
                    notes="Kahan summation as MXNet: a non-NaN value after an infinity gives NaN")
 nanprod = reduction("nanprod", lambda x, a: _prod(_nan_to(x, 1.0), a), "torch.prod of "
