@@ -110,18 +110,28 @@ def pick(data: torch.Tensor, index: torch.Tensor, axis: Optional[int] = -1,
     if not -nd <= axis < nd:
         raise MXNetError(f"pick: axis {axis} exceeds the input dimension of {nd}")
     ax = axis + nd if axis < 0 else axis
-    kept = list(data.shape)
-    kept[ax] = 1
-    red = [d for i, d in enumerate(data.shape) if i != ax]
-    if list(index.shape) not in (kept, red) and not (not red and index.numel() == 1):
-        raise MXNetError(f"pick: Shape inconsistent, Provided = {list(index.shape)}, inferred "
-                         f"shape={red or [1]}")
-    # MXNet casts indices to int32 first, as C does: floats truncate (NaN, inf and anything
-    # outside int32 become INT_MIN), wider integers wrap; then clip or wrap into range
-    i = _cast(index, torch.int32) if index.is_floating_point() else index.to(torch.int32)
-    i = i.to(torch.int64).reshape(kept)
-    n = data.shape[ax]
-    i = i.clamp(0, n - 1) if mode == "clip" else torch.remainder(i, n)
+    shape = data.shape
+    red = shape[:ax] + shape[ax + 1:]
+    kept = shape[:ax] + (1,) + shape[ax + 1:]
+    ishape = index.shape
+    if ishape != red and ishape != kept and not (not red and index.numel() == 1):
+        raise MXNetError(f"pick: Shape inconsistent, Provided = {list(ishape)}, inferred "
+                         f"shape={list(red) or [1]}")
+    n = shape[ax]
+    i = None
+    if index.numel() and index.dtype != torch.bool:
+        # the usual case, every index already in [0, n): truncating to int64 is all there is
+        # to do (one range check instead of the cast and clip below)
+        lo, hi = torch.aminmax(index)
+        if lo.item() >= 0 and hi.item() < n:
+            i = index.to(torch.int64).reshape(kept)
+    if i is None:
+        # MXNet casts indices to int32 first, as C does: floats truncate (NaN, inf and
+        # anything outside int32 become INT_MIN), wider integers wrap; then clip or wrap into
+        # range
+        i = _cast(index, torch.int32) if index.is_floating_point() else index.to(torch.int32)
+        i = i.to(torch.int64).reshape(kept)
+        i = i.clamp(0, n - 1) if mode == "clip" else torch.remainder(i, n)
     r = torch.gather(data, ax, i)
     return r if keepdims else (r.squeeze(ax) if red else r.reshape(1))
 
