@@ -178,3 +178,34 @@ def test_inplace_scalar_on_bool_raises(op):
     assert b.dtype == np.bool_ and b.asnumpy().tolist() == [True, False, True]
     r = b + 2
     assert r.dtype == np.int64 and r.asnumpy().tolist() == [3, 2, 3]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("s", [0.1, -1.0, 2.5, -0.0, 0.0, float("inf"), float("nan"), 1e-40])
+def test_scalar_arithmetic_bits_match_numpy(dtype, s):
+    """Scalar operands (cached as 0-d tensors for float32/float64) give NumPy's bits: the
+    scalar rounded to the array's dtype once, signed zeros and NaN included."""
+    vals = np.array([1.5, -0.0, 0.0, 3e-39, -7.25, np.inf, -np.inf, np.nan, 65000.0, 1e-3])
+    a = mx.nd.array(vals, dtype=dtype)
+    x = vals.astype(dtype)
+    f = np.dtype(dtype).type
+    with np.errstate(all="ignore"):
+        cases = {"add": (a + s, x + f(s)), "sub": (a - s, x - f(s)), "mul": (a * s, x * f(s)),
+                 "div": (a / s, x / f(s)), "rsub": (s - a, f(s) - x), "rmul": (s * a, f(s) * x)}
+        for name, (got, want) in cases.items():
+            g = got.asnumpy()
+            same = (g == want) | (np.isnan(g) & np.isnan(want))
+            assert same.all(), (name, g, want)
+            assert (np.signbit(g) == np.signbit(want))[~np.isnan(want)].all(), (name, g, want)
+    b = mx.nd.array(vals, dtype=dtype)
+    b *= s
+    assert np.array_equal(b.asnumpy(), (a * s).asnumpy(), equal_nan=True)
+
+
+def test_scalar_operand_cache_stays_small():
+    from mxcompat.ndarray import elemwise
+    a = mx.nd.ones((2,))
+    for i in range(1000):
+        a = a * 1.0 + (i * 1e-3)
+    assert all(len(c) <= 256 for c in elemwise._SCALAR_CACHE.values())
+    np.testing.assert_allclose(a.asnumpy(), 1 + sum(i * 1e-3 for i in range(1000)), rtol=1e-4)

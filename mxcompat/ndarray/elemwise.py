@@ -204,6 +204,29 @@ def _int_float_kernel(kernel: Callable) -> Callable:
     return k
 
 
+# Python numbers as 0-d tensors. torch wraps a Python scalar operand into a tensor on every
+# call (about 2 us); a cached 0-d tensor of the array's dtype gives the same bits (checked
+# for float32/float64 add, sub, mul, div and rsub, special values included) for a fraction
+# of that. Only CPU float32/float64 arrays use it: float16 ops compute a Python scalar in
+# float32, which a float16 tensor operand would round first.
+_SCALAR_CACHE: Dict[torch.dtype, Dict[float, torch.Tensor]] = {torch.float32: {},
+                                                               torch.float64: {}}
+
+
+def _operand(a: torch.Tensor, s: float) -> Any:
+    """The scalar ``s`` as an operand for a kernel over ``a``: a cached 0-d tensor where
+    that is exact (see above), else ``s`` itself."""
+    c = _SCALAR_CACHE.get(a.dtype)
+    if c is None or a.is_cuda or s == 0.0 or s != s:  # signed zeros share a key; NaN has none
+        return s
+    t = c.get(s)
+    if t is None:
+        if len(c) >= 256:
+            c.clear()
+        t = c[s] = torch.tensor(s, dtype=a.dtype)
+    return t
+
+
 def _make_binary(name: str) -> tuple:
     """Build, for one binary op: the NDArray-NDArray function, the NDArray-scalar function,
     and the reflected scalar function. These are what dunders and mx.nd functions call."""
@@ -211,6 +234,8 @@ def _make_binary(name: str) -> tuple:
     if name in _FLOAT_ONLY_KERNELS:
         tt, ts, rts = (_int_float_kernel(k) for k in (tt, ts, rts))
     bop, sop, rop = f"broadcast_{name}", f"_{name}_scalar", f"_r{name}_scalar"
+    fwd_cached = name in ("add", "sub", "mul", "div")
+    rev_cached = name in ("add", "sub", "mul")
 
     def nd_nd(lhs: NDArray, rhs: NDArray) -> NDArray:
         a, b = lhs._t, rhs._t
@@ -230,12 +255,13 @@ def _make_binary(name: str) -> tuple:
     def nd_scalar(lhs: NDArray, s: Any) -> NDArray:
         a = lhs._t
         if a.is_floating_point():  # fast path: the scalar is used as a float
+            f = _operand(a, float(s)) if fwd_cached else float(s)
             if not a.requires_grad:
                 try:  # the hot path: no autograd bookkeeping to do
-                    return _wrap(ts(a, float(s)), lhs._ctx)
+                    return _wrap(ts(a, f), lhs._ctx)
                 except Exception:  # noqa: BLE001 - _run below translates the error
                     pass
-            return _wrap(_run(ts, sop, a, float(s)), lhs._ctx)
+            return _wrap(_run(ts, sop, a, f), lhs._ctx)
         if a.dtype is torch.bool:
             a = a.to(torch.int64)
         return _wrap(_run(ts, sop, a, _scalar_for(s, a.dtype)), lhs._ctx)
@@ -244,7 +270,8 @@ def _make_binary(name: str) -> tuple:
         a = rhs._t
         if a.is_floating_point() and not a.requires_grad:
             try:  # the hot path (lr * w.grad): the scalar is used as a float
-                return _wrap(rts(a, float(s)), rhs._ctx)
+                return _wrap(rts(a, _operand(a, float(s)) if rev_cached else float(s)),
+                             rhs._ctx)
             except Exception:  # noqa: BLE001 - _run below translates the error
                 pass
         if a.dtype == torch.bool:
@@ -417,12 +444,13 @@ def _inplace(op: str) -> Callable:
             # fast path (w -= lr * w.grad): torch's in-place op on a float array gives the
             # same bits as MXNet's out-of-place op + copy, in one pass
             o: Any = None
-            if type(other) is NDArray and other._t.dtype is t.dtype and \
+            scalar = type(other) is float or type(other) is int
+            if scalar:
+                o = _operand(t, float(other))
+            elif type(other) is NDArray and other._t.dtype is t.dtype and \
                     not other._t.requires_grad:
                 o = other._t
-            elif type(other) is float or type(other) is int:
-                o = float(other)
-            if o is not None and (type(o) is float or o.shape == t.shape):
+            if o is not None and (scalar or o.shape == t.shape):
                 if t.requires_grad and _grad_on():
                     _set_grad(False)  # a leaf's in-place update: no graph
                     try:
@@ -458,6 +486,13 @@ for _d, _o in _INPLACE.items():
 
 
 def _neg(self: NDArray) -> NDArray:
+    a = self._t
+    if a.is_floating_point() and (STATE.recording or not a.requires_grad):
+        # the hot path (the sign of a loss): what _mul_scalar(x, -1) runs, without its layers
+        try:
+            return _wrap(torch.mul(a, _operand(a, -1.0)), self._ctx)
+        except Exception:  # noqa: BLE001 - the general path translates the error
+            pass
     return _FUNCS["mul"][1](self, -1)
 
 
@@ -628,8 +663,9 @@ gamma = unary("gamma", _gamma, torch_name="exp(torch.lgamma(x)) with gamma's sig
               notes="computed in float64")
 gammaln = unary("gammaln", torch.lgamma, torch_name="torch.lgamma")
 def _relu(x: torch.Tensor) -> torch.Tensor:
-    # x > 0 ? x : 0, as MXNet: relu(-0.0) is 0.0 (torch.relu keeps -0.0); same speed
-    return torch.nn.functional.threshold(x, 0, 0)
+    # x > 0 ? x : 0, as MXNet: relu(-0.0) is 0.0 (torch.relu keeps -0.0); the op
+    # torch.nn.functional.threshold runs, without that function's Python layer
+    return torch.threshold(x, 0, 0)
 
 
 relu = unary("relu", _relu, torch_name="torch.relu", float_math=False)
