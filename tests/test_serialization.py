@@ -562,6 +562,105 @@ def test_file_shrinking_during_load(tmp_path, monkeypatch):
         mx.nd.load(str(f))
 
 
+@pytest.fixture
+def parallel_reads(monkeypatch):
+    """Every file takes the parallel read path, in small pieces shared by three threads."""
+    monkeypatch.setattr(ser, "PARALLEL_READ_MIN", 1)
+    monkeypatch.setattr(ser, "PARALLEL_PIECE", 1000)
+    monkeypatch.setattr(ser, "LOAD_THREADS", 3)
+    if not hasattr(os, "preadv"):
+        pytest.skip("no os.preadv on this platform")
+
+
+@pytest.mark.parametrize("fname", PARAMS)
+def test_parallel_load_of_mxnet_files_matches_manifest(fname, parallel_reads, monkeypatch):
+    calls = []
+    real = ser._read_parallel
+    monkeypatch.setattr(ser, "_read_parallel", lambda src, jobs: (calls.append(len(jobs)),
+                                                                  real(src, jobs)))
+    got = mx.nd.load(str(FIX / fname))
+    v = FILES[fname]
+    arrays = got if v["kind"] == "list" else list(got.values())
+    for a, e in zip(arrays, v["arrays"]):
+        if e.get("stype", "default") == "default":
+            _same(a, e)
+        else:
+            assert a.stype == e["stype"]
+            np.testing.assert_array_equal(a.asnumpy(), _expected(e))
+    has_dense_bytes = any(e.get("stype", "default") == "default" and _expected(e).size
+                          for e in v["arrays"])
+    assert bool(calls) == has_dense_bytes, "the parallel path did not run"
+
+
+def test_parallel_load_large_mixed_file(tmp_path, parallel_reads):
+    rs = np.random.RandomState(3)
+    data = {"big": mx.nd.array(rs.standard_normal((300, 301))),
+            "f64": mx.nd.array(rs.standard_normal(4099), dtype="float64"),
+            "bool": mx.nd.array(rs.randint(0, 2, 777), dtype="bool"),
+            "i8": mx.nd.array(rs.randint(-128, 128, 1001), dtype="int8"),
+            "empty": mx.nd.zeros((0, 5)), "csr": mx.nd.array(np.eye(40)).tostype("csr"),
+            "tail": mx.nd.arange(3, dtype="int64")}
+    f = str(tmp_path / "mixed.params")
+    mx.nd.save(f, data)
+    got = mx.nd.load(f)
+    assert list(got) == list(data)
+    for k, v in data.items():
+        assert got[k].dtype == v.dtype and got[k].shape == v.shape and got[k].stype == v.stype
+        assert got[k].asnumpy().tobytes() == v.asnumpy().tobytes(), k
+    # the arrays own separate memory, as on the sequential path
+    got["big"][:] = 0
+    assert got["f64"].asnumpy().tobytes() == data["f64"].asnumpy().tobytes()
+
+
+def test_parallel_load_of_a_file_that_shrinks(tmp_path, parallel_reads, monkeypatch):
+    f = tmp_path / "s.params"
+    mx.nd.save(str(f), [mx.nd.arange(5000), mx.nd.arange(7000)])
+    real = ser._read_parallel
+
+    def shrink_then_read(src, jobs):
+        os.truncate(f, 20000)
+        return real(src, jobs)
+
+    monkeypatch.setattr(ser, "_read_parallel", shrink_then_read)
+    with pytest.raises(MXNetError, match="s.params'.*changed"):
+        mx.nd.load(str(f))
+
+
+def test_progress_loads_stay_sequential(tmp_path, parallel_reads, monkeypatch):
+    from mxcompat import params
+    f = str(tmp_path / "p.params")
+    mx.nd.save(f, {"a": mx.nd.ones((100, 100))})
+    monkeypatch.setattr(ser, "_read_parallel", None)  # would fail if called
+    seen = []
+    got = params.load_params(f, progress=lambda done, total: seen.append((done, total)))
+    assert got["a"].asnumpy().sum() == 10000 and seen[-1][0] == seen[-1][1]
+
+
+def test_fsynced_save_starts_write_back_as_it_goes(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(ser, "FSYNC", True)
+    monkeypatch.setattr(ser, "WRITEBACK_EVERY", 1000)
+    monkeypatch.setattr(ser, "_SYNC_RANGE", [lambda fd, off, n, flags: calls.append((off, n))])
+    data = [mx.nd.arange(i * 100, dtype="float64") for i in range(1, 6)]
+    f = str(tmp_path / "w.params")
+    mx.nd.save(f, data)
+    size = os.path.getsize(f)
+    # contiguous ranges from the start of the file, none past its end
+    assert calls and calls[0][0] == 0
+    assert all(a[0] + a[1] == b[0] for a, b in zip(calls, calls[1:]))
+    assert calls[-1][0] + calls[-1][1] <= size
+    assert [a.asnumpy().tolist() for a in mx.nd.load(f)] == [a.asnumpy().tolist() for a in data]
+    calls.clear()
+    monkeypatch.setattr(ser, "FSYNC", False)
+    mx.nd.save(f, data)
+    assert not calls
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")
+def test_sync_file_range_is_found_on_linux():
+    assert callable(ser._sync_file_range())
+
+
 def test_many_small_records_and_large_names(tmp_path):
     # headers are read through a window: cover records and names that straddle it
     data = {("n%05d" % i) * (1 + i % 3): mx.nd.array([i, i + 1]) for i in range(3000)}
