@@ -169,7 +169,7 @@ _T = ("x = mx.nd.array([[1.0, 3.0, 3.0], [2.0, 2.0, 2.0], [5.0, 1.0, 0.0], [-0.0
 _HG = "mx.nd.array([[1.0], [2.0], [3.0], [4.0]])"
 for name, expr in [("max-ties-axis", "x.max(axis=1)"), ("max-ties-all", "x.max()"),
                    ("min-ties-keepdims", f"x.min(axis=1, keepdims=True) * {_HG}"),
-                   ("max-untied-rows", f"x[2:3].max(axis=1, keepdims=True) * 3"),
+                   ("max-untied-rows", "x[2:3].max(axis=1, keepdims=True) * 3"),
                    ("max-axis0-mixed", "x.max(axis=0)"),
                    ("max-nan-row", "(x * mx.nd.array([[1], [float('nan')], [1], [1]]))"
                                    ".max(axis=1)"),
