@@ -23,12 +23,19 @@ FALLBACK_ENV = "MXCOMPAT_GPU_FALLBACK"
 _CPU = torch.device("cpu")
 
 
+class _DefaultContext(threading.local):
+    """The per-thread default context (``with mx.gpu(0):``); None means cpu(0). The class
+    attribute is what a thread that never set one reads (no AttributeError to catch)."""
+
+    value: "Optional[Context]" = None
+
+
 class Context:
     """A device context, as in MXNet: ``Context('gpu', 1)``, ``Context(other_ctx)``."""
 
     devtype2str = {1: "cpu", 2: "gpu", 3: "cpu_pinned", 5: "cpu_shared"}
     devstr2type = {"cpu": 1, "gpu": 2, "cpu_pinned": 3, "cpu_shared": 5}
-    _default = threading.local()
+    _default = _DefaultContext()
     __slots__ = ("device_typeid", "device_id", "_old_ctx", "_device")
 
     device_typeid: int
@@ -135,7 +142,7 @@ def cpu_pinned(device_id: int = 0) -> Context:
 
 
 def current_context() -> Context:
-    ctx = getattr(Context._default, "value", None)
+    ctx = Context._default.value
     return _CPU0 if ctx is None else ctx
 
 

@@ -203,6 +203,31 @@ def test_with_context_is_thread_local():
     assert seen == ["cpu(0)"]
 
 
+def test_creation_shapes_fast_and_slow_paths_agree_and_reject_negatives():
+    for shape, want in [((4, 4), (4, 4)), (4, (4,)), ((2, 0), (2, 0)), ((), ()),
+                        ([2, 3], (2, 3)), ("(2, 3)", (2, 3)), ((True, 2), (1, 2))]:
+        for make in (mx.nd.zeros, mx.nd.ones, mx.nd.empty, lambda s: mx.nd.full(s, 7)):
+            assert make(shape).shape == want, (make, shape)
+    assert mx.nd.zeros((2, 3)).asnumpy().tolist() == [[0.0] * 3] * 2
+    for bad in [(-1, 2), (2, -3), -2, [3, -1]]:
+        for make in (mx.nd.zeros, mx.nd.ones, mx.nd.empty, lambda s: mx.nd.full(s, 7)):
+            with pytest.raises(MXNetError, match=">= 0"):
+                make(bad)
+
+
+def test_default_context_in_threads_and_created_arrays():
+    import threading
+    seen = []
+    with mx.cpu(1):
+        assert mx.nd.array([1.0, 2.0]).context == mx.cpu(1)
+        assert mx.nd.zeros((2,)).context == mx.cpu(1)
+        t = threading.Thread(target=lambda: seen.append(mx.nd.array([1.0]).context))
+        t.start()
+        t.join()
+    assert seen == [mx.cpu(0)] and mx.current_context() == mx.cpu(0)
+    assert mx.nd.array([1.0, 2.0]).context == mx.cpu(0)
+
+
 def test_copy_module_and_deepcopy_are_independent():
     import copy
     a = mx.nd.array([1, 2])

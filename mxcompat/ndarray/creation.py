@@ -11,7 +11,7 @@ from .. import _dtypes
 from .._state import STATE
 from ..autograd import link
 from ..base import MXNetError, MXNetTypeError, MXNetValueError, _Null
-from ..context import Context
+from ..context import _CPU0, Context
 from ._op import NAMESPACES, OPS, OpInfo, Shape
 from .ndarray import NDArray, _cast, _ctx_for, _default_ctx, _wrap
 
@@ -20,6 +20,8 @@ __all__ = ["array", "zeros", "ones", "full", "empty", "arange", "eye", "linspace
 
 
 def _place(t: torch.Tensor, ctx: Context) -> NDArray:
+    if ctx is _CPU0 and t.is_cpu:  # the default context, nothing to move or record
+        return _wrap(t, None)
     dev = ctx.torch_device
     if t.device != dev:
         t = t.to(dev)
@@ -27,13 +29,24 @@ def _place(t: torch.Tensor, ctx: Context) -> NDArray:
 
 
 def _shape(shape: Any, op: str) -> tuple:
+    if type(shape) is tuple:  # fast path: a tuple of non-negative ints is the answer
+        for d in shape:
+            if type(d) is not int or d < 0:
+                break
+        else:
+            return shape
+    elif type(shape) is int and shape >= 0:
+        return (shape,)
     if isinstance(shape, NDArray):
         raise MXNetTypeError(f"{op}: shape must be an int or a tuple of ints, not an NDArray")
     try:
-        return Shape(shape, op, "shape")
+        shp = Shape(shape, op, "shape")
     except MXNetError:
         raise MXNetValueError(f"{op}: Invalid Parameter format for shape expect Shape(tuple) "
                               f"but value={shape!r}") from None
+    if any(d < 0 for d in shp):
+        raise MXNetValueError(f"{op}: shape dim size must be >= 0, got shape={shape!r}")
+    return shp
 
 
 _EXACT = 2 ** 53  # Python ints up to here are exact in float64, as NumPy would hold them

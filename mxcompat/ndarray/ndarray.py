@@ -15,7 +15,7 @@ import torch
 from .. import _dtypes
 from .._state import STATE
 from ..base import MXNetError, MXNetIndexError, MXNetTypeError, MXNetValueError
-from ..context import Context, context_of_device, current_context
+from ..context import _CPU0, Context, context_of_device, current_context
 
 __all__ = ["NDArray", "from_torch"]
 
@@ -290,6 +290,8 @@ def _np_str(a: np.ndarray) -> str:
 
 def _ctx_for(ctx: Context, dev: torch.device) -> Optional[Context]:
     """The _ctx slot value for arrays of ``ctx`` living on ``dev`` (None when derivable)."""
+    if ctx is _CPU0:  # the default context (its device is always the CPU)
+        return None
     if ctx.device_typeid == 1 and ctx.device_id == 0 and dev.type == "cpu":
         return None
     if ctx.device_typeid == 2 and dev.type == "cuda":
