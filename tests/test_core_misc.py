@@ -271,3 +271,20 @@ def test_random_seed_reproducible_and_isolated_from_torch():
     n = mx.nd.random_normal(loc=1, scale=2, shape=(20000,)).asnumpy()
     assert abs(n.mean() - 1) < 0.1 and abs(n.std() - 2) < 0.1
     assert mx.nd.random.uniform().shape == (1,)
+
+
+def test_hot_path_results_are_complete_arrays():
+    """The hot paths build result arrays inline: they keep the input's context, have no
+    gradient and can be differentiated like any other array."""
+    a = mx.nd.array([[1.0, 2.0], [3.0, 4.0]], ctx=mx.cpu(1))
+    b = mx.nd.array([[0.5, 0.5], [0.5, 0.5]], ctx=mx.cpu(1))
+    results = {"add": a + b, "mul": a * b, "scalar": a * 2.0, "rscalar": 2.0 * a, "neg": -a,
+               "slice": a[0:1], "op": mx.nd.exp(a), "method": a.sum(axis=0)}
+    for name, r in results.items():
+        assert r.context == mx.cpu(1), name
+        assert r.grad is None, name
+        r.attach_grad()
+        with mx.autograd.record():
+            y = (r * r).sum()
+        y.backward()
+        np.testing.assert_allclose(r.grad.asnumpy(), 2 * r.asnumpy(), err_msg=name)

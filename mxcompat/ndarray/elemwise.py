@@ -404,14 +404,19 @@ def _dunder(op: str, reflected: bool = False) -> Callable:
         t = type(other)
         if t is NDArray:
             if tt is not None:
-                # hot path (x + y on equal float dtypes, no autograd): nd_nd's checks inline
+                # hot path (x + y on equal float dtypes, no autograd): nd_nd's checks and
+                # _wrap inline
                 a, b = self._t, other._t
-                if a.dtype is b.dtype and not (a.requires_grad or b.requires_grad) and \
-                        a.is_floating_point():
+                dt = a.dtype
+                if dt is b.dtype and dt in _FLOATS and not (a.requires_grad or b.requires_grad):
                     try:
-                        return _wrap(tt(a, b), self._ctx)
+                        res = tt(a, b)
                     except Exception:  # noqa: BLE001 - nd_nd translates the error
                         pass
+                    else:
+                        r = _new(NDArray)
+                        r._t, r._ctx, r._ag = res, self._ctx, None
+                        return r
             return nd_nd(self, other)
         if t is float or t is int or _is_scalar(other):
             return nd_scalar(self, other)
@@ -421,6 +426,8 @@ def _dunder(op: str, reflected: bool = False) -> Callable:
     return g
 
 
+_FLOATS = frozenset((torch.float16, torch.bfloat16, torch.float32, torch.float64))
+_new = object.__new__
 # the binary ops whose torch kernel is MXNet's on float operands of one dtype
 _FAST_TT: Dict[str, Callable] = {"add": torch.add, "sub": torch.sub, "mul": torch.mul,
                                   "div": torch.div}

@@ -21,7 +21,7 @@ import torch
 from .._state import STATE
 from ..base import MXNetError, MXNetIndexError, MXNetTypeError, MXNetValueError
 from . import _rules
-from .ndarray import NDArray, _cast, _wrap
+from .ndarray import NDArray, _cast, _new, _wrap
 
 _INT_TYPES = (int, np.int32, np.int64)
 _ADV_TYPES = (list, range, np.ndarray, NDArray, torch.Tensor)
@@ -185,9 +185,11 @@ def getitem(self: NDArray, key: Any) -> NDArray:
             if b is None and e is None:
                 return self
             r = t[key]
-            if not r.shape[0] and b is not None and e is not None:
+            if b is not None and e is not None and not r.numel():  # (numel: no Size object)
                 _check_begin_end(key, t.shape[0])
-            return _wrap(r, self._ctx)
+            a = _new(NDArray)  # _wrap, inline
+            a._t, a._ctx, a._ag = r, self._ctx, None
+            return a
     if (type(key) is tuple and not key) or (type(key) is slice and key == slice(None)):
         return self
     entries, advanced = _expand(key, t.dim())
@@ -302,7 +304,7 @@ def setitem(self: NDArray, key: Any, value: Any) -> None:
         if (b is None or type(b) is int) and (e is None or type(e) is int) and t.dim():
             # hot path: x[a:b] = 0.5 on a float array (fill_ converts the double as MXNet)
             r = t[key]
-            if not r.shape[0] and b is not None and e is not None:
+            if b is not None and e is not None and not r.numel():
                 _check_begin_end(key, t.shape[0])
             r.fill_(value)
             return
