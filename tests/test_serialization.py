@@ -656,6 +656,23 @@ def test_fsynced_save_starts_write_back_as_it_goes(tmp_path, monkeypatch):
     assert not calls
 
 
+@pytest.mark.parametrize("fname", PARAMS)
+def test_unsynced_save_preallocates_the_exact_size(fname, tmp_path, monkeypatch):
+    got = mx.nd.load(str(FIX / fname))
+    sizes = []
+    monkeypatch.setattr(ser, "FSYNC", False)
+    monkeypatch.setattr(ser, "_FALLOCATE", [lambda fd, mode, off, n: sizes.append((mode, n))])
+    f = tmp_path / fname
+    mx.nd.save(str(f), got)
+    assert sizes == [(1, f.stat().st_size)]  # FALLOC_FL_KEEP_SIZE, the file's exact size
+    again = mx.nd.load(str(f))
+    assert type(again) is type(got) and len(again) == len(got)
+    monkeypatch.setattr(ser, "FSYNC", True)
+    sizes.clear()
+    mx.nd.save(str(f), got)
+    assert sizes == []  # an fsync'd save does not preallocate (it would be slower)
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")
 def test_sync_file_range_is_found_on_linux():
     assert callable(ser._sync_file_range())

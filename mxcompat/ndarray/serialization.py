@@ -747,23 +747,46 @@ def _name_bytes(names: Optional[List[str]]) -> bytes:
     return b"".join(out)
 
 
+def _libc_fn(name: str, argtypes: List[Any]) -> Any:
+    """A libc function through ctypes (Linux only), or None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+        fn = getattr(ctypes.CDLL(None, use_errno=True), name)
+    except (OSError, AttributeError, ImportError):
+        return None
+    fn.argtypes = argtypes
+    fn.restype = ctypes.c_int
+    return fn
+
+
 _SYNC_RANGE: List[Any] = []
+_FALLOCATE: List[Any] = []
 
 
 def _sync_file_range() -> Any:
     """libc's sync_file_range (Linux), or None."""
     if not _SYNC_RANGE:
-        fn = None
-        if sys.platform.startswith("linux"):
-            try:
-                import ctypes
-                fn = ctypes.CDLL(None, use_errno=True).sync_file_range
-                fn.argtypes = [ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint]
-                fn.restype = ctypes.c_int
-            except (OSError, AttributeError, ImportError):
-                fn = None
-        _SYNC_RANGE.append(fn)
+        import ctypes
+        _SYNC_RANGE.append(_libc_fn("sync_file_range", [ctypes.c_int, ctypes.c_int64,
+                                                        ctypes.c_int64, ctypes.c_uint]))
     return _SYNC_RANGE[0]
+
+
+def _preallocate(fd: int, size: int) -> None:
+    """Reserve ``size`` bytes of disk for a file about to be written, without changing its
+    size (Linux fallocate with FALLOC_FL_KEEP_SIZE; nothing elsewhere, and no emulation where
+    the file system lacks it). On ext4 this makes the writes that follow about twice as fast.
+    Only used for saves that are not fsync'd: an fsync after it is slower, since the
+    reserved blocks are converted to written ones as part of the sync."""
+    if not _FALLOCATE:
+        import ctypes
+        _FALLOCATE.append(_libc_fn("fallocate", [ctypes.c_int, ctypes.c_int, ctypes.c_int64,
+                                                 ctypes.c_int64]))
+    fn = _FALLOCATE[0]
+    if fn is not None and size > 0:
+        fn(fd, 1, 0, size)  # 1: FALLOC_FL_KEEP_SIZE; a failure only loses the speed-up
 
 
 class _Writeback:
@@ -788,8 +811,30 @@ class _Writeback:
             self.started, self.pending = end, 0
 
 
+def _params_size(arrays: List[NDArray], name_bytes: bytes) -> int:
+    """The exact size of the file ``_write_params`` writes (from shapes, without copying a
+    byte of data off a GPU)."""
+    n = _HEAD.size + len(name_bytes)
+    for a in arrays:
+        shapes = [tuple(a._t.shape)]
+        items = [a._t.numel() * a._t.element_size()]
+        if getattr(a, "_STYPE", "default") != "default":
+            data = a.data._t  # type: ignore[attr-defined]
+            aux = a._pattern()  # type: ignore[attr-defined]
+            shapes += [tuple(data.shape)] + [tuple(x.shape) for x in aux]
+            items = [data.numel() * data.element_size()] + \
+                [x.numel() * x.element_size() for x in aux]
+            n += 4 * len(aux)  # each aux array's type flag
+        n += _REC_HEAD.size + _REC_TAIL.size + sum(4 + 8 * len(sh) for sh in shapes)
+        n += sum(items)
+    return n
+
+
 def _write_params(f: Any, arrays: List[NDArray], names: Optional[List[str]]) -> None:
     wb = _Writeback(f)
+    name_bytes = _name_bytes(names)
+    if not FSYNC:
+        _preallocate(f.fileno(), _params_size(arrays, name_bytes))
     f.write(_HEAD.pack(LIST_MAGIC, 0, len(arrays)))
     for a in arrays:
         head, payload = _record_parts(a)
@@ -797,7 +842,7 @@ def _write_params(f: Any, arrays: List[NDArray], names: Optional[List[str]]) -> 
         if payload.size:
             f.write(memoryview(payload))  # type: ignore[arg-type]
             wb.wrote(payload.size)
-    f.write(_name_bytes(names))
+    f.write(name_bytes)
 
 
 def atomic_write(path: str, write: Callable[[Any], None], op: str) -> None:
