@@ -332,6 +332,11 @@ def register(name: str, *, params: Optional[Dict[str, Callable]] = None,
     return deco
 
 
+#: converters whose result, for an input of this Python type, is the input itself
+_FAST_TYPES: Dict[Callable, str] = {Bool: "bool", Int: "int", OptInt: "int", Axis: "int",
+                                    Float: "float", OptFloat: "float", Str: "str"}
+
+
 def _conv_for_default(d: Any) -> Callable:
     if isinstance(d, bool):
         return Bool
@@ -404,7 +409,11 @@ def _build(name: str, impl: Callable, inputs: list, plist: list, var_input: Opti
             lines.append(f"    if {pn} is _Null: _missing(_op, '{pn}')")
             lines.append(f"    {pn} = _c_{pn}({pn}, _op, '{pn}')")
         else:
-            lines.append(f"    {pn} = _d_{pn} if {pn} is _Null else "
+            # a value already of the converter's result type is taken as it is (x.sum(axis=1)
+            # converts nothing)
+            ft = _FAST_TYPES.get(conv)
+            fast = f"{pn} if type({pn}) is {ft} else " if ft else ""
+            lines.append(f"    {pn} = _d_{pn} if {pn} is _Null else {fast}"
                          f"(None if {pn} is None and _d_{pn} is None else "
                          f"_c_{pn}({pn}, _op, '{pn}'))")
         # after *data, parameters can only be passed by keyword

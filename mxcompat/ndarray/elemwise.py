@@ -540,9 +540,11 @@ def unary(name: str, kernel: Callable, *, torch_name: str = "", aliases: tuple =
     _bool, _fp = torch.bool, float_only
 
     def impl(data: torch.Tensor) -> torch.Tensor:
+        if data.is_floating_point():  # every variant runs the plain kernel on floats
+            return kernel(data)
         if data.dtype == _bool:
             raise _rules.bool_unsupported(name)
-        if _fp and not data.is_floating_point():
+        if _fp:
             raise _rules.float_only(name, data.dtype)
         return k(data)
     impl.__name__ = name
