@@ -103,6 +103,12 @@ def _parse_tuple(v: Any, op: str, p: str, item: Callable) -> tuple:
 
 def Shape(v: Any, op: str = "", p: str = "") -> tuple:
     """A tuple of ints; an int means a 1-tuple."""
+    if type(v) is tuple:  # fast path: already a tuple of ints
+        for x in v:
+            if type(x) is not int:
+                break
+        else:
+            return v
     if isinstance(v, (float, np.floating)):
         raise _fail(op, p, v, "a shape (tuple of ints)")
     if isinstance(v, (list, tuple)) and any(isinstance(x, (float, np.floating)) for x in v):

@@ -159,7 +159,7 @@ def _extreme(x: torch.Tensor, axes: tuple, is_max: bool, op: str,
         r = torch.amax(u, dim=axes, keepdim=keepdim) if is_max else \
             torch.amin(u, dim=axes, keepdim=keepdim)
         return r.to(torch.bool)
-    if x.requires_grad:
+    if x.requires_grad and torch.is_grad_enabled():  # recording (else no graph is built)
         n = 1  # elements per group
         for a in axes:
             n *= x.shape[a]
