@@ -323,14 +323,17 @@ def _conv_common(op: str, data: torch.Tensor, kernel: tuple, stride: tuple, dila
                               f"{'x' if k == 1 else 'y-x' if k == 2 else 'd-y-x'}, got "
                               f"shape {list(data.shape)}")
 
-    def fill(v: tuple, d: int, name: str) -> tuple:
-        if not v:
-            return (d,) * k
-        if len(v) != k:
-            raise MXNetValueError(f"{op}: {name} {v} must have as many dims as kernel "
-                                  f"{kernel}")
-        return tuple(v)
-    return fill(stride, 1, "stride"), fill(dilate, 1, "dilate"), fill(pad, 0, "pad")
+    return (_fill_dims(op, stride, 1, "stride", kernel),
+            _fill_dims(op, dilate, 1, "dilate", kernel), _fill_dims(op, pad, 0, "pad", kernel))
+
+
+def _fill_dims(op: str, v: tuple, d: int, name: str, kernel: tuple) -> tuple:
+    """A per-dimension parameter: () means ``d`` in every kernel dimension."""
+    if not v:
+        return (d,) * len(kernel)
+    if len(v) != len(kernel):
+        raise MXNetValueError(f"{op}: {name} {v} must have as many dims as kernel {kernel}")
+    return tuple(v)
 
 
 _CONV_FN = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
@@ -356,21 +359,26 @@ def Convolution(data, weight, bias=None, kernel=None, stride=(), dilate=(), pad=
     b = _opt(bias, op, "bias")
     _bias_arity(op, no_bias, b)
     s, d, p = _conv_common(op, data, kernel, stride, dilate, pad, layout)
-    _need_float(op, data)
-    _same_dtype(op, [data, weight] + ([b] if b is not None else []),
-                ["data", "weight", "bias"])
-    c = data.shape[1]
+    dt = data.dtype
+    if dt not in _FLOATS:
+        _need_float(op, data)
+    if weight.dtype is not dt or (b is not None and b.dtype is not dt):
+        _same_dtype(op, [data, weight] + ([b] if b is not None else []),
+                    ["data", "weight", "bias"])
+    shape = data.shape
+    c = shape[1]
     if num_group < 1 or c % num_group or num_filter % num_group:
         raise MXNetValueError(f"{op}: input channels ({c}) and num_filter ({num_filter}) "
                               f"must be divisible by num_group ({num_group})")
-    _shape_check(op, "weight", weight, (num_filter, c // num_group) + tuple(kernel))
+    if weight.shape != (num_filter, c // num_group) + tuple(kernel):
+        _shape_check(op, "weight", weight, (num_filter, c // num_group) + tuple(kernel))
     if b is not None:
         _shape_check(op, "bias", b, (num_filter,))
-    for i in range(len(kernel)):
-        if data.shape[2 + i] + 2 * p[i] < d[i] * (kernel[i] - 1) + 1:
+    for i, kk in enumerate(kernel):
+        if shape[2 + i] + 2 * p[i] < d[i] * (kk - 1) + 1:
             raise MXNetValueError(f"{op}: kernel size exceeds input (dim {i}: input "
-                                  f"{data.shape[2 + i]} + 2*pad {p[i]} < dilated kernel "
-                                  f"{d[i] * (kernel[i] - 1) + 1})")
+                                  f"{shape[2 + i]} + 2*pad {p[i]} < dilated kernel "
+                                  f"{d[i] * (kk - 1) + 1})")
     return _CONV_FN[len(kernel)](data, weight, b, s, p, d, num_group)
 
 
