@@ -7,11 +7,14 @@ torch.save / torch.load and, when available, real MXNet 1.9.1.
 
 Each library runs in its own fresh process, over interleaved rounds. MXNet is measured with
 this interpreter when ``import mxnet`` gives real MXNet here (e.g. the oracle environment),
-else with ``--mxnet-python`` if given. Loads run from a warm page cache
-(the file was just written). mxcompat's save is atomic and fsyncs the file (torch.save and
-MXNet do neither; "mxcompat-nofsync" is the same save with MXCOMPAT_SAVE_FSYNC=0); mxcompat's
-load returns zero-copy views of one read buffer. torch-mmap is torch.load(mmap=True), which
-reads nothing until the tensors are touched (so its load time is not comparable).
+else with ``--mxnet-python`` if given. Loads run from a warm page cache (the file was just
+written, and os.sync() ran after the saves so that no disk write-back competes with the
+loads); every loaded result is kept until the timing ends, so each load gets fresh memory, as
+the single load of a real program does. mxcompat's save is atomic and fsyncs the file
+(torch.save and MXNet do neither; "mxcompat-nofsync" is the same save with
+MXCOMPAT_SAVE_FSYNC=0); mxcompat's load reads each array straight into its own memory, with
+several threads for large files. torch-mmap is torch.load(mmap=True), which reads nothing
+until the tensors are touched (so its load time is not comparable).
 """
 from __future__ import annotations
 
@@ -82,7 +85,17 @@ def bench(lib: str, folder: str, n_arrays: int, n_elems: int, repeats: int) -> D
                 return out
         else:
             raise SystemExit(f"unknown library {lib}")
-        res = {"save_ms": _median_ms(save, repeats), "load_ms": _median_ms(load, repeats)}
+        res = {"save_ms": _median_ms(save, repeats)}
+        # let the disk write-back the saves started finish first: it would otherwise compete
+        # with the loads for CPU and memory bandwidth, more for whichever saved fastest
+        if hasattr(os, "sync"):
+            os.sync()
+        # every loaded checkpoint is kept until the timing ends, so that each load gets fresh
+        # memory from the OS, as the one load of a real program does (freeing and re-loading
+        # would measure the C allocator's reuse instead, which MXNet's memory pool wins)
+        kept: List[object] = []
+        res["load_ms"] = _median_ms(lambda: kept.append(load()), repeats)
+        kept.clear()
         res["file_bytes"] = os.path.getsize(f)
         return res
     finally:
