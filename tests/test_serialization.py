@@ -626,6 +626,26 @@ def test_parallel_load_of_a_file_that_shrinks(tmp_path, parallel_reads, monkeypa
         mx.nd.load(str(f))
 
 
+def test_parallel_load_interrupted_waits_for_its_threads(tmp_path, parallel_reads, monkeypatch):
+    import threading
+    f = str(tmp_path / "k.params")
+    mx.nd.save(f, [mx.nd.arange(5000), mx.nd.arange(7000)])
+    real = ser._pread_pieces
+    done = []
+
+    def pieces(fd, share, changed, errors):
+        if threading.current_thread() is threading.main_thread():
+            raise KeyboardInterrupt
+        time.sleep(0.2)
+        real(fd, share, changed, errors)
+        done.append(threading.current_thread().name)
+
+    monkeypatch.setattr(ser, "_pread_pieces", pieces)
+    with pytest.raises(KeyboardInterrupt):
+        mx.nd.load(f)
+    assert len(done) == 2  # both reading threads finished before the file was closed
+
+
 def test_progress_loads_stay_sequential(tmp_path, parallel_reads, monkeypatch):
     from mxcompat import params
     f = str(tmp_path / "p.params")

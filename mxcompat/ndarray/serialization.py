@@ -522,9 +522,17 @@ def _read_parallel(src: "_FileSource", jobs: List[Tuple[int, np.ndarray]]) -> No
                                 daemon=True) for sh in shares[1:]]
     for w in workers:
         w.start()
-    _pread_pieces(fd, shares[0], src._changed, errors)
-    for w in workers:
-        w.join()
+    try:
+        _pread_pieces(fd, shares[0], src._changed, errors)
+    finally:
+        # the other threads write into the arrays through the open file: let them finish
+        # before anything (even a KeyboardInterrupt) leaves this function and closes it
+        for w in workers:
+            while w.is_alive():
+                try:
+                    w.join()
+                except BaseException as e:  # noqa: BLE001 - re-raised below
+                    errors.append(e)
     if errors:
         raise errors[0]
 
