@@ -288,3 +288,43 @@ def test_hot_path_results_are_complete_arrays():
             y = (r * r).sum()
         y.backward()
         np.testing.assert_allclose(r.grad.asnumpy(), 2 * r.asnumpy(), err_msg=name)
+
+
+def test_op_wrappers_compile_on_first_call_with_the_announced_signature():
+    # each op's wrapper is compiled on its first call (import speed); until then inspect must
+    # already see the signature the compiled wrapper has, and compiling keeps the function
+    # object that the namespace and the fluent methods hold
+    import inspect
+
+    from mxcompat.ndarray._op import OPS
+    checked = 0
+    for key, info in OPS.items():
+        fn = info.fn
+        materialize = getattr(fn, "_mx_materialize", None)
+        if materialize is None:
+            continue
+        announced = inspect.signature(fn)
+        assert materialize() is fn, key
+        assert "__signature__" not in fn.__dict__, key
+        assert inspect.signature(fn) == announced, key
+        assert materialize() is fn and fn.__code__.co_name != "_lazy", key
+        checked += 1
+    assert checked > 250
+
+
+def test_an_op_first_called_as_a_fluent_method_runs_its_wrapper():
+    code = ("import mxcompat as mx\n"
+            "f = mx.nd.flip\n"
+            "assert f.__code__.co_name == '_lazy', f.__code__.co_name\n"
+            "x = mx.nd.array([[1, 2, 3]])\n"
+            "assert x.flip is not None and type(x).flip is f\n"
+            "print(x.flip(axis=1).asnumpy().tolist(), f.__code__.co_name)\n"
+            "try:\n"
+            "    mx.nd.flip(x, axis=1, bogus=2)\n"
+            "except mx.base.MXNetError as e:\n"
+            "    print(type(e).__name__, e)\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0] == "[[3.0, 2.0, 1.0]] flip"
+    assert lines[1].startswith("MXNetValueError") and "bogus" in lines[1]

@@ -454,12 +454,49 @@ def _build(name: str, impl: Callable, inputs: list, plist: list, var_input: Opti
     lines.append(f"    return _finish(_r, {ctx_expr}, out, _op)")
     fname = name if name.isidentifier() and not keyword.iskeyword(name) else "_op_fn"
     src = f"def {fname}({sig}):\n" + "\n".join(lines) + "\n"
-    exec(compile(src, f"<mxcompat op {name}>", "exec"), g)
-    fn = g[fname]
+    # Compiling ~300 wrappers took most of `import mxcompat` (0.3 ms each), so each is
+    # compiled on its first call: until then the public function runs a shared trampoline
+    # that compiles the wrapper and takes its code object, so every reference to the
+    # function (the mx.nd namespace, fluent methods) runs the real wrapper from then on.
+    fn = _FunctionType(_LAZY_CODE, g, fname)
+
+    def materialize() -> Callable:
+        if fn.__code__ is _LAZY_CODE:
+            exec(compile(src, f"<mxcompat op {name}>", "exec"), g)
+            real = g[fname]
+            fn.__defaults__, fn.__kwdefaults__ = real.__defaults__, real.__kwdefaults__
+            fn.__code__ = real.__code__
+            fn.__dict__.pop("__signature__", None)
+            g[fname] = fn
+        return fn
+    g["_materialize"] = materialize
+    fn.__signature__ = _signature(inputs, safe, plist, var_input)  # type: ignore[attr-defined]
     fn.__name__ = name
     fn.__qualname__ = name
     fn.__module__ = "mxcompat.ndarray"
+    fn._mx_materialize = materialize  # type: ignore[attr-defined]
     return fn
+
+
+def _lazy(*args: Any, **kwargs: Any) -> Any:
+    return _materialize()(*args, **kwargs)  # type: ignore[name-defined]  # noqa: F821
+
+
+_LAZY_CODE = _lazy.__code__
+_FunctionType: Any = type(_lazy)
+_P = inspect.Parameter
+
+
+def _signature(inputs: list, safe: dict, plist: list, var_input: Optional[str]) -> Any:
+    """The signature the generated wrapper will have (inspect reads it before the first call)."""
+    if var_input:
+        ps = [_P(var_input, _P.VAR_POSITIONAL)]
+    else:
+        ps = [_P(safe[n], _P.POSITIONAL_OR_KEYWORD, default=None) for n in inputs]
+        ps += [_P(p[0], _P.POSITIONAL_OR_KEYWORD, default=_Null) for p in plist]
+        ps += [_P("out", _P.POSITIONAL_OR_KEYWORD, default=None),
+               _P("name", _P.POSITIONAL_OR_KEYWORD, default=None)]
+    return inspect.Signature(ps + [_P("kwargs", _P.VAR_KEYWORD)])
 
 
 def _ctx_of(x: Any) -> Any:
