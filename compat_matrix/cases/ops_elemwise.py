@@ -85,6 +85,17 @@ def _moments(x, axes):
     return [mean, var]
 
 
+
+def _pick_idx(rng, shape, dt):
+    return rng.integers(-1, 4, shape).astype(dt)  # -1 is clipped to 0
+
+
+def _pick_ref(x, i, axis=-1, keepdims=False):
+    ax = axis % x.ndim
+    idx = np.clip(i.astype(np.int64), 0, x.shape[ax] - 1)
+    r = np.take_along_axis(x, idx.reshape(x.shape[:ax] + (1,) + x.shape[ax + 1:]), ax)
+    return r if keepdims or x.ndim == 1 else r.squeeze(ax)
+
 CASES = []
 for name, (f, dom, grad) in UNARY.items():
     ref = unary(f) if name in ("degrees", "radians") else unary64(f)
@@ -188,4 +199,14 @@ CASES += [
          inputs=[In(), In(dtype="int64", gen=lambda rng, s, dt: np.array(
              [3000000000, -3000000000, 5000000000, 1], dt))],
          note="int64 indices wrap to int32 before clipping"),
+    # other axes and index shapes: an index without the picked axis, one with it as size 1,
+    # 1-d data, keepdims
+    Case("pick", "axis0", samples=[((3, 4), (4,)), ((2, 3, 4), (3, 4)), ((2, 3, 4), (1, 3, 4)),
+                                   ((5,), (1,))],
+         dtypes=FLOATS, kwargs={"axis": 0}, grad=True, inputs=[In(), In(dtype="float32",
+                                                                           gen=_pick_idx)],
+         ref=_pick_ref),
+    Case("pick", "middle_axis_keepdims", samples=[((2, 3, 4), (2, 4)), ((2, 3, 4), (2, 1, 4))],
+         dtypes=FLOATS, kwargs={"axis": 1, "keepdims": True}, grad=True,
+         inputs=[In(), In(dtype="float32", gen=_pick_idx)], ref=_pick_ref),
 ]

@@ -11,11 +11,12 @@ _FLOAT = (torch.float32, torch.float64)
 
 
 def _check_dot_dtypes(op: str, a: torch.Tensor, b: torch.Tensor) -> None:
-    if a.dtype != b.dtype:
+    dt = a.dtype
+    if dt is not b.dtype:
         raise MXNetTypeError(f"{op}: Incompatible attr in node at 1-th input: expected "
                              f"{a.dtype}, got {b.dtype}".replace("torch.", ""))
-    ok = _FLOAT + ((torch.float16,) if a.device.type == "cuda" else ())
-    if a.dtype not in ok:
+    if dt is not torch.float32 and dt is not torch.float64 and \
+            not (dt is torch.float16 and a.is_cuda):
         raise MXNetTypeError(f"{op}: dot only supports float32/float64 for CPU, and "
                              f"float16/float32/float64 for GPU (got {a.dtype})".replace(
                                  "torch.", ""))
@@ -30,9 +31,13 @@ def dot(lhs: torch.Tensor, rhs: torch.Tensor, transpose_a: bool = False,
     1-D . 1-D gives shape (1,)."""
     _check_dot_dtypes("dot", lhs, rhs)
     a, b = lhs, rhs
-    if a.dim() == 0 or b.dim() == 0:
+    da, db = a.dim(), b.dim()
+    if da == 2 and db == 2 and not (transpose_a or transpose_b):  # the usual case
+        if a.shape[1] == b.shape[0]:
+            return torch.matmul(a, b)
+    if da == 0 or db == 0:
         raise MXNetError("dot: 0-d inputs are not supported")
-    if a.dim() == 1 and b.dim() == 1 and (transpose_a or transpose_b):
+    if da == 1 and db == 1 and (transpose_a or transpose_b):
         raise MXNetError("dot: Check failed: !param.transpose_a && !param.transpose_b: Cannot "
                          "transpose vectors")
     if transpose_a and a.dim() > 1:

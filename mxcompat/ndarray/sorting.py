@@ -111,10 +111,12 @@ def pick(data: torch.Tensor, index: torch.Tensor, axis: Optional[int] = -1,
         raise MXNetError(f"pick: axis {axis} exceeds the input dimension of {nd}")
     ax = axis + nd if axis < 0 else axis
     shape = data.shape
-    red = shape[:ax] + shape[ax + 1:]
+    red = shape[:-1] if ax == nd - 1 else shape[:ax] + shape[ax + 1:]
     kept = shape[:ax] + (1,) + shape[ax + 1:]
     ishape = index.shape
-    if ishape != red and ishape != kept and not (not red and index.numel() == 1):
+    # the usual index lacks the picked axis: unsqueeze puts it back (cheaper than reshape)
+    lacks_axis = ishape == red
+    if not lacks_axis and ishape != kept and not (not red and index.numel() == 1):
         raise MXNetError(f"pick: Shape inconsistent, Provided = {list(ishape)}, inferred "
                          f"shape={list(red) or [1]}")
     n = shape[ax]
@@ -124,14 +126,15 @@ def pick(data: torch.Tensor, index: torch.Tensor, axis: Optional[int] = -1,
         # to do (one range check instead of the cast and clip below)
         lo, hi = torch.aminmax(index)
         if lo.item() >= 0 and hi.item() < n:
-            i = index.to(torch.int64).reshape(kept)
+            i = index.long()
     if i is None:
         # MXNet casts indices to int32 first, as C does: floats truncate (NaN, inf and
         # anything outside int32 become INT_MIN), wider integers wrap; then clip or wrap into
         # range
         i = _cast(index, torch.int32) if index.is_floating_point() else index.to(torch.int32)
-        i = i.to(torch.int64).reshape(kept)
+        i = i.long()
         i = i.clamp(0, n - 1) if mode == "clip" else torch.remainder(i, n)
+    i = i.unsqueeze(ax) if lacks_axis else i.reshape(kept)
     r = torch.gather(data, ax, i)
     return r if keepdims else (r.squeeze(ax) if red else r.reshape(1))
 
