@@ -254,7 +254,9 @@ for key in ["0", "1", "-1", "(0, 1)", "(0, 1, 2)", "(-1, -1, -1)", "slice(1, 2)"
 for key in ["0", "-1", "slice(5, 10)", "slice(-10, 2)", "slice(3, 1)", "slice(None, None, -2)",
             "np.array([True, False, True, False])", "mx.nd.array([0.7, 2.2])",
             "mx.nd.array([[0, 1], [2, 3]])", "mx.nd.array([1, 0], dtype='bool')", "None",
-            "range(1, 3)", "[True, False, True]", "4", "slice(None, None, 0)"]:
+            "range(1, 3)", "[True, False, True]", "4", "slice(None, None, 0)",
+            "slice(-1, -3)", "slice(-3, -1)", "slice(3, -3)", "slice(-1, 2)", "slice(6, 9)",
+            "slice(9, 6)", "slice(2, 2)", "slice(0, -5)", "slice(-5, 0)"]:
     case(f"getitem:v[{key}]", f"{_v}result = v[{key}]")
 case("getitem:same-object", f"{_x}result = (x[:] is x, x[()] is x, x[...] is x)")
 case("getitem:v-of-v", f"{_v}result = v[0][0][0]")

@@ -185,7 +185,9 @@ def getitem(self: NDArray, key: Any) -> NDArray:
             if b is None and e is None:
                 return self
             r = t[key]
-            if b is not None and e is not None and not r.numel():  # (numel: no Size object)
+            # MXNet's begin <= end check can only fail when both bounds are given, not
+            # 0 <= b <= e, and the result is empty (numel: no Size object)
+            if b is not None and e is not None and not 0 <= b <= e and not r.numel():
                 _check_begin_end(key, t.shape[0])
             a = _new(NDArray)  # _wrap, inline
             a._t, a._ctx, a._ag = r, self._ctx, None
