@@ -404,19 +404,23 @@ def _dunder(op: str, reflected: bool = False) -> Callable:
         t = type(other)
         if t is NDArray:
             if tt is not None:
-                # hot path (x + y on equal float dtypes, no autograd): nd_nd's checks and
-                # _wrap inline
+                # hot path (x + y on equal float dtypes, no autograd or recording): nd_nd's
+                # checks, _run and _wrap inline
                 a, b = self._t, other._t
                 dt = a.dtype
-                if dt is b.dtype and dt in _FLOATS and not (a.requires_grad or b.requires_grad):
-                    try:
-                        res = tt(a, b)
-                    except Exception:  # noqa: BLE001 - nd_nd translates the error
-                        pass
-                    else:
-                        r = _new(NDArray)
-                        r._t, r._ctx, r._ag = res, self._ctx, None
-                        return r
+                if dt is b.dtype and dt in _FLOATS:
+                    grad = a.requires_grad or b.requires_grad
+                    if not grad or STATE.recording:
+                        try:
+                            res = tt(a, b)
+                        except Exception:  # noqa: BLE001 - nd_nd translates the error
+                            pass
+                        else:
+                            if grad and not res.requires_grad:
+                                res = link(res, (a, b))
+                            r = _new(NDArray)
+                            r._t, r._ctx, r._ag = res, self._ctx, None
+                            return r
             return nd_nd(self, other)
         if t is float or t is int or _is_scalar(other):
             return nd_scalar(self, other)
