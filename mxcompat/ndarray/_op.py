@@ -14,7 +14,8 @@ while ``mx.autograd`` is recording, writes ``out=``, wraps results on the first 
 and turns torch errors into ``MXNetError`` naming the op.
 
 Everything that can be decided when the op is defined is decided then; the call path is:
-type check, unwrap, one call, wrap.
+type check, unwrap, one call, wrap. Only the compilation of the wrapper's source waits for
+the op's first call (compiling every wrapper took most of ``import mxcompat``).
 """
 from __future__ import annotations
 
@@ -359,7 +360,8 @@ def _conv_for_default(d: Any) -> Callable:
 
 def _build(name: str, impl: Callable, inputs: list, plist: list, var_input: Optional[str],
            ignore_unknown: bool) -> Callable:
-    """Generate the public wrapper's source once, with MXNet's signature, and exec it."""
+    """Generate the public wrapper's source once, with MXNet's signature; it is compiled on the
+    function's first call."""
     g: Dict[str, Any] = {"_impl": impl, "_call": call, "_finish": finish, "_unwrap": unwrap,
                          "NDArray": NDArray, "_Null": _Null, "_op": name,
                          "_kw_error": _kw_error, "_missing": _missing, "_ctx_of": _ctx_of,
