@@ -85,7 +85,6 @@ def _moments(x, axes):
     return [mean, var]
 
 
-
 def _pick_idx(rng, shape, dt):
     return rng.integers(-1, 4, shape).astype(dt)  # -1 is clipped to 0
 
@@ -95,6 +94,7 @@ def _pick_ref(x, i, axis=-1, keepdims=False):
     idx = np.clip(i.astype(np.int64), 0, x.shape[ax] - 1)
     r = np.take_along_axis(x, idx.reshape(x.shape[:ax] + (1,) + x.shape[ax + 1:]), ax)
     return r if keepdims or x.ndim == 1 else r.squeeze(ax)
+
 
 CASES = []
 for name, (f, dom, grad) in UNARY.items():

@@ -40,17 +40,17 @@ def dot(lhs: torch.Tensor, rhs: torch.Tensor, transpose_a: bool = False,
     if da == 1 and db == 1 and (transpose_a or transpose_b):
         raise MXNetError("dot: Check failed: !param.transpose_a && !param.transpose_b: Cannot "
                          "transpose vectors")
-    if transpose_a and a.dim() > 1:
-        a = a.permute(*range(1, a.dim()), 0)
-    if transpose_b and b.dim() > 1:
-        b = b.permute(b.dim() - 1, *range(b.dim() - 1))
+    if transpose_a and da > 1:
+        a = a.permute(*range(1, da), 0)
+    if transpose_b and db > 1:
+        b = b.permute(db - 1, *range(db - 1))
     if a.shape[-1] != b.shape[0]:
         raise MXNetError(f"dot: shape inconsistent: lhs {list(lhs.shape)} and rhs "
                          f"{list(rhs.shape)} cannot be contracted (transpose_a="
                          f"{transpose_a}, transpose_b={transpose_b})")
-    if a.dim() == 1 and b.dim() == 1:
+    if da == 1 and db == 1:
         return torch.dot(a, b).reshape(1)
-    if a.dim() <= 2 and b.dim() <= 2:
+    if da <= 2 and db <= 2:
         return torch.matmul(a, b)
     return torch.tensordot(a, b, dims=1)
 

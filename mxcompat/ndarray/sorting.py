@@ -111,7 +111,7 @@ def pick(data: torch.Tensor, index: torch.Tensor, axis: Optional[int] = -1,
         raise MXNetError(f"pick: axis {axis} exceeds the input dimension of {nd}")
     ax = axis + nd if axis < 0 else axis
     shape = data.shape
-    red = shape[:-1] if ax == nd - 1 else shape[:ax] + shape[ax + 1:]
+    red = shape[:ax] + shape[ax + 1:]
     kept = shape[:ax] + (1,) + shape[ax + 1:]
     ishape = index.shape
     # the usual index lacks the picked axis: unsqueeze puts it back (cheaper than reshape)
