@@ -80,10 +80,24 @@ def _add_scope_finder() -> None:
 _add_scope_finder()
 
 
+#: MXNet's short names for its modules (``mx.sym`` is ``mx.symbol``, ...)
+_MODULE_ALIASES = {
+    "sym": "symbol", "mod": "module", "init": "initializer", "kv": "kvstore", "img": "image",
+    "viz": "visualization",
+}
+
+
 def __getattr__(name: str) -> _Any:
-    if name == "test_utils":
-        import importlib
-        return importlib.import_module(".test_utils", __name__)
+    # MXNet imports every front-end with the package; mxcompat imports each on first use, so
+    # ``import mxcompat`` costs only the NDArray layer.
+    import importlib
+    import importlib.util
+    module = _MODULE_ALIASES.get(name, name)
+    if not name.startswith("_") and name not in _OUT_OF_SCOPE and \
+            importlib.util.find_spec(f"{__name__}.{module}") is not None:
+        value = importlib.import_module(f".{module}", __name__)
+        globals()[name] = value
+        return value
     if name in _OUT_OF_SCOPE:
         from .base import unsupported
         raise unsupported(f"mx.{name}", f"{_OUT_OF_SCOPE[name]} is outside mxcompat's scope, "

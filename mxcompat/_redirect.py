@@ -12,32 +12,29 @@ from __future__ import annotations
 import importlib
 import importlib.abc
 import importlib.machinery
+import importlib.util
 import sys
 from types import ModuleType
 from typing import Any, Optional
 
 from .base import UnsupportedError
 
-#: mxnet submodule -> mxcompat module
+#: mxnet modules whose mxcompat home has another name; every other ``mxnet.a.b`` resolves to
+#: ``mxcompat.a.b`` when that module exists (so a new front-end needs no entry here)
 _ALIASES = {
     "mxnet": "mxcompat",
     "mxnet.nd": "mxcompat.ndarray",
-    "mxnet.ndarray": "mxcompat.ndarray",
-    "mxnet.ndarray.ndarray": "mxcompat.ndarray.ndarray",
-    "mxnet.ndarray.random": "mxcompat.ndarray.random",
-    "mxnet.ndarray.linalg": "mxcompat.ndarray.linalg",
-    "mxnet.ndarray.contrib": "mxcompat.ndarray.contrib",
-    "mxnet.ndarray.sparse": "mxcompat.ndarray.sparse",
     "mxnet.ndarray.op": "mxcompat.ndarray",
-    "mxnet.ndarray._internal": "mxcompat.ndarray._internal",
     "mxnet.ndarray.utils": "mxcompat.ndarray",
-    "mxnet.autograd": "mxcompat.autograd",
-    "mxnet.random": "mxcompat.random",
-    "mxnet.context": "mxcompat.context",
-    "mxnet.base": "mxcompat.base",
-    "mxnet.test_utils": "mxcompat.test_utils",
-    "mxnet.operator": "mxcompat.operator",
 }
+
+
+def _target(fullname: str) -> str:
+    alias = _ALIASES.get(fullname)
+    if alias is not None:
+        return alias
+    head, _, rest = fullname.partition(".")
+    return "mxcompat." + rest
 
 
 class MXNetImportError(UnsupportedError, ImportError):
@@ -68,8 +65,12 @@ class _Finder(importlib.abc.MetaPathFinder):
                   target: Any = None) -> Optional[importlib.machinery.ModuleSpec]:
         if fullname != "mxnet" and not fullname.startswith("mxnet."):
             return None
-        dest = _ALIASES.get(fullname)
-        if dest is None:
+        dest = _target(fullname)
+        try:
+            found = importlib.util.find_spec(dest)
+        except ModuleNotFoundError:
+            found = None
+        if found is None:
             raise _out_of_scope(fullname)
         return importlib.machinery.ModuleSpec(fullname, _Loader(dest))
 
