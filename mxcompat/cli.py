@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("target", help="the script (or module with -m)")
     r.add_argument("args", nargs=argparse.REMAINDER, help="arguments for the script")
     r.set_defaults(func=_run)
-    for extra in ("scan", "inspect", "convert"):
+    for extra in ("scan", "inspect", "convert", "test", "im2rec", "launch"):
         try:
             mod = __import__(f"mxcompat.cli_{extra}", fromlist=["add_parser"])
         except ImportError:
