@@ -23,7 +23,8 @@ _state = _BulkState()
 
 def set_bulk_size(size: int) -> int:
     """Set the bulk size of this thread; returns the previous one."""
-    size = int(size.__index__()) if not isinstance(size, int) else size
+    import operator
+    size = operator.index(size)  # TypeError for a non-integer, as ctypes.c_int(size) gives
     if size < 0:
         raise MXNetError(f"set_bulk_size: size must be >= 0, got {size}")
     prev = _state.size
