@@ -342,6 +342,133 @@ def _can_adopt(holder: Any, g: torch.Tensor, adopted: set) -> bool:
     return True
 
 
+# ---- graphs freed by backward ----------------------------------------------------------------
+# MXNet frees the graph of the heads at backward() (unless retain_graph=True): every array
+# computed in it becomes a constant. An array carried out of one record() block into the next
+# (the hidden state of a from-scratch RNN loop) then starts the new graph afresh, and a second
+# backward through the old graph raises. torch keeps the old nodes attached to such arrays
+# instead, so backward here (1) marks every node of the freed graph (in its metadata, with the
+# sequence number torch had reached: nodes recorded later are newer), (2) gives each attached
+# array in that graph a fresh leaf tensor (same memory), so that old nodes lead only to the old
+# leaves, and (3) before differentiating, walks the heads' graph without entering marked nodes:
+# only the leaves found so (current or older ones of an attached array) are asked for, so torch
+# never runs an old node, and a marked node reached counts as a constant.
+_MARK = "mxcompat_freed_at"
+
+#: id of an older leaf tensor of an attached array -> (weak ref to that tensor, weak ref to the
+#: NDArray): graphs recorded before the array got a fresh leaf still lead to the old one
+_OLD_LEAVES: Dict[int, tuple] = {}
+_EVER_FREED = [False]
+
+
+def _next_seq() -> int:
+    """The sequence number the next recorded torch node gets (in this thread)."""
+    with torch.enable_grad():
+        return (_SEQ_PROBE * 1).grad_fn._sequence_nr()  # type: ignore[union-attr]
+
+
+_SEQ_PROBE = torch.zeros((), requires_grad=True)
+
+
+def _mark_freed(heads: list) -> None:
+    """Mark the nodes of the heads' graph as freed and give the attached arrays reached fresh
+    leaves."""
+    stamp = _next_seq()
+    stack = [h._t.grad_fn for h in heads]
+    leaves: Dict[int, torch.Tensor] = {}
+    seen: set = set()
+    while stack:
+        n = stack.pop()
+        if n is None or n in seen:
+            continue
+        seen.add(n)
+        var = getattr(n, "variable", None)
+        if var is not None:          # AccumulateGrad: a leaf
+            leaves[id(var)] = var
+            continue
+        md = n.metadata
+        if _MARK in md:
+            continue                 # freed earlier, with everything below it
+        md[_MARK] = stamp
+        stack.extend(nx for nx, _ in n.next_functions)
+    if not leaves:
+        return
+    _EVER_FREED[0] = True
+    for a in _attached():
+        old = a._t
+        if id(old) in leaves and old is leaves[id(old)]:
+            a._t = old.detach().requires_grad_(True)
+            key = id(old)
+
+            def _gone(ref: Any, key: int = key) -> None:
+                entry = _OLD_LEAVES.get(key)
+                if entry is not None and entry[0] is ref:
+                    del _OLD_LEAVES[key]
+            _OLD_LEAVES[key] = (weakref.ref(old, _gone), weakref.ref(a))
+
+
+def _reachable(heads: list) -> tuple:
+    """Walk the heads' graph without entering freed nodes: (the leaf tensors reached, by id;
+    whether a freed node was reached; the oldest mark among the freed nodes reached)."""
+    stack = [h._t.grad_fn for h in heads]
+    leaves: Dict[int, torch.Tensor] = {id(h._t): h._t for h in heads
+                                       if h._t.grad_fn is None and h._t.requires_grad}
+    seen: set = set()
+    hit = None
+    while stack:
+        n = stack.pop()
+        if n is None or n in seen:
+            continue
+        seen.add(n)
+        var = getattr(n, "variable", None)
+        if var is not None:
+            leaves[id(var)] = var
+            continue
+        stamp = n.metadata.get(_MARK)
+        if stamp is not None:
+            hit = stamp if hit is None else min(hit, stamp)
+            continue
+        stack.extend(nx for nx, _ in n.next_functions)
+    return leaves, hit
+
+
+def _check_heads_live(hs: list) -> None:
+    for h in hs:
+        gf = h._t.grad_fn
+        if getattr(h._ag, "freed", False) or (gf is not None and _MARK in gf.metadata):
+            raise MXNetError(_NOT_IN_GRAPH)
+
+
+def _targets(hs: list, variables: list) -> tuple:
+    """The tensors to differentiate for: each variable's current leaf, or, after a graph was
+    freed, the leaves (current or older) the heads reach without passing a freed node, with
+    the NDArray each belongs to."""
+    if not _EVER_FREED[0]:
+        return [v._t for v in variables], variables
+    leaves, hit = _reachable(hs)
+    tensors, owners = [], []
+    wanted = {id(v) for v in variables}
+    for v in variables:
+        if id(v._t) in leaves:
+            tensors.append(v._t)
+            owners.append(v)
+    for key, t in leaves.items():
+        entry = _OLD_LEAVES.get(key)
+        if entry is None:
+            continue
+        old, arr = entry[0](), entry[1]()
+        if old is t and arr is not None and id(arr) in wanted:
+            tensors.append(t)
+            owners.append(arr)
+    if not tensors and hit is not None:
+        # everything the heads depend on is constant now: a head recorded after the freeing
+        # was never recorded in MXNet (all its inputs were constants)
+        newest = max((h._t.grad_fn._sequence_nr() for h in hs if h._t.grad_fn is not None),
+                     default=-1)
+        raise MXNetError(_NOT_IN_GRAPH if newest >= hit else _NO_INPUTS)
+    return tensors, owners
+
+
 def backward(heads: Any, head_grads: Any = None, retain_graph: bool = False,
              train_mode: bool = True) -> None:
     """Compute the gradients of ``heads`` with respect to every attached array and write
@@ -356,8 +483,17 @@ def backward(heads: Any, head_grads: Any = None, retain_graph: bool = False,
             if not h._t.requires_grad:
                 raise MXNetError(_NOT_IN_GRAPH)
         raise MXNetError(_NO_INPUTS)
-    grads = list(_run_grad(hs, [v._t for v in variables], head_grads, retain_graph, False,
-                           train_mode))
+    _check_heads_live(hs)
+    tensors, owners = _targets(hs, variables)
+    grads = list(_run_grad(hs, tensors, head_grads, retain_graph, False, train_mode))
+    if len(set(map(id, owners))) != len(owners):  # an array reached by current and old leaf
+        summed: Dict[int, Any] = {}
+        for v, g in zip(owners, grads):
+            if g is not None:
+                summed[id(v)] = g if id(v) not in summed else summed[id(v)] + g
+        owners = list({id(v): v for v in owners}.values())
+        grads = [summed.get(id(v)) for v in owners]
+    variables = owners
     adopted: set = set()
     with torch.no_grad():
         for i, v in enumerate(variables):
@@ -372,6 +508,7 @@ def backward(heads: Any, head_grads: Any = None, retain_graph: bool = False,
             else:
                 holder._t.copy_(g)
     if not retain_graph:
+        _mark_freed(hs)
         for h in hs:
             if not isinstance(h._ag, _Grad):
                 h._ag = _FREED
@@ -398,8 +535,20 @@ def grad(heads: Any, variables: Any, head_grads: Any = None, retain_graph: Optio
             raise MXNetError(_NOT_IN_GRAPH)
     if retain_graph is None:
         retain_graph = create_graph
-    gs = _run_grad(hs, [v._t for v in vs], head_grads, bool(retain_graph), create_graph,
-                   train_mode)
+    _check_heads_live(hs)
+    if _EVER_FREED[0]:
+        tensors, owners = _targets(hs, vs)
+        got = _run_grad(hs, tensors, head_grads, bool(retain_graph), create_graph, train_mode)
+        gs: List[Any] = [None] * len(vs)
+        for i, v in enumerate(vs):
+            for j, o in enumerate(owners):
+                if o is v and got[j] is not None:
+                    gs[i] = got[j] if gs[i] is None else gs[i] + got[j]
+    else:
+        gs = list(_run_grad(hs, [v._t for v in vs], head_grads, bool(retain_graph),
+                            create_graph, train_mode))
+    if not retain_graph:
+        _mark_freed(hs)
     out = []
     for v, g in zip(vs, gs):
         if g is None:
