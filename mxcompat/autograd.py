@@ -26,7 +26,12 @@ from .base import MXNetError, MXNetTypeError, MXNetValueError, unsupported
 
 __all__ = ["record", "pause", "train_mode", "predict_mode", "is_recording", "is_training",
            "set_recording", "set_training", "mark_variables", "backward", "grad", "Function",
-           "get_symbol"]
+           "get_symbol", "NDArray", "array", "string_types"]  # noqa: F822
+# MXNet's module has no __all__, so ``from mxnet.autograd import *`` (which MXNet's own tests
+# do) also brings the NDArray class, ``array`` and ``string_types``; the first two come from
+# the ndarray package, which imports this module, so they resolve on first use (below).
+
+from .base import string_types  # noqa: E402
 
 _NOT_IN_GRAPH = (
     "Cannot differentiate node because it is not in a computational graph. You need to set "
@@ -647,3 +652,10 @@ def _install() -> None:
 
 
 _install()
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("NDArray", "array"):
+        from . import ndarray
+        return getattr(ndarray, name)
+    raise AttributeError(f"module 'mxcompat.autograd' has no attribute {name!r}")

@@ -118,7 +118,7 @@ def test_attached_array_keeps_its_memory_and_buffer_across_steps():
     w = nd.array([1.0, 2.0])
     w.attach_grad()
     buf = w.grad
-    for step in range(3):
+    for _ in range(3):
         with autograd.record():
             loss = (w * w).sum()
         loss.backward()
