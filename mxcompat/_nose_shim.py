@@ -50,7 +50,7 @@ def make_decorator(func: Callable) -> Callable:
     return decorate
 
 
-def raises(*exceptions: type) -> Callable:
+def raises(*exceptions: "type[BaseException]") -> Callable:
     """Decorator: the test passes only if it raises one of ``exceptions``."""
     valid = " or ".join(e.__name__ for e in exceptions)
 
