@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-import mxcompat
 from mxcompat import scan
 from mxcompat.cli import main as cli_main
 
