@@ -5,7 +5,7 @@ __all__ = [
     "MXNetError", "NotImplementedForSymbol", "NotSupportedForSparseNDArray",
     "InternalError", "DeferredInitializationError", "MXNetValueError",
     "MXNetTypeError", "MXNetIndexError", "MXNetKeyError", "MXNetDtypeError",
-    "MXNetAttributeError", "UnsupportedError",
+    "MXNetAttributeError", "MXNetAssertionError", "UnsupportedError",
     "_Null", "string_types", "numeric_types", "integer_types", "DOCS_URL",
 ]
 
@@ -51,6 +51,11 @@ class MXNetIndexError(MXNetError, IndexError):
 class MXNetKeyError(MXNetError, KeyError):
     def __str__(self) -> str:  # KeyError quotes its message; keep it readable
         return str(self.args[0]) if self.args else ""
+
+
+class MXNetAssertionError(MXNetError, AssertionError):
+    """A check MXNet makes with ``assert`` (Gluon's load and naming checks, registries):
+    legacy ``except AssertionError:`` clauses keep working."""
 
 
 class MXNetDtypeError(MXNetError, KeyError, TypeError):
