@@ -53,11 +53,6 @@ class MXNetKeyError(MXNetError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
-class MXNetAssertionError(MXNetError, AssertionError):
-    """A check MXNet makes with ``assert`` (Gluon's load and naming checks, registries):
-    legacy ``except AssertionError:`` clauses keep working."""
-
-
 class MXNetDtypeError(MXNetError, KeyError, TypeError):
     """An unsupported dtype (MXNet raises KeyError from array()/astype(), MXNetError from ops)."""
 
@@ -72,6 +67,11 @@ class UnsupportedError(MXNetError, NotImplementedError):
 class MXNetAttributeError(UnsupportedError, AttributeError):
     """A name mxcompat does not provide: an MXNetError saying so, and an AttributeError so
     that ``hasattr`` and ``getattr(obj, name, default)`` keep working."""
+
+
+class MXNetAssertionError(MXNetError, AssertionError):
+    """A check MXNet makes with ``assert`` (Gluon's load and naming checks, registries):
+    legacy ``except AssertionError:`` clauses keep working."""
 
 
 class _NullType:
