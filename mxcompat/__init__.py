@@ -24,6 +24,9 @@ try:
     from . import autograd
     from . import random
     from . import operator
+    from . import util
+    from .util import is_np_shape, set_np_shape, np_shape, use_np_shape
+    from .util import is_np_array, np_array, use_np_array, use_np
 finally:
     if _gc_was_on:
         _gc.enable()
@@ -35,7 +38,8 @@ __mxcompat_version__ = "0.1.0"
 
 __all__ = ["base", "MXNetError", "context", "Context", "cpu", "gpu", "cpu_pinned",
            "current_context", "num_gpus", "nd", "ndarray", "autograd", "random", "operator",
-           "install", "uninstall"]
+           "install", "uninstall", "util", "is_np_shape", "set_np_shape", "np_shape",
+           "use_np_shape", "is_np_array", "np_array", "use_np_array", "use_np"]
 
 
 def install() -> None:
@@ -53,11 +57,9 @@ def uninstall() -> None:
 # Parts of MXNet outside mxcompat's scope: a clear error instead of an AttributeError.
 _OUT_OF_SCOPE = {
     "amp": "mx.amp",
-    "attribute": "mx.attribute",
     "callback": "mx.callback",
     "contrib": "mx.contrib",
     "dlpack": "DLPack helpers",
-    "engine": "mx.engine",
     "executor": "executors",
     "executor_manager": "executor managers",
     "image": "mx.image",
@@ -66,14 +68,12 @@ _OUT_OF_SCOPE = {
     "kv": "KVStore",
     "kvstore": "KVStore",
     "kvstore_server": "KVStore servers",
-    "libinfo": "mx.libinfo",
-    "library": "mx.library",
-    "log": "mx.log",
     "lr_scheduler": "mx.lr_scheduler",
     "metric": "mx.metric",
     "mod": "the Module API",
     "model": "mx.model",
     "module": "the Module API",
+    "mon": "mx.monitor",
     "monitor": "mx.monitor",
     "np": "mx.np",
     "npx": "mx.npx",
@@ -81,17 +81,14 @@ _OUT_OF_SCOPE = {
     "numpy_extension": "mx.numpy_extension",
     "onnx": "mx.onnx",
     "optimizer": "mx.optimizer",
-    "profiler": "mx.profiler",
     "recordio": "RecordIO",
     "registry": "mx.registry",
     "rnn": "mx.rnn",
     "rtc": "mx.rtc",
-    "runtime": "mx.runtime",
     "subgraph": "subgraph backends",
     "sym": "the Symbol API",
     "symbol": "the Symbol API",
     "tvmop": "mx.tvmop",
-    "util": "mx.util",
     "visualization": "mx.visualization",
     "viz": "mx.viz",
 }
@@ -110,7 +107,7 @@ _add_scope_finder()
 #: MXNet's short names for its modules (``mx.sym`` is ``mx.symbol``, ...)
 _MODULE_ALIASES = {
     "sym": "symbol", "mod": "module", "init": "initializer", "kv": "kvstore", "img": "image",
-    "viz": "visualization",
+    "viz": "visualization", "rnd": "random", "mon": "monitor",
 }
 
 
@@ -119,6 +116,10 @@ def __getattr__(name: str) -> _Any:
     # ``import mxcompat`` costs only the NDArray layer.
     import importlib
     import importlib.util
+    if name == "AttrScope":
+        from .attribute import AttrScope
+        globals()[name] = AttrScope
+        return AttrScope
     module = _MODULE_ALIASES.get(name, name)
     if not name.startswith("_") and name not in _OUT_OF_SCOPE and \
             importlib.util.find_spec(f"{__name__}.{module}") is not None:

@@ -312,6 +312,8 @@ def test_op_wrappers_compile_on_first_call_with_the_announced_signature():
 
 
 def test_an_op_first_called_as_a_fluent_method_runs_its_wrapper():
+    # the class name of the unknown-argument error is checked in
+    # test_unknown_argument_error_is_named_as_mxnet_names_it
     code = ("import mxcompat as mx\n"
             "f = mx.nd.flip\n"
             "assert f.__code__.co_name == '_lazy', f.__code__.co_name\n"
@@ -326,7 +328,16 @@ def test_an_op_first_called_as_a_fluent_method_runs_its_wrapper():
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     assert lines[0] == "[[3.0, 2.0, 1.0]] flip"
-    assert lines[1].startswith("MXNetValueError") and "bogus" in lines[1]
+    assert "bogus" in lines[1]
+
+
+@pytest.mark.xfail(strict=True, reason="the op wrappers' parameter errors (mxcompat/ndarray/"
+                   "_op.py) raise MXNetValueError, named ValueError; MXNet's parameter parser "
+                   "raises MXNetError: to be fixed with the op registry (issue 14, next wave)")
+def test_unknown_argument_error_is_named_as_mxnet_names_it():
+    with pytest.raises(mx.base.MXNetError) as info:
+        mx.nd.flip(mx.nd.ones((2,)), axis=0, bogus=2)
+    assert type(info.value).__name__ == "MXNetError"  # as MXNet 1.9.1 prints it
 
 
 def test_gluon_parts_not_yet_available_fail_clearly():

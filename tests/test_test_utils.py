@@ -61,10 +61,108 @@ def test_rand_ndarray_is_ndarray_on_default_context():
     assert r.context == mx.cpu()
 
 
-@pytest.mark.parametrize("stype", ["csr", "row_sparse"])
-def test_rand_ndarray_sparse_is_a_clear_error(stype):
-    with pytest.raises(mx.base.MXNetError, match="rand_ndarray.*sparse"):
-        tu.rand_ndarray((3, 2), stype=stype, density=0.5)
+def test_rand_ndarray_row_sparse_rows_and_values():
+    np.random.seed(3)
+    arr, (val, idx) = tu.rand_sparse_ndarray((6, 2), "row_sparse", density=0.5)
+    assert arr.stype == "row_sparse" and arr.shape == (6, 2) and arr.dtype == np.float32
+    dense = arr.asnumpy()
+    assert set(np.nonzero(dense.any(axis=1))[0]) <= set(idx.tolist())
+    np.testing.assert_array_equal(dense[idx], val)
+    np.testing.assert_array_equal(np.delete(dense, idx, axis=0), 0)
+    # density 0: an all-zero row_sparse array and empty parts
+    z, (zv, zi) = tu.rand_sparse_ndarray((4, 3), "row_sparse", density=0.0)
+    assert z.stype == "row_sparse" and not z.asnumpy().any() and zv.size == 0 and zi.size == 0
+
+
+def test_rand_ndarray_csr_density_and_parts():
+    np.random.seed(0)
+    arr = tu.rand_ndarray((40, 50), stype="csr", density=0.2)
+    assert arr.stype == "csr" and arr.shape == (40, 50)
+    nnz = np.count_nonzero(arr.asnumpy())
+    assert 0.1 * 2000 < nnz < 0.3 * 2000
+    csr, (indptr, indices, data) = tu.rand_sparse_ndarray((5, 8), "csr", density=0.5,
+                                                          distribution="powerlaw")
+    # powerlaw rows: every row starts with a value in (1, 3), row lengths grow geometrically
+    dense = csr.asnumpy()
+    assert ((dense[:, 0] > 1) & (dense[:, 0] < 3)).all()
+    np.testing.assert_array_equal(np.diff(indptr.asnumpy()), (dense != 0).sum(axis=1))
+    with pytest.raises(ValueError, match="density"):
+        tu.rand_sparse_ndarray((5, 8), "csr", density=1.5)
+
+
+def test_create_sparse_array_zd_keeps_only_given_rows():
+    arr = tu.create_sparse_array_zd((5, 3), "row_sparse", density=0.9, rsp_indices=[3, 1])
+    rows = np.nonzero(arr.asnumpy().any(axis=1))[0].tolist()
+    assert rows == [1, 3]
+
+
+def test_star_import_surface_matches_mxnet():
+    ns: dict = {}
+    exec("from mxcompat.test_utils import *", ns)
+    for name in ("mx", "np", "os", "sys", "Context", "array", "use_np", "getenv", "setenv",
+                 "Features", "verify_generator", "gen_buckets_probs_with_ppf", "retry",
+                 "assert_almost_equal", "rand_ndarray", "default_context", "rnd", "npt",
+                 "OrderedDict", "contextmanager", "check_numeric_gradient",
+                 "check_symbolic_forward", "chi_square_check"):
+        assert name in ns, name
+    assert ns["mx"] is mx and ns["np"] is np
+    # nothing private, and none of mxcompat's own helper imports (typing, ...)
+    assert not [n for n in ns if n.startswith("_") and n != "__builtins__"]
+    assert "Any" not in ns and "Optional" not in ns
+
+
+def test_chi_square_p_values_match_the_distribution():
+    # 2 buckets, 1 degree of freedom: statistic 3.8415 has p = 0.05
+    def gen(n):
+        return np.array([0] * (n // 2 - 98) + [1] * (n // 2 + 98))
+    p, obs, exp = tu.chi_square_check(gen, [0, 1], [0.5, 0.5], nsamples=10000)
+    assert obs.tolist() == [4902, 5098] and exp.tolist() == [5000, 5000]
+    stat = 2 * 98 ** 2 / 5000
+    assert stat == pytest.approx(3.8416)
+    assert p == pytest.approx(0.05, abs=2e-4)
+    # a perfect fit has p = 1; 4 buckets (3 dof) at statistic 7.8147 give p = 0.05
+    p1, _, _ = tu.chi_square_check(lambda n: np.repeat([0, 1, 2, 3], n // 4),
+                                   [0, 1, 2, 3], [0.25] * 4, nsamples=400)
+    assert p1 == pytest.approx(1.0)
+    assert tu._chi2_sf(7.8147, 3) == pytest.approx(0.05, abs=1e-4)
+
+
+def test_verify_generator_accepts_a_right_and_rejects_a_wrong_generator():
+    np.random.seed(7)
+    buckets, probs = tu.gen_buckets_probs_with_ppf(lambda x: x, 5)   # uniform(0, 1) quantiles
+    assert buckets[0] == (0.0, 0.2) and probs == [0.2] * 5
+    ps = tu.verify_generator(lambda n: np.random.uniform(0, 1, n), buckets, probs,
+                             nsamples=20000, nrepeat=3)
+    assert len(ps) == 3
+    with pytest.raises(AssertionError, match="Generator test fails"):
+        tu.verify_generator(lambda n: np.random.uniform(0, 0.9, n), buckets, probs,
+                            nsamples=20000, nrepeat=3)
+
+
+def test_mean_and_var_checks():
+    np.random.seed(1)
+    assert tu.mean_check(lambda n: np.random.normal(2.0, 1.0, n), 2.0, 1.0, nsamples=50000)
+    assert not tu.mean_check(lambda n: np.random.normal(2.5, 1.0, n), 2.0, 1.0, nsamples=50000)
+    assert tu.var_check(lambda n: np.random.normal(0, 2.0, n), 2.0, nsamples=50000)
+    assert not tu.var_check(lambda n: np.random.normal(0, 3.0, n), 2.0, nsamples=50000)
+
+
+def test_matrices_with_real_eigenvalues():
+    np.random.seed(2)
+    m = tu.new_matrix_with_real_eigvals_nd((2, 4, 4))
+    assert m.shape == (2, 4, 4)
+    for a in m:
+        ev = np.linalg.eigvals(a)
+        assert np.allclose(ev.imag, 0, atol=1e-6) and (np.abs(ev.real) <= 10 + 1e-6).all()
+    s = tu.new_sym_matrix_with_real_eigvals_2d(5)
+    np.testing.assert_allclose(s, s.T, atol=1e-10)
+    q = tu.new_orthonormal_matrix_2d(4)
+    np.testing.assert_allclose(q @ q.T, np.eye(4), atol=1e-10)
+    np.testing.assert_array_equal(tu.get_identity_mat_batch(3).asnumpy(),
+                                  np.stack([np.eye(3)] * 2))
+    np.testing.assert_array_equal(tu.assign_each(np.array([1.0, 4.0]), np.sqrt), [1.0, 2.0])
+    np.testing.assert_array_equal(tu.assign_each2(np.array([1.0, 4.0]), np.array([2.0, 1.0]),
+                                                  max), [2.0, 4.0])
 
 
 def test_default_tolerance_tables():
@@ -135,12 +233,8 @@ def test_environment_sets_and_restores():
     del os.environ["MXCOMPAT_TU_B"]
 
 
-def test_symbol_helpers_raise_mxneterror():
-    with pytest.raises(mx.base.MXNetError, match="check_symbolic_forward.*Symbol"):
-        _ = tu.check_symbolic_forward
-    with pytest.raises(AttributeError):
-        _ = tu.check_consistency
-    with pytest.raises(mx.base.MXNetError, match="Symbol"):
+def test_check_numeric_gradient_needs_a_symbol_or_a_function():
+    with pytest.raises(mx.base.MXNetError, match="Symbol or a Python function"):
         tu.check_numeric_gradient(object(), [np.ones(2)])
 
 

@@ -20,6 +20,7 @@ from ..context import _CPU0, Context, context_of_device, current_context
 __all__ = ["NDArray", "from_torch"]
 
 _new = object.__new__
+py_slice = slice  # MXNet's name for the builtin (its module shadows ``slice``); tests import it
 
 
 class NDArray:
