@@ -652,3 +652,38 @@ def test_forward_does_not_warn():
         warnings.simplefilter("error")
         out = net(nd.ones((1, 4)))
     assert out.shape == (1, 3)
+
+
+def test_hybridized_input_checks():
+    class Add(gluon.HybridBlock):
+        def hybrid_forward(self, F, a, b=None):
+            return a if b is None else a + b
+
+    f = Add()
+    np.testing.assert_array_equal(f(nd.ones((2,)), 1).asnumpy(), [2, 2])  # eager: scalars ok
+    f.hybridize()
+    with pytest.raises(ValueError, match="must be \\(nested\\) list of Symbol or NDArray"):
+        f(nd.ones((2,)), 1)
+    g = Add()
+    g.hybridize()
+    g(nd.ones((2,)))
+    g(nd.ones((2,)), None)  # a trailing None (a default) matches the first call
+    with pytest.raises(ValueError, match="argument structure of HybridBlock does not match"):
+        g(nd.ones((2,)), nd.ones((2,)))
+    h = Add()
+    h.hybridize()
+    with pytest.raises(ValueError, match="Find multiple contexts in the input"):
+        h(nd.ones((2,), ctx=mx.cpu(0)), nd.ones((2,), ctx=mx.cpu(1)))
+
+
+def test_embedding_sparse_grad_is_row_sparse():
+    emb = nn.Embedding(10, 3, sparse_grad=True)
+    emb.initialize()
+    with autograd.record():
+        y = emb(nd.array([1, 4, 4]))
+    y.backward()
+    g = emb.weight.grad()
+    assert g.stype == "row_sparse"
+    np.testing.assert_array_equal(g.indices.asnumpy(), [1, 4])
+    np.testing.assert_array_equal(g.data.asnumpy(), [[1, 1, 1], [2, 2, 2]])
+    assert repr(emb) == "Embedding(10 -> 3, float32)"

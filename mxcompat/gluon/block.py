@@ -540,6 +540,39 @@ def _resolve_pending(op: str, args: tuple, kwargs: dict) -> Tuple[tuple, dict]:
     return new_args, new_kwargs
 
 
+class _GraphState(threading.local):
+    """Whether a hybridized block's forward pass is running (its descendants then run as
+    parts of that graph: no input checks of their own, as in MXNet's cached graph)."""
+
+    inside = False
+
+
+_GRAPH = _GraphState()
+
+
+def _input_format(args: Any) -> Any:
+    """MXNet's format of (nested) hybridized inputs: 0 an array, -1 None, a list for a
+    list; anything else is a ValueError."""
+    if isinstance(args, NDArray):
+        return 0
+    if args is None:
+        return -1
+    if not isinstance(args, (list, tuple)):
+        raise MXNetValueError(f"When hybridized, the input of HybridBlock input must be "
+                              f"(nested) list of Symbol or NDArray, but got {args} of type "
+                              f"{type(args)}")
+    return [_input_format(a) for a in args]
+
+
+def _format_compatible(fmt: list, stored: list) -> bool:
+    """Formats that differ only by trailing None arguments (defaults) are compatible."""
+    if len(stored) > len(fmt):
+        return all(f == -1 for f in stored[len(fmt):]) and fmt == stored[:len(fmt)]
+    if len(stored) < len(fmt):
+        return all(f == -1 for f in fmt[len(stored):]) and fmt[:len(stored)] == stored
+    return False
+
+
 class HybridBlock(Block):
     """A Block written as ``hybrid_forward(F, x, *args, **params)`` over ``F``'s ops
     (``mx.nd`` here); it can be hybridized. Its children must be HybridBlocks."""
@@ -569,6 +602,7 @@ class HybridBlock(Block):
         object.__setattr__(self, "_cached_op", None)
         object.__setattr__(self, "_cached_op_args", [])
         object.__setattr__(self, "_compiled", None)
+        object.__setattr__(self, "_in_format", None)
 
     def register_child(self, block: Block, name: Optional[str] = None) -> None:
         if not isinstance(block, HybridBlock):
@@ -664,11 +698,11 @@ class HybridBlock(Block):
 
     # ---- running ----------------------------------------------------------------------
     def forward(self, x: Any, *args: Any) -> Any:
+        if self._active and not _GRAPH.inside:
+            return self._call_hybridized(x, *args)
         if isinstance(x, NDArray):
             c = x._ctx
             ctx = c if c is not None else x.context
-            if self._active and args:
-                self._check_one_ctx(x, args)
         else:
             found: List[NDArray] = []
             has_symbol = _find_arrays((x,) + args, found)
@@ -678,16 +712,10 @@ class HybridBlock(Block):
                 raise MXNetValueError("In HybridBlock, there must be one NDArray or one Symbol "
                                       "in the input. Please check the type of the args.\n")
             ctx = found[0].context
-            if self._active:
-                self._check_one_ctx(x, args)
         dflt = _DEFAULT_CTX
         old = dflt.value
         dflt.value = ctx
         try:
-            if self._active:
-                compiled = self._compiled_forward()
-                if compiled is not None:
-                    return compiled(x, *args)
             try:
                 params = {k: v.data(ctx) for k, v in self._reg_params.items()}
             except DeferredInitializationError:
@@ -698,6 +726,44 @@ class HybridBlock(Block):
             return self.hybrid_forward(nd, x, *args, **params)
         finally:
             dflt.value = old
+
+    def _call_hybridized(self, x: Any, *args: Any) -> Any:
+        """A hybridized call: MXNet's checks of the inputs (arrays or None only, one context,
+        the structure of the first call), then the forward pass (compiled if asked), with the
+        descendants run as parts of this graph."""
+        if not args and type(x) is NDArray:
+            fmt: Any = [0]
+            found = [x]
+        else:
+            found = []
+            has_symbol = _find_arrays((x,) + args, found)
+            if has_symbol:
+                raise _symbol_api("HybridBlock called on Symbols")
+            if not found:
+                raise MXNetValueError("In HybridBlock, there must be one NDArray or one Symbol "
+                                      "in the input. Please check the type of the args.\n")
+            fmt = _input_format((x,) + args)
+        ctxs = {a.context for a in found} if len(found) > 1 else ()
+        if len(ctxs) > 1:
+            raise MXNetValueError(
+                "Find multiple contexts in the input, After hybridized, the HybridBlock only "
+                "supports one input context. You can print the ele.ctx in the input arguments "
+                f"to inspect their contexts. Find all contexts = {ctxs}")
+        stored = self._in_format
+        if stored is None:
+            object.__setattr__(self, "_in_format", fmt)
+        elif fmt != stored and not _format_compatible(fmt, stored):
+            raise MXNetValueError("The argument structure of HybridBlock does not match the "
+                                  f"cached version. Stored format = {fmt}, input format = "
+                                  f"{stored}")
+        compiled = self._compiled_forward()
+        _GRAPH.inside = True
+        try:
+            if compiled is not None:
+                return compiled(x, *args)
+            return self.forward(x, *args)
+        finally:
+            _GRAPH.inside = False
 
     def _check_one_ctx(self, x: Any, args: tuple) -> None:
         found: List[NDArray] = []

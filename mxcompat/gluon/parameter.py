@@ -229,6 +229,8 @@ class Parameter:
     def grad(self, ctx: Optional[Context] = None) -> NDArray:
         """The gradient buffer on ``ctx`` (what backward writes or adds into)."""
         g = self._grad
+        if g is not None and self._grad_stype != "default":
+            self._fresh_sparse(g)
         if g is not None and ctx is None and len(g) == 1:
             return g[0]
         if self._data is not None and g is None:
@@ -241,6 +243,8 @@ class Parameter:
         if self._data is not None and self._grad is None:
             raise MXNetError(f"Cannot get gradient array for Parameter '{self.name}' because "
                              "grad_req='null'")
+        if self._grad is not None and self._grad_stype != "default":
+            self._fresh_sparse(self._grad)
         return self._check_and_get(self._grad, list)
 
     def list_ctx(self) -> List[Context]:
@@ -319,10 +323,20 @@ class Parameter:
         if self.grad_req == "null" or self._data is None:
             self._grad = None
             return
-        # gradients are dense here whatever grad_stype says (values are the same)
-        self._grad = [nd.zeros(shape=d.shape, dtype=d.dtype, ctx=d.context)
-                      for d in self._data]
+        if self._grad_stype == "default":
+            self._grad = [nd.zeros(shape=d.shape, dtype=d.dtype, ctx=d.context)
+                          for d in self._data]
+        else:
+            self._grad = [nd.sparse.zeros(self._grad_stype, d.shape, ctx=d.context,
+                                          dtype=d.dtype) for d in self._data]
         autograd.mark_variables(self._data, self._grad, self.grad_req)
+
+    def _fresh_sparse(self, grads: List[NDArray]) -> None:
+        # a sparse gradient's stored rows follow its values: backward may have given the
+        # buffer a new tensor (whose version counter can equal the old one's), so the
+        # pattern is recomputed from the values the next time it is read
+        for g in grads:
+            g._ver = -1  # type: ignore[attr-defined]
 
     def _check_load(self, data: NDArray, ctx: Any, cast_dtype: bool,
                     dtype_source: str) -> None:
