@@ -267,7 +267,13 @@ class Embedding(HybridBlock):
                                       allow_deferred_init=True, grad_stype=grad_stype)
 
     def hybrid_forward(self, F: Any, x: Any, weight: Any) -> Any:
-        return F.Embedding(x, weight, name="fwd", **self._kwargs)
+        kwargs = self._kwargs
+        wdt = getattr(weight, "dtype", None)
+        if wdt is not None and np.dtype(wdt) != np.dtype(kwargs["dtype"]):
+            # after cast(): MXNet's Embedding computes in the weight's dtype whatever dtype=
+            # says; mx.nd.Embedding rejects the mismatch, so the weight's dtype is passed
+            kwargs = dict(kwargs, dtype=np.dtype(wdt).name)
+        return F.Embedding(x, weight, name="fwd", **kwargs)
 
     def __repr__(self) -> str:
         k = self._kwargs
