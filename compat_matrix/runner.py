@@ -65,8 +65,8 @@ def op_function(op: str) -> Any:
         if meth in _methods.FLUENT:
             return getattr(mx.nd, meth, None)
         return getattr(mx.nd.NDArray, meth, None)
-    obj: Any = mx.nd
-    for part in op.split("."):
+    obj: Any = mx.gluon if op.startswith("gluon.") else mx.nd  # Gluon layers: gluon.nn.X
+    for part in (op[len("gluon."):] if op.startswith("gluon.") else op).split("."):
         try:
             obj = getattr(obj, part)
         except Exception:  # noqa: BLE001 - mx.nd.__getattr__ raises MXNetError for unknowns

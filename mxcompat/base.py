@@ -21,7 +21,7 @@ __all__ = [
     "MXNetError", "NotImplementedForSymbol", "NotSupportedForSparseNDArray",
     "InternalError", "DeferredInitializationError", "MXNetValueError",
     "MXNetTypeError", "MXNetIndexError", "MXNetKeyError", "MXNetDtypeError",
-    "MXNetAttributeError", "UnsupportedError",
+    "MXNetAttributeError", "MXNetAssertionError", "UnsupportedError",
     "_Null", "string_types", "numeric_types", "integer_types", "DOCS_URL",
     "py_str", "c_str", "c_array", "c_array_buf", "c_str_array", "c_handle_array",
     "check_call", "data_dir", "data_dir_default", "classproperty", "with_metaclass",
@@ -105,6 +105,11 @@ class UnsupportedError(MXNetError, NotImplementedError):
 class MXNetAttributeError(UnsupportedError, AttributeError):
     """A name mxcompat does not provide: an MXNetError saying so, and an AttributeError so
     that ``hasattr`` and ``getattr(obj, name, default)`` keep working."""
+
+
+class MXNetAssertionError(MXNetError, AssertionError):
+    """A check MXNet makes with ``assert`` (Gluon's load and naming checks, registries):
+    legacy ``except AssertionError:`` clauses keep working."""
 
 
 class _NullType:

@@ -21,6 +21,7 @@ mxcompat), ``unknown`` (not a name of MXNet 1.9.1's API).
 from __future__ import annotations
 
 import ast
+import importlib.util
 import json
 import os
 import re
@@ -208,12 +209,19 @@ def build_status(api: Optional[Dict[str, Any]] = None,
     top = (api or {}).get("top_level") or {n: {"kind": "function"} for n in mxcompat.__all__}
     modules = ["nd", "ndarray"] + list(MODULES)
     other_modules: Dict[str, str] = {}
+    provided_modules: Dict[str, str] = {}
     for name, rec in sorted(top.items()):
         if name.startswith("_") or name in out_of_scope:
             continue
         if rec.get("kind") == "module":
             if name not in modules:
-                other_modules[name] = "not provided by mxcompat"
+                real = getattr(mxcompat, "_MODULE_ALIASES", {}).get(name, name)
+                if importlib.util.find_spec(f"mxcompat.{real}") is not None:
+                    # a front-end mxcompat provides, whose names are not listed one by one
+                    provided_modules[name] = f"mx.{name} is provided by mxcompat (its names " \
+                        "are not checked one by one yet)"
+                else:
+                    other_modules[name] = "not provided by mxcompat"
             continue
         ok = safe_get(mxcompat, name) is not None
         put(f"mx.{name}", "supported" if ok else "unsupported",
@@ -228,6 +236,7 @@ def build_status(api: Optional[Dict[str, Any]] = None,
         "nd_submodules": list(ND_SUBMODULES),
         "out_of_scope": out_of_scope,
         "missing_modules": other_modules,
+        "provided_modules": provided_modules,
         "names": dict(sorted(names.items())),
     }
 
@@ -269,6 +278,7 @@ class Classifier:
         self.names: Dict[str, Dict[str, str]] = status["names"]
         self.out_of_scope: Dict[str, str] = status["out_of_scope"]
         self.missing_modules: Dict[str, str] = status.get("missing_modules", {})
+        self.provided_modules: Dict[str, str] = status.get("provided_modules", {})
         self.modules = set(status["modules"])
         self.nd_subs = set(status["nd_submodules"])
         self._cache: Dict[Tuple[str, ...], Api] = {}
@@ -314,6 +324,13 @@ class Classifier:
                 (first == "test_utils" and rest[0] in ("rand_ndarray", "create_vector",
                                                         "create_2d_tensor"))
             return self._lookup(f"mx.{first}.{rest[0]}", returns_array=arr)
+        if first in self.provided_modules:
+            if not rest:
+                return Api(None)
+            if f"mx.{first}.{rest[0]}" in self.names:
+                return self._lookup(f"mx.{first}.{rest[0]}")
+            return Api("mx." + ".".join((first,) + rest), "untested",
+                       self.provided_modules[first])
         if first in self.missing_modules:
             return Api("mx." + ".".join((first,) + rest), "unsupported",
                        f"mx.{first} is not provided by mxcompat")
