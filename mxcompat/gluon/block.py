@@ -359,11 +359,13 @@ class Block:
         return self
 
     def __call__(self, *args: Any) -> Any:
-        if self._forward_pre_hooks:
+        # hooks of blocks running inside a hybridized block's graph do not fire (MXNet runs
+        # that graph as one cached op)
+        if self._forward_pre_hooks and not _GRAPH.inside:
             for hook in list(self._forward_pre_hooks.values()):
                 hook(self, args)
         out = self.forward(*args)
-        if self._forward_hooks:
+        if self._forward_hooks and not _GRAPH.inside:
             for hook in list(self._forward_hooks.values()):
                 hook(self, args, out)
         return out
@@ -776,17 +778,28 @@ class HybridBlock(Block):
                 f"to inspect their contexts. Find all contexts = {ctxs}")
 
     def _compiled_forward(self) -> Any:
-        """The compiled runner for ``backend='torch.compile'`` (None: run eagerly)."""
+        """The compiled runner when ``backend='torch.compile'`` (or MXCOMPAT_HYBRIDIZE=compile)
+        asks for one; None: run eagerly. Decided once per hybridize()."""
+        c = self._compiled
+        if c is not None:
+            return c or None
         backend = self._backend
         if backend is None:
-            if os.environ.get(_COMPILE_ENV, "").lower() != "compile":
-                return None
-        elif backend not in _COMPILE_BACKENDS:
+            wanted = os.environ.get(_COMPILE_ENV, "").lower() == "compile"
+        else:
+            wanted = backend in _COMPILE_BACKENDS
+            if not wanted and backend not in _warned_backends:
+                _warned_backends.add(backend)
+                warnings.warn(f"hybridize(backend={backend!r}): MXNet's subgraph backends do "
+                              "not exist in mxcompat; the block runs as without a backend "
+                              "(backend='torch.compile' compiles it)", stacklevel=4)
+        if not wanted:
+            object.__setattr__(self, "_compiled", False)
             return None
-        if self._compiled is None:
-            from ._compile import CompiledBlock
-            object.__setattr__(self, "_compiled", CompiledBlock(self))
-        return self._compiled
+        from ._compile import CompiledBlock
+        compiled = CompiledBlock(self, self._backend_opts)
+        object.__setattr__(self, "_compiled", compiled)
+        return compiled
 
     def hybrid_forward(self, F: Any, x: Any, *args: Any, **kwargs: Any) -> Any:
         """The computation over ``F``'s ops: override it."""
@@ -797,6 +810,7 @@ class HybridBlock(Block):
 _COMPILE_BACKENDS = frozenset({"torch.compile", "torch_compile", "inductor"})
 #: MXCOMPAT_HYBRIDIZE=compile: every hybridize() without a backend compiles
 _COMPILE_ENV = "MXCOMPAT_HYBRIDIZE"
+_warned_backends: set = set()
 
 
 class SymbolBlock(HybridBlock):
