@@ -4,8 +4,9 @@ Each case builds the layer with explicit input sizes (no deferred initialization
 to the cell's dtype, and runs it on the cell's arrays: the first is the layer's input, the
 others are its parameters in sorted structural-name order (``bias`` before ``weight``; they
 replace the initialized data, so gradient cells differentiate the weights too). Running
-statistics (BatchNorm) are copied, so the inputs stay unmodified. Forward cells run in predict mode, gradient cells in training mode
-(``autograd.record()``), as a training step does.
+statistics (BatchNorm) are copied, so the inputs stay unmodified. Forward cells run in
+predict mode, gradient cells in training mode (``autograd.record()``), as a training step
+does.
 
 Max pooling has forward cells only: MXNet 1.9.1's CPU backward scatters a non-uniform head
 gradient to shifted positions (tests/test_gluon_golden.py checks mxcompat's against finite
