@@ -26,7 +26,7 @@ from .. import initializer
 from .. import ndarray as nd
 from ..base import (MXNetAssertionError, MXNetError, MXNetTypeError, MXNetValueError,
                     unsupported)
-from ..context import Context
+from ..context import _CPU0, Context
 from ..ndarray.ndarray import NDArray
 from .. import name as _name
 from ._util import HookHandle, _brief_print_list, _indent
@@ -702,9 +702,10 @@ class HybridBlock(Block):
     def forward(self, x: Any, *args: Any) -> Any:
         if self._active and not _GRAPH.inside:
             return self._call_hybridized(x, *args)
-        if isinstance(x, NDArray):
-            c = x._ctx
-            ctx = c if c is not None else x.context
+        if type(x) is NDArray or isinstance(x, NDArray):
+            ctx = x._ctx
+            if ctx is None:
+                ctx = _CPU0 if x._t.is_cpu else x.context
         else:
             found: List[NDArray] = []
             has_symbol = _find_arrays((x,) + args, found)
@@ -716,18 +717,28 @@ class HybridBlock(Block):
             ctx = found[0].context
         dflt = _DEFAULT_CTX
         old = dflt.value
+        if old is ctx or (old is None and ctx is _CPU0):
+            return self._forward_on(ctx, x, args)  # already the current context
         dflt.value = ctx
         try:
-            try:
-                params = {k: v.data(ctx) for k, v in self._reg_params.items()}
-            except DeferredInitializationError:
-                self._deferred_infer_shape(x, *args)
-                for v in self.params.values():
-                    v._finish_deferred_init()
-                params = {k: v.data(ctx) for k, v in self._reg_params.items()}
-            return self.hybrid_forward(nd, x, *args, **params)
+            return self._forward_on(ctx, x, args)
         finally:
             dflt.value = old
+
+    def _forward_on(self, ctx: Context, x: Any, args: tuple) -> Any:
+        """``hybrid_forward(mx.nd, x, *args, **params)`` with the parameters on ``ctx``
+        (inferring the shapes of deferred ones first)."""
+        reg = self._reg_params
+        if not reg:
+            return self.hybrid_forward(nd, x, *args)
+        try:
+            params = {k: v.data(ctx) for k, v in reg.items()}
+        except DeferredInitializationError:
+            self._deferred_infer_shape(x, *args)
+            for v in self.params.values():
+                v._finish_deferred_init()
+            params = {k: v.data(ctx) for k, v in reg.items()}
+        return self.hybrid_forward(nd, x, *args, **params)
 
     def _call_hybridized(self, x: Any, *args: Any) -> Any:
         """A hybridized call: MXNet's checks of the inputs (arrays or None only, one context,
