@@ -13,7 +13,7 @@ import tempfile
 
 import numpy as np
 import mxnet as mx
-from mxnet import autograd, gluon, nd
+from mxnet import autograd, nd
 from mxnet.gluon import nn
 
 rng = np.random.RandomState(0)
