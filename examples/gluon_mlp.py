@@ -43,7 +43,7 @@ def build():
 net = build()
 net.initialize(mx.init.Xavier(magnitude=2.24), ctx=mx.cpu())
 net(X_train[:1])  # deferred initialization: the input size comes from the data
-for name, param in sorted(net.collect_params().items()):
+for _name, param in sorted(net.collect_params().items()):
     param.set_data(nd.array(rng.normal(0, 0.05, param.shape)))
 net.hybridize()
 print(net)
