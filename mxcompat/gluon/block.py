@@ -732,7 +732,11 @@ class HybridBlock(Block):
         if not reg:
             return self.hybrid_forward(nd, x, *args)
         try:
-            params = {k: v.data(ctx) for k, v in reg.items()}
+            params = {}
+            for k, v in reg.items():
+                d = v._data
+                # one default-storage array on this context (the common case): no call
+                params[k] = d[0] if d is not None and ctx is v._ctx0 else v.data(ctx)
         except DeferredInitializationError:
             self._deferred_infer_shape(x, *args)
             for v in self.params.values():

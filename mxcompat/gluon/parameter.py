@@ -311,7 +311,8 @@ class Parameter:
 
     def _init_impl(self, data: NDArray, ctx_list: Iterable[Context]) -> None:
         self._ctx_list = list(ctx_list)
-        self._ctx0 = self._ctx_list[0] if len(self._ctx_list) == 1 else None
+        self._ctx0 = self._ctx_list[0] if len(self._ctx_list) == 1 and \
+            self._stype == "default" else None
         self._ctx_map = [[], []]
         for i, ctx in enumerate(self._ctx_list):
             dev_list = self._ctx_map[ctx.device_typeid & 1]
