@@ -638,11 +638,12 @@ class HybridBlock(Block):
             warnings.warn(f'"{self}" is being hybridized while still having forward '
                           f'hook/pre-hook. If "{self}" is a child of HybridBlock, the hooks '
                           "will not take effect.", stacklevel=2)
+        # as in MXNet, the backend and its options stay with this block (its children run
+        # inside its graph)
         for child in self._children.values():
-            child.hybridize(active, backend=backend, clear=clear, static_alloc=static_alloc,
-                            static_shape=static_shape, inline_limit=inline_limit,
-                            forward_bulk_size=forward_bulk_size,
-                            backward_bulk_size=backward_bulk_size, **kwargs)
+            child.hybridize(active, static_alloc=static_alloc, static_shape=static_shape,
+                            inline_limit=inline_limit, forward_bulk_size=forward_bulk_size,
+                            backward_bulk_size=backward_bulk_size)
 
     def optimize_for(self, x: Any, *args: Any, backend: Optional[str] = None,
                      clear: bool = False, partition_if_dynamic: bool = True,
