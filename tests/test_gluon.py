@@ -765,3 +765,42 @@ def test_compiled_mode_matches_eager():
     assert not b._compiled.failed
     np.testing.assert_allclose(yb.asnumpy(), ya.asnumpy(), rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(gb, a[0].weight.grad().asnumpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_custom_initializer_registry_and_load(tmp_path, caplog):
+    @mx.init.register
+    @mx.init.alias("halfs")
+    class Half(mx.init.Initializer):
+        def _init_weight(self, _, arr):
+            arr[:] = 0.5
+
+    p = gluon.Parameter("h_weight", shape=(2,), init="halfs")
+    p.initialize()
+    np.testing.assert_array_equal(p.data().asnumpy(), [0.5, 0.5])
+    assert isinstance(mx.init.create("half"), Half)
+    f = str(tmp_path / "w.params")
+    nd.save(f, {"arg:fc_weight": nd.full((2, 2), 3.0)})
+    load = mx.init.Load(f, default_init=mx.init.One())
+    w, b = nd.zeros((2, 2)), nd.zeros((2,))
+    load("fc_weight", w)
+    with pytest.warns(DeprecationWarning, match="init\\(str, NDArray\\) has been deprecated"):
+        load("fc_bias", b)
+    np.testing.assert_array_equal(w.asnumpy(), np.full((2, 2), 3.0))
+    # the default initializer gets the plain name: its suffix rule makes a bias 0 (MXNet's)
+    np.testing.assert_array_equal(b.asnumpy(), [0.0, 0.0])
+    with pytest.raises(AssertionError, match="Shape mismatch, target"):
+        load("fc_weight", nd.zeros((3,)))
+    import logging
+    with caplog.at_level(logging.INFO):
+        d = nn.Dense(2, in_units=2)
+        d.initialize(mx.init.Xavier(), verbose=True)
+    assert "Initialized dense" in caplog.text
+
+
+def test_symbol_dependent_parts_say_so():
+    with pytest.raises(MXNetError, match="Symbol API"):
+        gluon.SymbolBlock(None, None)
+    with pytest.raises(MXNetError, match="Symbol API"):
+        gluon.SymbolBlock.imports("a-symbol.json", ["data"])
+    with pytest.raises(MXNetError, match="Symbol API"):
+        mlp().save("prefix")
