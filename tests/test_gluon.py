@@ -687,3 +687,120 @@ def test_embedding_sparse_grad_is_row_sparse():
     np.testing.assert_array_equal(g.indices.asnumpy(), [1, 4])
     np.testing.assert_array_equal(g.data.asnumpy(), [[1, 1, 1], [2, 2, 2]])
     assert repr(emb) == "Embedding(10 -> 3, float32)"
+
+
+def test_hooks_of_children_of_a_hybridized_block_do_not_fire():
+    net = mlp()
+    net.initialize()
+    calls = []
+    net[0].register_forward_hook(lambda *a: calls.append("child"))
+    net.register_forward_hook(lambda *a: calls.append("top"))
+    net(nd.ones((1, 4)))
+    assert calls == ["child", "top"]
+    calls.clear()
+    with pytest.warns(UserWarning, match="is being hybridized while still having"):
+        net.hybridize()
+    net(nd.ones((1, 4)))
+    assert calls == ["top"]  # the child runs inside the graph, as in MXNet's cached op
+
+
+def test_compiled_mode_plumbing(monkeypatch):
+    # torch.compile itself takes minutes on a CPU; here it is replaced by the identity, which
+    # checks what mxcompat adds around it (inputs in, arrays out, gradients, fallback)
+    import torch
+    monkeypatch.setattr(torch, "compile", lambda fn, **kw: fn)
+    a, b = mlp(), mlp()
+    a.initialize()
+    x = nd.random.uniform(shape=(3, 4))
+    a(x)
+    b.share_parameters(a._collect_params_with_prefix())
+    b.hybridize(backend="torch.compile")
+    with autograd.record():
+        y = b(x)
+    y.backward()
+    assert b._compiled and not b._compiled.failed
+    np.testing.assert_array_equal(y.asnumpy(), a(x).asnumpy())
+    assert a[0].weight.grad().asnumpy().any()
+    monkeypatch.setenv("MXCOMPAT_HYBRIDIZE", "compile")
+    c = mlp()
+    c.initialize()
+    c.hybridize()
+    c(x)
+    assert c._compiled
+    monkeypatch.setattr(torch, "compile", lambda fn, **kw: (lambda *t: 1 / 0))
+    d = mlp()
+    d.initialize()
+    d.hybridize(backend="torch.compile")
+    with pytest.warns(RuntimeWarning, match="could not compile HybridSequential"):
+        out = d(x)
+    assert out.shape == (3, 3) and d._compiled.failed
+
+
+def test_unknown_backend_warns_once_and_runs():
+    net = mlp()
+    net.initialize()
+    x = nd.ones((1, 4))
+    ref = net(x).asnumpy()
+    net.hybridize(backend="MKLDNN_QUANTIZE")
+    with pytest.warns(UserWarning, match="subgraph backends do not exist in mxcompat"):
+        out = net(x)
+    np.testing.assert_array_equal(out.asnumpy(), ref)
+
+
+@pytest.mark.slow
+def test_compiled_mode_matches_eager():
+    a, b = mlp(), mlp()
+    a.initialize()
+    x = nd.random.uniform(shape=(3, 4))
+    a(x)
+    b.share_parameters(a._collect_params_with_prefix())
+    b.hybridize(backend="torch.compile")
+    with autograd.record():
+        yb = b(x)
+    yb.backward()
+    gb = a[0].weight.grad().asnumpy().copy()
+    with autograd.record():
+        ya = a(x)
+    ya.backward()
+    assert not b._compiled.failed
+    np.testing.assert_allclose(yb.asnumpy(), ya.asnumpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(gb, a[0].weight.grad().asnumpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_custom_initializer_registry_and_load(tmp_path, caplog):
+    @mx.init.register
+    @mx.init.alias("halfs")
+    class Half(mx.init.Initializer):
+        def _init_weight(self, _, arr):
+            arr[:] = 0.5
+
+    p = gluon.Parameter("h_weight", shape=(2,), init="halfs")
+    p.initialize()
+    np.testing.assert_array_equal(p.data().asnumpy(), [0.5, 0.5])
+    assert isinstance(mx.init.create("half"), Half)
+    f = str(tmp_path / "w.params")
+    nd.save(f, {"arg:fc_weight": nd.full((2, 2), 3.0)})
+    load = mx.init.Load(f, default_init=mx.init.One())
+    w, b = nd.zeros((2, 2)), nd.zeros((2,))
+    load("fc_weight", w)
+    with pytest.warns(DeprecationWarning, match="init\\(str, NDArray\\) has been deprecated"):
+        load("fc_bias", b)
+    np.testing.assert_array_equal(w.asnumpy(), np.full((2, 2), 3.0))
+    # the default initializer gets the plain name: its suffix rule makes a bias 0 (MXNet's)
+    np.testing.assert_array_equal(b.asnumpy(), [0.0, 0.0])
+    with pytest.raises(AssertionError, match="Shape mismatch, target"):
+        load("fc_weight", nd.zeros((3,)))
+    import logging
+    with caplog.at_level(logging.INFO):
+        d = nn.Dense(2, in_units=2)
+        d.initialize(mx.init.Xavier(), verbose=True)
+    assert "Initialized dense" in caplog.text
+
+
+def test_symbol_dependent_parts_say_so():
+    with pytest.raises(MXNetError, match="Symbol API"):
+        gluon.SymbolBlock(None, None)
+    with pytest.raises(MXNetError, match="Symbol API"):
+        gluon.SymbolBlock.imports("a-symbol.json", ["data"])
+    with pytest.raises(MXNetError, match="Symbol API"):
+        mlp().save("prefix")

@@ -99,6 +99,7 @@ def render() -> str:
                 notes = (notes + " " if notes else "") + "Matrix: " + _cell(ent["reason"])
             lines.append(f"| {op} | {torch_eq} | {ent['status']} | {notes} |")
         lines.append("")
+    lines += _gluon_section()
     total = sum(len(v) for v in unsupported.values())
     lines += ["## Not supported yet", "",
               f"These {total} names of MXNet 1.9.1's `mx.nd` exist in mxcompat but raise "
@@ -109,6 +110,61 @@ def render() -> str:
         lines.append(f"- `{label}`: " + ", ".join(f"`{n}`" for n in unsupported[ns]))
     lines.append("")
     return "\n".join(lines)
+
+
+#: Gluon class -> what it becomes in plain PyTorch (and what to watch when porting)
+GLUON_TORCH = [
+    ("gluon.Parameter", "`torch.nn.Parameter` (one per context; `grad()` is `.grad`)",
+     "`grad_req='add'` = not zeroing `.grad`; `'null'` = `requires_grad_(False)`; "
+     "`lr_mult`/`wd_mult` = optimizer parameter groups"),
+    ("gluon.Constant", "a registered buffer (`register_buffer`)", ""),
+    ("gluon.Block / HybridBlock", "`torch.nn.Module` (`forward`; `hybrid_forward(F, x, w)` "
+     "reads the weights as arguments)", "`hybridize()` ~ `torch.compile`; names: "
+     "`save_parameters`' structural keys are `state_dict` keys (`0.weight`)"),
+    ("nn.Sequential / HybridSequential", "`torch.nn.Sequential`", ""),
+    ("nn.Dense", "`torch.nn.Linear` (+ activation)", "flattens all but the first axis by "
+     "default (`flatten=False`: like Linear); weight `(units, in_units)` as torch"),
+    ("nn.Conv1D/2D/3D", "`torch.nn.Conv1d/2d/3d`", "`(channels, in/groups, *kernel)` weights, "
+     "NCHW; NHWC declared but run channel-first only"),
+    ("nn.Conv1D/2D/3DTranspose", "`torch.nn.ConvTranspose1d/2d/3d`",
+     "`output_padding` = MXNet's `adj`"),
+    ("nn.BatchNorm", "`torch.nn.BatchNorm1d/2d/3d`", "momentum is the weight of the old value "
+     "(torch: of the new: `1 - momentum`); running stats update in backward in MXNet; "
+     "`running_var` uses the unbiased variance"),
+    ("nn.InstanceNorm", "`torch.nn.functional.instance_norm`", "`scale=False` by default"),
+    ("nn.LayerNorm", "`torch.nn.LayerNorm` over one axis", "`axis=-1` by default"),
+    ("nn.GroupNorm", "`torch.nn.functional.group_norm`", "gamma/beta have one value per "
+     "group in MXNet 1.9.1 (torch: per channel)"),
+    ("nn.Embedding", "`torch.nn.Embedding`", "`sparse_grad=True` = `sparse=True`"),
+    ("nn.Dropout", "`torch.nn.Dropout`", "`axes` share one mask along them"),
+    ("nn.Activation / LeakyReLU / PReLU / ELU / SELU / GELU / Swish", "`torch.nn.ReLU`, "
+     "`Sigmoid`, `Tanh`, `Softplus` (softrelu), `Softsign`, `LeakyReLU`, `PReLU`, `ELU`, "
+     "`SELU`, `GELU`, `SiLU` (Swish with beta=1)", ""),
+    ("nn.Max/AvgPool1D/2D/3D, Global*Pool", "`torch.nn.MaxPool*d`, `AvgPool*d`, "
+     "`AdaptiveMax/AvgPool*d(1)`", "`ceil_mode` = `pooling_convention='full'`; "
+     "`count_include_pad=True` by default"),
+    ("nn.Flatten", "`torch.nn.Flatten()`", ""),
+    ("nn.ReflectionPad2D", "`torch.nn.ReflectionPad2d`", "MXNet's 8-tuple `pad_width`"),
+    ("nn.Lambda / HybridLambda", "a Module whose `forward` calls the function", ""),
+    ("contrib.nn.Concurrent / HybridConcurrent", "children on one input, `torch.cat`", ""),
+    ("contrib.nn.PixelShuffle2D", "`torch.nn.PixelShuffle`", ""),
+    ("contrib.nn.SyncBatchNorm", "`torch.nn.SyncBatchNorm`", ""),
+    ("mx.init.Xavier / MSRAPrelu / Uniform / Normal / Orthogonal / Constant",
+     "`torch.nn.init.xavier_uniform_` (magnitude 3, avg: gain 1) / `kaiming_normal_` / "
+     "`uniform_(-s, s)` / `normal_(0, sigma)` / `orthogonal_` / `constant_`",
+     "MXNet's default initializer is `Uniform(0.07)`; biases default to zero"),
+]
+
+
+def _gluon_section() -> list:
+    lines = ["## Gluon", "",
+             "What each Gluon class becomes in plain PyTorch (mxcompat runs them on the "
+             "`mx.nd` ops above; see [Gluon](gluon.md)).", "",
+             "| Gluon | PyTorch | porting notes |", "|---|---|---|"]
+    for name, torch_eq, notes in GLUON_TORCH:
+        lines.append(f"| `{name}` | {torch_eq} | {notes} |")
+    lines.append("")
+    return lines
 
 
 def main(argv: list) -> int:

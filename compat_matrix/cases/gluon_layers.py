@@ -2,10 +2,11 @@
 
 Each case builds the layer with explicit input sizes (no deferred initialization), casts it
 to the cell's dtype, and runs it on the cell's arrays: the first is the layer's input, the
-others are its parameters in structural-name order (in sorted order: ``bias`` before ``weight``; they replace the initialized data, so
-gradient cells differentiate the weights too). Running statistics (BatchNorm) are copied, so
-the inputs stay unmodified. Forward cells run in predict mode, gradient cells in training mode
-(``autograd.record()``), as a training step does.
+others are its parameters in sorted structural-name order (``bias`` before ``weight``; they
+replace the initialized data, so gradient cells differentiate the weights too). Running
+statistics (BatchNorm) are copied, so the inputs stay unmodified. Forward cells run in
+predict mode, gradient cells in training mode (``autograd.record()``), as a training step
+does.
 
 Max pooling has forward cells only: MXNet 1.9.1's CPU backward scatters a non-uniform head
 gradient to shifted positions (tests/test_gluon_golden.py checks mxcompat's against finite
@@ -29,7 +30,7 @@ def _layer(name, ctor_kwargs, contrib=False, n_params=None):
         net.initialize(mx.init.Zero(), ctx=x.context)
         net.cast(x.dtype)
         params = sorted(net._collect_params_with_prefix().items())
-        for (pname, p), arr in zip(params, arrays[1:]):
+        for (_, p), arr in zip(params, arrays[1:]):
             if p.grad_req == "null":
                 arr = arr.copy()  # running statistics: updated in place by a training step
             p._data = [arr]

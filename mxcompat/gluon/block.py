@@ -26,7 +26,7 @@ from .. import initializer
 from .. import ndarray as nd
 from ..base import (MXNetAssertionError, MXNetError, MXNetTypeError, MXNetValueError,
                     unsupported)
-from ..context import Context
+from ..context import _CPU0, Context
 from ..ndarray.ndarray import NDArray
 from .. import name as _name
 from ._util import HookHandle, _brief_print_list, _indent
@@ -359,11 +359,13 @@ class Block:
         return self
 
     def __call__(self, *args: Any) -> Any:
-        if self._forward_pre_hooks:
+        # hooks of blocks running inside a hybridized block's graph do not fire (MXNet runs
+        # that graph as one cached op)
+        if self._forward_pre_hooks and not _GRAPH.inside:
             for hook in list(self._forward_pre_hooks.values()):
                 hook(self, args)
         out = self.forward(*args)
-        if self._forward_hooks:
+        if self._forward_hooks and not _GRAPH.inside:
             for hook in list(self._forward_hooks.values()):
                 hook(self, args, out)
         return out
@@ -636,11 +638,12 @@ class HybridBlock(Block):
             warnings.warn(f'"{self}" is being hybridized while still having forward '
                           f'hook/pre-hook. If "{self}" is a child of HybridBlock, the hooks '
                           "will not take effect.", stacklevel=2)
+        # as in MXNet, the backend and its options stay with this block (its children run
+        # inside its graph)
         for child in self._children.values():
-            child.hybridize(active, backend=backend, clear=clear, static_alloc=static_alloc,
-                            static_shape=static_shape, inline_limit=inline_limit,
-                            forward_bulk_size=forward_bulk_size,
-                            backward_bulk_size=backward_bulk_size, **kwargs)
+            child.hybridize(active, static_alloc=static_alloc, static_shape=static_shape,
+                            inline_limit=inline_limit, forward_bulk_size=forward_bulk_size,
+                            backward_bulk_size=backward_bulk_size)
 
     def optimize_for(self, x: Any, *args: Any, backend: Optional[str] = None,
                      clear: bool = False, partition_if_dynamic: bool = True,
@@ -700,9 +703,10 @@ class HybridBlock(Block):
     def forward(self, x: Any, *args: Any) -> Any:
         if self._active and not _GRAPH.inside:
             return self._call_hybridized(x, *args)
-        if isinstance(x, NDArray):
-            c = x._ctx
-            ctx = c if c is not None else x.context
+        if type(x) is NDArray or isinstance(x, NDArray):
+            ctx = x._ctx
+            if ctx is None:
+                ctx = _CPU0 if x._t.is_cpu else x.context
         else:
             found: List[NDArray] = []
             has_symbol = _find_arrays((x,) + args, found)
@@ -714,18 +718,32 @@ class HybridBlock(Block):
             ctx = found[0].context
         dflt = _DEFAULT_CTX
         old = dflt.value
+        if old is ctx or (old is None and ctx is _CPU0):
+            return self._forward_on(ctx, x, args)  # already the current context
         dflt.value = ctx
         try:
-            try:
-                params = {k: v.data(ctx) for k, v in self._reg_params.items()}
-            except DeferredInitializationError:
-                self._deferred_infer_shape(x, *args)
-                for v in self.params.values():
-                    v._finish_deferred_init()
-                params = {k: v.data(ctx) for k, v in self._reg_params.items()}
-            return self.hybrid_forward(nd, x, *args, **params)
+            return self._forward_on(ctx, x, args)
         finally:
             dflt.value = old
+
+    def _forward_on(self, ctx: Context, x: Any, args: tuple) -> Any:
+        """``hybrid_forward(mx.nd, x, *args, **params)`` with the parameters on ``ctx``
+        (inferring the shapes of deferred ones first)."""
+        reg = self._reg_params
+        if not reg:
+            return self.hybrid_forward(nd, x, *args)
+        try:
+            params = {}
+            for k, v in reg.items():
+                d = v._data
+                # one default-storage array on this context (the common case): no call
+                params[k] = d[0] if d is not None and ctx is v._ctx0 else v.data(ctx)
+        except DeferredInitializationError:
+            self._deferred_infer_shape(x, *args)
+            for v in self.params.values():
+                v._finish_deferred_init()
+            params = {k: v.data(ctx) for k, v in reg.items()}
+        return self.hybrid_forward(nd, x, *args, **params)
 
     def _call_hybridized(self, x: Any, *args: Any) -> Any:
         """A hybridized call: MXNet's checks of the inputs (arrays or None only, one context,
@@ -776,17 +794,28 @@ class HybridBlock(Block):
                 f"to inspect their contexts. Find all contexts = {ctxs}")
 
     def _compiled_forward(self) -> Any:
-        """The compiled runner for ``backend='torch.compile'`` (None: run eagerly)."""
+        """The compiled runner when ``backend='torch.compile'`` (or MXCOMPAT_HYBRIDIZE=compile)
+        asks for one; None: run eagerly. Decided once per hybridize()."""
+        c = self._compiled
+        if c is not None:
+            return c or None
         backend = self._backend
         if backend is None:
-            if os.environ.get(_COMPILE_ENV, "").lower() != "compile":
-                return None
-        elif backend not in _COMPILE_BACKENDS:
+            wanted = os.environ.get(_COMPILE_ENV, "").lower() == "compile"
+        else:
+            wanted = backend in _COMPILE_BACKENDS
+            if not wanted and backend not in _warned_backends:
+                _warned_backends.add(backend)
+                warnings.warn(f"hybridize(backend={backend!r}): MXNet's subgraph backends do "
+                              "not exist in mxcompat; the block runs as without a backend "
+                              "(backend='torch.compile' compiles it)", stacklevel=4)
+        if not wanted:
+            object.__setattr__(self, "_compiled", False)
             return None
-        if self._compiled is None:
-            from ._compile import CompiledBlock
-            object.__setattr__(self, "_compiled", CompiledBlock(self))
-        return self._compiled
+        from ._compile import CompiledBlock
+        compiled = CompiledBlock(self, self._backend_opts)
+        object.__setattr__(self, "_compiled", compiled)
+        return compiled
 
     def hybrid_forward(self, F: Any, x: Any, *args: Any, **kwargs: Any) -> Any:
         """The computation over ``F``'s ops: override it."""
@@ -797,6 +826,7 @@ class HybridBlock(Block):
 _COMPILE_BACKENDS = frozenset({"torch.compile", "torch_compile", "inductor"})
 #: MXCOMPAT_HYBRIDIZE=compile: every hybridize() without a backend compiles
 _COMPILE_ENV = "MXCOMPAT_HYBRIDIZE"
+_warned_backends: set = set()
 
 
 class SymbolBlock(HybridBlock):

@@ -56,6 +56,7 @@ class Parameter:
         self._data: Optional[List[NDArray]] = None
         self._grad: Optional[List[NDArray]] = None
         self._ctx_list: Optional[List[Context]] = None
+        self._ctx0: Optional[Context] = None  # the one context (data(ctx) fast path)
         self._ctx_map: Optional[List[List[Optional[int]]]] = None
         self._trainer: Any = None
         self._deferred_init: tuple = ()
@@ -186,7 +187,7 @@ class Parameter:
                 f"because its storage type is {self._stype}. Please use row_sparse_data() "
                 "instead.")
         d = self._data
-        if d is not None and (ctx is None and len(d) == 1):
+        if d is not None and (ctx is None or ctx is self._ctx0) and len(d) == 1:
             return d[0]
         return self._check_and_get(d, ctx)
 
@@ -310,6 +311,8 @@ class Parameter:
 
     def _init_impl(self, data: NDArray, ctx_list: Iterable[Context]) -> None:
         self._ctx_list = list(ctx_list)
+        self._ctx0 = self._ctx_list[0] if len(self._ctx_list) == 1 and \
+            self._stype == "default" else None
         self._ctx_map = [[], []]
         for i, ctx in enumerate(self._ctx_list):
             dev_list = self._ctx_map[ctx.device_typeid & 1]

@@ -28,6 +28,15 @@ def _kwargs_repr(kwargs: dict) -> str:
     return ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
 
 
+def _run_act(act: Any, F: Any, x: Any) -> Any:
+    """A layer's own Activation child: called as a block when anything could tell (hooks,
+    hybridization, a subclass), else its op directly (the same result, less overhead)."""
+    if type(act) is Activation and not act._forward_hooks and \
+            not act._forward_pre_hooks and not act._active and type(x) is nd.NDArray:
+        return F.Activation(x, act_type=act._act_type, name="fwd")
+    return act(x)
+
+
 class Sequential(Block):
     """Runs its children one after the other (``net.add(...)``)."""
 
@@ -140,8 +149,9 @@ class Dense(HybridBlock):
     def hybrid_forward(self, F: Any, x: Any, weight: Any, bias: Any = None) -> Any:
         out = F.FullyConnected(x, weight, bias, no_bias=bias is None, num_hidden=self._units,
                                flatten=self._flatten, name="fwd")
-        if self.act is not None:
-            out = self.act(out)
+        act = self.act
+        if act is not None:
+            out = _run_act(act, F, out)
         return out
 
     def __repr__(self) -> str:

@@ -6,6 +6,7 @@ from typing import Any, Optional, Sequence, Tuple
 from ...base import MXNetAssertionError, MXNetError
 from ..block import HybridBlock
 from .activations import Activation
+from .basic_layers import _run_act
 
 __all__ = ["Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose",
            "Conv3DTranspose", "MaxPool1D", "MaxPool2D", "MaxPool3D", "AvgPool1D", "AvgPool2D",
@@ -92,7 +93,7 @@ class _Conv(HybridBlock):
         else:
             out = op(x, weight, bias, name="fwd", **self._kwargs)
         if self.act is not None:
-            out = self.act(out)
+            out = _run_act(self.act, F, out)
         return out
 
     def _alias(self) -> str:
