@@ -18,7 +18,8 @@ What is recorded:
   or default begin states, the contrib cells and ``dynamic_unroll``): outputs, states and
   gradients;
 - fixtures: layers and cells saved by ``save_parameters`` (and ``collect_params().save``),
-  with their outputs on a fixed input.
+  with their outputs on a fixed input;
+- tests/golden/char_lstm.stdout: what examples/char_lstm.py prints under MXNet.
 
 Before writing, the reverse direction is checked live: the same layers built and saved by
 mxcompat (in a subprocess) load in this MXNet with the same outputs, and the files are
@@ -39,6 +40,7 @@ import numpy as np
 warnings.filterwarnings("ignore")
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden" / "rnn.json"
+EXAMPLE_OUT = ROOT / "tests" / "golden" / "char_lstm.stdout"
 FIXTURES = ROOT / "tests" / "fixtures" / "rnn"
 
 # ---- what both sides build (this part also runs under mxcompat: keep it plain) ------------
@@ -609,7 +611,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         golden["nets"] = record_nets(mx, tmp)
     GOLDEN.write_text(json.dumps(golden, indent=0, sort_keys=True) + "\n")
-    print(f"wrote {GOLDEN.relative_to(ROOT)} and {FIXTURES.relative_to(ROOT)}/")
+    example = subprocess.run([sys.executable, str(ROOT / "examples" / "char_lstm.py")],
+                             check=True, stdout=subprocess.PIPE, text=True).stdout
+    EXAMPLE_OUT.write_text(example)
+    print(f"wrote {GOLDEN.relative_to(ROOT)}, {EXAMPLE_OUT.relative_to(ROOT)} and "
+          f"{FIXTURES.relative_to(ROOT)}/")
     return 0
 
 

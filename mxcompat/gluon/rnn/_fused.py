@@ -36,7 +36,13 @@ def run(mode: str, x: torch.Tensor, states: Sequence[torch.Tensor],
     (per layer, per direction: w_ih, w_hh, b_ih, b_hh[, w_hr]). ``clip`` = (min, max, nan)
     clips the LSTM cell state at every step; ``lengths`` (N,) int64 on the CPU makes the
     steps past each sequence's length no-ops with zero outputs (cuDNN's padded layout).
-    Returns the output and the final states."""
+    Returns the output and the final states.
+
+    Dropout between layers (``p`` in training) draws its masks from mxcompat's generators
+    (``mx.random.seed`` makes them reproducible), so the layers then run one at a time."""
+    if p > 0 and train and num_layers > 1:
+        return _layerwise(mode, x, states, weights, num_layers, bidirectional, p, train,
+                          batch_first, has_proj, clip, lengths)
     if clip is not None:
         return loop(mode, x, states, weights, num_layers, bidirectional, p, train, batch_first,
                     has_proj, clip, lengths)
@@ -57,6 +63,34 @@ def run(mode: str, x: torch.Tensor, states: Sequence[torch.Tensor],
     fn = getattr(torch._VF, _VF_FN[mode])
     out, h = fn(x, states[0], weights, True, num_layers, p, train, bidirectional, batch_first)
     return out, [h]
+
+
+def _dropout(x: torch.Tensor, p: float) -> torch.Tensor:
+    """MXNet's Dropout (a 0/1 mask scaled by 1/(1-p)) from mxcompat's generator."""
+    from ...random import generator
+    mask = torch.empty_like(x).bernoulli_(1.0 - p, generator=generator(x.device))
+    return x * (mask * (1.0 / (1.0 - p) if p < 1 else float("inf")))
+
+
+def _layerwise(mode: str, x: torch.Tensor, states: Sequence[torch.Tensor],
+               weights: List[torch.Tensor], num_layers: int, bidirectional: bool, p: float,
+               train: bool, batch_first: bool, has_proj: bool,
+               clip: Optional[Tuple[float, float, bool]],
+               lengths: Optional[torch.Tensor]) -> Tuple[torch.Tensor, List[torch.Tensor]]:
+    """One layer at a time, with dropout on every output but the last."""
+    dirs = 2 if bidirectional else 1
+    per = (5 if has_proj else 4) * dirs
+    finals: List[List[torch.Tensor]] = [[] for _ in states]
+    out = x
+    for k in range(num_layers):
+        st = [s[k * dirs:(k + 1) * dirs] for s in states]
+        out, fin = run(mode, out, st, weights[k * per:(k + 1) * per], 1, bidirectional, 0.0,
+                       train, batch_first, has_proj, clip, lengths)
+        for acc, f in zip(finals, fin):
+            acc.append(f)
+        if k < num_layers - 1:
+            out = _dropout(out, p)
+    return out, [torch.cat(f, 0) for f in finals]
 
 
 def _packed(mode: str, x: torch.Tensor, states: Sequence[torch.Tensor],
@@ -176,7 +210,7 @@ def loop(mode: str, x: torch.Tensor, states: Sequence[torch.Tensor],
                 c_out.append(c)
         layer_in = outs[0] if dirs == 1 else torch.cat(outs, -1)
         if p > 0 and train and layer < num_layers - 1:
-            layer_in = F.dropout(layer_in, p, True)
+            layer_in = _dropout(layer_in, p)
     out = layer_in.transpose(0, 1) if batch_first else layer_in
     finals = [torch.stack(h_out)]
     if mode == "lstm":

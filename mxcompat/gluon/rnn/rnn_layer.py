@@ -39,6 +39,34 @@ _CPU_ENV = "MXCOMPAT_RNN_CPU"
 _STRUCT_KEY = re.compile(r"(l|r)(\d+)_(i2h|h2h|h2r)_(weight|bias)\Z")
 
 
+_TORCH_KIND = {"i2h_weight": "weight_ih", "h2h_weight": "weight_hh", "i2h_bias": "bias_ih",
+               "h2h_bias": "bias_hh", "h2r_weight": "weight_hr"}
+_FLAT_NAME = re.compile(r"(?:^|_)(l|r)(\d+)_((?:i2h|h2h|h2r)_(?:weight|bias))\Z")
+_UNFUSED_NAME = re.compile(r"(?:^|\.)_unfused\.(\d+)\.(?:(l|r)_cell\.)?"
+                           r"((?:i2h|h2h|h2r)_(?:weight|bias))\Z")
+
+
+def torch_name(name: str) -> str:
+    """The ``torch.nn.LSTM`` / ``GRU`` / ``RNN`` parameter name of a fused layer's parameter
+    (an mxcompat extension): ``'lstm0_l1_i2h_weight'`` or ``'l1_i2h_weight'`` ->
+    ``'weight_ih_l1'``, ``'_unfused.0.r_cell.h2h_bias'`` (what ``save_parameters`` writes) ->
+    ``'bias_hh_l0_reverse'``; what comes before ``_unfused`` in a structural name is kept
+    (``'0._unfused.0.i2h_bias'`` -> ``'0.bias_ih_l0'``). Pass it as ``rename=`` to
+    ``mxcompat.params.to_torch``."""
+    m = _UNFUSED_NAME.search(name)
+    if m is not None:
+        layer, d, kind = m.group(1), m.group(2) or "l", m.group(3)
+        head = name[:m.start()] + ("." if m.group(0).startswith(".") else "")
+    else:
+        m = _FLAT_NAME.search(name)
+        if m is None:
+            raise MXNetValueError(f"torch_name: {name!r} is not a parameter name of a "
+                                  "gluon.rnn RNN / LSTM / GRU layer")
+        d, layer, kind = m.group(1), m.group(2), m.group(3)
+        head = ""
+    return f"{head}{_TORCH_KIND[kind]}_l{layer}{'_reverse' if d == 'r' else ''}"
+
+
 def _cudnn_semantics(x: torch.Tensor) -> bool:
     return x.device.type == "cuda" or os.environ.get(_CPU_ENV, "").lower() == "cudnn"
 
