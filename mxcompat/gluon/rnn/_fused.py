@@ -15,8 +15,9 @@ other configuration, and serves as the reference the tests hold the kernels to).
 """
 from __future__ import annotations
 
+import contextlib
 import warnings
-from typing import Any, List, Optional, Sequence, Tuple
+from typing import Any, Iterator, List, Optional, Sequence, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -49,20 +50,28 @@ def run(mode: str, x: torch.Tensor, states: Sequence[torch.Tensor],
     if lengths is not None:
         return _packed(mode, x, states, weights, num_layers, bidirectional, p, train,
                        batch_first, has_proj, lengths)
-    if mode == "lstm":
-        hx = (states[0], states[1])
-        if has_proj and x.device.type == "cpu":
-            with warnings.catch_warnings():  # "LSTM with projections is not supported with
-                warnings.simplefilter("ignore")  # oneDNN": torch falls back, as it should
-                out, h, c = torch._VF.lstm(x, hx, weights, True, num_layers, p, train,
-                                           bidirectional, batch_first)
-        else:
-            out, h, c = torch._VF.lstm(x, hx, weights, True, num_layers, p, train,
-                                       bidirectional, batch_first)
-        return out, [h, c]
-    fn = getattr(torch._VF, _VF_FN[mode])
-    out, h = fn(x, states[0], weights, True, num_layers, p, train, bidirectional, batch_first)
-    return out, [h]
+    # torch warns where it takes another path than its fastest, which here is expected:
+    # "LSTM with projections is not supported with oneDNN" (CPU), and on CUDA "RNN module
+    # weights are not part of single contiguous chunk of memory" (the parameters are separate
+    # tensors; cuDNN gets them packed on each call, as MXNet packs them for its RNN op)
+    quiet = x.device.type != "cpu" or (has_proj and mode == "lstm")
+    with (_quiet() if quiet else contextlib.nullcontext()):
+        if mode == "lstm":
+            out, h, c = torch._VF.lstm(x, (states[0], states[1]), weights, True, num_layers, p,
+                                       train, bidirectional, batch_first)
+            return out, [h, c]
+        fn = getattr(torch._VF, _VF_FN[mode])
+        out, h = fn(x, states[0], weights, True, num_layers, p, train, bidirectional,
+                    batch_first)
+        return out, [h]
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """Silence torch's path warnings around one kernel call."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
 
 
 def _dropout(x: torch.Tensor, p: float) -> torch.Tensor:
@@ -104,17 +113,16 @@ def _packed(mode: str, x: torch.Tensor, states: Sequence[torch.Tensor],
     order, back = packed.sorted_indices, packed.unsorted_indices
     assert order is not None and back is not None  # enforce_sorted=False gives both
     hx = [s.index_select(1, order) for s in states]
-    if mode == "lstm":
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+    with _quiet():
+        if mode == "lstm":
             out, h, c = torch._VF.lstm(packed.data, packed.batch_sizes, (hx[0], hx[1]),
                                        weights, True, num_layers, p, train, bidirectional)
-        finals = [h, c]
-    else:
-        fn = getattr(torch._VF, _VF_FN[mode])
-        out, h = fn(packed.data, packed.batch_sizes, hx[0], weights, True, num_layers, p,
-                    train, bidirectional)
-        finals = [h]
+            finals = [h, c]
+        else:
+            fn = getattr(torch._VF, _VF_FN[mode])
+            out, h = fn(packed.data, packed.batch_sizes, hx[0], weights, True, num_layers, p,
+                        train, bidirectional)
+            finals = [h]
     seq = PackedSequence(out, packed.batch_sizes, order, back)
     padded, _ = pad_packed_sequence(seq, batch_first=batch_first, total_length=total)
     return padded, [s.index_select(1, back) for s in finals]
