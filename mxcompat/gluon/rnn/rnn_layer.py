@@ -357,7 +357,7 @@ class _RNNLayer(HybridBlock):
                 warnings.warn(f"{self.name}: MXNet 1.9.1's CPU RNN kernel ignores {what} "
                               "(only its cuDNN kernel applies it); mxcompat does the same on "
                               f"CPU. Set {_CPU_ENV}=cudnn to apply it on CPU as well.",
-                              stacklevel=4)
+                              stacklevel=7)
             return None, None
         clip = None
         if wants_clip:
