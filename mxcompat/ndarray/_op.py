@@ -375,7 +375,8 @@ def register(name: str, *, params: Optional[Dict[str, Callable]] = None,
              optional: Optional[Dict[str, Optional[Callable]]] = None,
              aux: Sequence[str] = (), outputs: Any = None, types: Optional[Dict[str, str]] = None,
              differentiable: bool = True, key_var_num_args: Optional[str] = None,
-             input_names: Optional[Callable] = None) -> Callable:
+             input_names: Optional[Callable] = None,
+             inputs: Optional[Sequence[str]] = None) -> Callable:
     """Register ``impl`` as the MXNet op ``name`` (see the module docstring and
     docs/ops-how-defined.md).
 
@@ -392,11 +393,19 @@ def register(name: str, *, params: Optional[Dict[str, Callable]] = None,
     type name of a parameter (``{"num_filter": "int (non-negative)"}``); ``input_names``, for
     a variadic op whose inputs MXNet names from its parameters (``weight_0, grad_0, ...``), is
     a function of the parsed parameters giving them (``aux`` may then be one too).
+
+    ``inputs`` names the array inputs of an ``impl(*arrays, **params)`` that takes them as
+    MXNet's generated functions pass them: the given (non-None) ones, in signature order
+    (``quantized_fully_connected(d, w, min_d, max_d, min_w, max_w, no_bias=True)``); the
+    impl's keyword-only parameters are the op's parameters. ``differentiable=False``: the op
+    runs without autograd; while recording, its float outputs get a zero gradient.
     """
     params = dict(params or {})
     required_set = frozenset(required)
     optional = dict(optional or {})
     types = dict(types or {})
+
+    collect = list(inputs) if inputs is not None else None
 
     def deco(impl: Callable) -> Callable:
         sig = inspect.signature(impl)
@@ -412,8 +421,11 @@ def register(name: str, *, params: Optional[Dict[str, Callable]] = None,
                               types.get(p.name) or type_name(conv)))
             else:
                 inputs.append(p.name)
+        if collect is not None:
+            inputs, var_input = collect, None
         fn = _build(name, impl, inputs, plist, var_input,
-                    ignore_unknown if ignore_unknown is not None else not plist)
+                    ignore_unknown if ignore_unknown is not None else not plist,
+                    collect=collect is not None, differentiable=differentiable)
         fn.__doc__ = (impl.__doc__ or "") + (f"\n\ntorch equivalent: {torch}" if torch else "")
         spec = _spec(inputs, plist, var_input, optional, aux, outputs, differentiable,
                      key_var_num_args, input_names)
@@ -473,7 +485,8 @@ def _conv_for_default(d: Any) -> Callable:
 
 
 def _build(name: str, impl: Callable, inputs: list, plist: list, var_input: Optional[str],
-           ignore_unknown: bool) -> Callable:
+           ignore_unknown: bool, collect: bool = False, differentiable: bool = True
+           ) -> Callable:
     """Generate the public wrapper's source once, with MXNet's signature; it is compiled on the
     function's first call."""
     g: Dict[str, Any] = {"_impl": impl, "_call": call, "_finish": finish, "_unwrap": unwrap,
@@ -482,7 +495,7 @@ def _build(name: str, impl: Callable, inputs: list, plist: list, var_input: Opti
                          "_STATE": STATE, "_grad_on": _grad_on, "_ERRS": _TORCH_ERRORS,
                          "_translate": translate, "_Tensor": torch.Tensor, "_wrap": _wrap,
                          "_sparse_call": sparse_call, "_link": _link,
-                         "_new": object.__new__}
+                         "_new": object.__new__, "_set_grad": _set_grad}
     safe = {n: (n if not keyword.iskeyword(n) else n + "_") for n in inputs}
     lines = []
     if var_input:
@@ -502,6 +515,24 @@ def _build(name: str, impl: Callable, inputs: list, plist: list, var_input: Opti
         lines.append(f"    _ts = [_unwrap(x, _op, '{var_input}') for x in {var_input}]")
         call_args = ["*_ts"]
         ctx_expr = f"_ctx_of({var_input}[0]) if {var_input} else None"
+    elif collect:
+        # MXNet's generated-function rule: the given arrays, in signature order
+        parts = [f"{safe[n]}=None" for n in inputs] + [f"{p[0]}=_Null" for p in plist]
+        parts += ["out=None", "name=None", "**kwargs"]
+        sig = ", ".join(parts)
+        unknown = "pass" if ignore_unknown else "_kw_error(_op, kwargs, _PNAMES)"
+        lines.append(f"    if kwargs: {unknown}")
+        g["_INAMES"] = tuple(inputs)
+        lines.append("    _ts = []")
+        lines.append("    _x0 = None")
+        lines.append("    for _n, _x in zip(_INAMES, (" + "".join(f"{safe[n]}, " for n in inputs)
+                     + ")):")
+        lines.append("        if _x is None: continue")
+        lines.append("        _ts.append(_x._t if type(_x) is NDArray else _unwrap(_x, _op, _n))")
+        lines.append("        if _x0 is None: _x0 = _x")
+        lines.append("    if not _ts: _unwrap(None, _op, _INAMES[0])")
+        call_args = ["*_ts"]
+        ctx_expr = "_x0._ctx"
     else:
         parts = [f"{safe[n]}=None" for n in inputs] + [f"{p[0]}=_Null" for p in plist]
         parts += ["out=None", "name=None", "**kwargs"]
@@ -539,30 +570,47 @@ def _build(name: str, impl: Callable, inputs: list, plist: list, var_input: Opti
                          f"(None if {pn} is None and _d_{pn} is None else "
                          f"_c_{pn}({pn}, _op, '{pn}'))")
         # after *data, parameters can only be passed by keyword
-        call_args.append(f"{pn}={pn}" if var_input else pn)
+        call_args.append(f"{pn}={pn}" if var_input or collect else pn)
     g["_PNAMES"] = tuple(p[0] for p in plist)
     # The hot path: call the kernel directly. Only when an input requires grad outside
     # record() does torch's grad mode need switching off (so that no graph is built).
-    if var_input:
+    if var_input or collect:
         needs = "any(t.requires_grad for t in _ts)"
     else:
         needs = " or ".join(f"_t{i}.requires_grad" for i in range(len(inputs))) or "False"
     args = ", ".join(call_args)
-    tensors = "_ts" if var_input else "(" + "".join(f"_t{i}, " for i in range(len(inputs))) + ")"
-    lines.append("    if _STATE.recording:")
-    lines.append("        try:")
-    lines.append(f"            _r = _impl({args})")
-    lines.append("        except _ERRS as _e:")
-    lines.append("            raise _translate(_e, _op) from None")
-    lines.append("        if type(_r) is not _Tensor or not _r.requires_grad:")
-    lines.append(f"            _r = _link(_r, {tensors})")
-    lines.append(f"    elif ({needs}) and _grad_on():")
-    lines.append(f"        _r = _call(_impl, _op, {args})")
-    lines.append("    else:")
-    lines.append("        try:")
-    lines.append(f"            _r = _impl({args})")
-    lines.append("        except _ERRS as _e:")
-    lines.append("            raise _translate(_e, _op) from None")
+    tensors = ("_ts" if var_input or collect else
+               "(" + "".join(f"_t{i}, " for i in range(len(inputs))) + ")")
+    if not differentiable:
+        # no graph: run without autograd; while recording, float outputs get a zero gradient
+        lines.append("    try:")
+        lines.append("        if _grad_on():")
+        lines.append("            _set_grad(False)")
+        lines.append("            try:")
+        lines.append(f"                _r = _impl({args})")
+        lines.append("            finally:")
+        lines.append("                _set_grad(True)")
+        lines.append("        else:")
+        lines.append(f"            _r = _impl({args})")
+        lines.append("    except _ERRS as _e:")
+        lines.append("        raise _translate(_e, _op) from None")
+        lines.append("    if _STATE.recording:")
+        lines.append(f"        _r = _link(_r, {tensors})")
+    else:
+        lines.append("    if _STATE.recording:")
+        lines.append("        try:")
+        lines.append(f"            _r = _impl({args})")
+        lines.append("        except _ERRS as _e:")
+        lines.append("            raise _translate(_e, _op) from None")
+        lines.append("        if type(_r) is not _Tensor or not _r.requires_grad:")
+        lines.append(f"            _r = _link(_r, {tensors})")
+        lines.append(f"    elif ({needs}) and _grad_on():")
+        lines.append(f"        _r = _call(_impl, _op, {args})")
+        lines.append("    else:")
+        lines.append("        try:")
+        lines.append(f"            _r = _impl({args})")
+        lines.append("        except _ERRS as _e:")
+        lines.append("            raise _translate(_e, _op) from None")
     lines.append("    if out is None and type(_r) is _Tensor:")
     lines.append("        _a = _new(NDArray)")  # _wrap, inline (one call less per op)
     lines.append(f"        _a._t, _a._ctx, _a._ag = _r, {ctx_expr}, None")
@@ -587,6 +635,7 @@ def _build(name: str, impl: Callable, inputs: list, plist: list, var_input: Opti
         return fn
     g["_materialize"] = materialize
     fn.__signature__ = _signature(inputs, safe, plist, var_input)  # type: ignore[attr-defined]
+    fn._mx_source = src  # type: ignore[attr-defined]
     fn.__name__ = name
     fn.__qualname__ = name
     fn.__module__ = "mxcompat.ndarray"
