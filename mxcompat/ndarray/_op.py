@@ -376,7 +376,7 @@ def register(name: str, *, params: Optional[Dict[str, Callable]] = None,
              aux: Sequence[str] = (), outputs: Any = None, types: Optional[Dict[str, str]] = None,
              differentiable: bool = True, key_var_num_args: Optional[str] = None,
              input_names: Optional[Callable] = None,
-             inputs: Optional[Sequence[str]] = None) -> Callable:
+             inputs: Optional[Sequence[str]] = None, ndarray: bool = False) -> Callable:
     """Register ``impl`` as the MXNet op ``name`` (see the module docstring and
     docs/ops-how-defined.md).
 
@@ -399,6 +399,11 @@ def register(name: str, *, params: Optional[Dict[str, Callable]] = None,
     (``quantized_fully_connected(d, w, min_d, max_d, min_w, max_w, no_bias=True)``); the
     impl's keyword-only parameters are the op's parameters. ``differentiable=False``: the op
     runs without autograd; while recording, its float outputs get a zero gradient.
+
+    ``ndarray=True``: an op on array layouts (CSR graphs, storage types) rather than tensors:
+    ``impl`` gets the arrays as passed (NDArrays, or None), the parsed parameters and ``out``
+    (keyword), and returns the result itself; the wrapper parses the parameters and turns
+    torch errors into MXNetError.
     """
     params = dict(params or {})
     required_set = frozenset(required)
@@ -412,6 +417,8 @@ def register(name: str, *, params: Optional[Dict[str, Callable]] = None,
         inputs, plist = [], []
         var_input = None
         for p in sig.parameters.values():
+            if ndarray and p.name == "out":
+                continue  # an NDArray-level op writes out= itself
             if p.kind is p.VAR_POSITIONAL:
                 var_input = p.name
             elif p.name in params or p.default is not p.empty:
@@ -425,7 +432,8 @@ def register(name: str, *, params: Optional[Dict[str, Callable]] = None,
             inputs, var_input = collect, None
         fn = _build(name, impl, inputs, plist, var_input,
                     ignore_unknown if ignore_unknown is not None else not plist,
-                    collect=collect is not None, differentiable=differentiable)
+                    collect=collect is not None, differentiable=differentiable,
+                    nd_level=ndarray)
         fn.__doc__ = (impl.__doc__ or "") + (f"\n\ntorch equivalent: {torch}" if torch else "")
         spec = _spec(inputs, plist, var_input, optional, aux, outputs, differentiable,
                      key_var_num_args, input_names)
@@ -485,8 +493,8 @@ def _conv_for_default(d: Any) -> Callable:
 
 
 def _build(name: str, impl: Callable, inputs: list, plist: list, var_input: Optional[str],
-           ignore_unknown: bool, collect: bool = False, differentiable: bool = True
-           ) -> Callable:
+           ignore_unknown: bool, collect: bool = False, differentiable: bool = True,
+           nd_level: bool = False) -> Callable:
     """Generate the public wrapper's source once, with MXNet's signature; it is compiled on the
     function's first call."""
     g: Dict[str, Any] = {"_impl": impl, "_call": call, "_finish": finish, "_unwrap": unwrap,
@@ -507,13 +515,14 @@ def _build(name: str, impl: Callable, inputs: list, plist: list, var_input: Opti
             lines.append(f"    {pn} = kwargs.pop('{pn}', _Null)")
         lines.append("    if kwargs: _kw_error(_op, kwargs, _PNAMES)")
         pdict = "{" + ", ".join(f"'{p[0]}': {p[0]}" for p in plist) + "}"
-        lines.append(f"    if any(type(x) is not NDArray and getattr(x, '_STYPE', None) "
-                     f"for x in {var_input}):")
-        lines.append(f"        _s = _sparse_call(_op, {{'{var_input}': list({var_input})}}, "
-                     f"{pdict}, out)")
-        lines.append("        if _s is not NotImplemented: return _s")
-        lines.append(f"    _ts = [_unwrap(x, _op, '{var_input}') for x in {var_input}]")
-        call_args = ["*_ts"]
+        if not nd_level:
+            lines.append(f"    if any(type(x) is not NDArray and getattr(x, '_STYPE', None) "
+                         f"for x in {var_input}):")
+            lines.append(f"        _s = _sparse_call(_op, {{'{var_input}': list({var_input})}}, "
+                         f"{pdict}, out)")
+            lines.append("        if _s is not NotImplemented: return _s")
+            lines.append(f"    _ts = [_unwrap(x, _op, '{var_input}') for x in {var_input}]")
+        call_args = [f"*{var_input}" if nd_level else "*_ts"]
         ctx_expr = f"_ctx_of({var_input}[0]) if {var_input} else None"
     elif collect:
         # MXNet's generated-function rule: the given arrays, in signature order
@@ -542,7 +551,7 @@ def _build(name: str, impl: Callable, inputs: list, plist: list, var_input: Opti
         call_args = []
         idict = "{" + ", ".join(f"'{n}': {safe[n]}" for n in inputs) + "}"
         pdict = "{" + ", ".join(f"'{p[0]}': {p[0]}" for p in plist) + "}"
-        for i, n in enumerate(inputs):
+        for i, n in enumerate(inputs if not nd_level else ()):
             v = safe[n]
             # a sparse input (never on the hot path: type(v) is NDArray there) takes MXNet's
             # storage-type rule for this op, where mx.nd.sparse has one
@@ -554,6 +563,8 @@ def _build(name: str, impl: Callable, inputs: list, plist: list, var_input: Opti
             lines.append("            if _s is not NotImplemented: return _s")
             lines.append(f"        _t{i} = _unwrap({v}, _op, '{n}')")
             call_args.append(f"_t{i}")
+        if nd_level:
+            call_args = [safe[n] for n in inputs]
         ctx_expr = f"{safe[inputs[0]]}._ctx" if inputs else "None"
     for pn, conv, default, required, tname in plist:
         g[f"_c_{pn}"] = conv
@@ -581,7 +592,13 @@ def _build(name: str, impl: Callable, inputs: list, plist: list, var_input: Opti
     args = ", ".join(call_args)
     tensors = ("_ts" if var_input or collect else
                "(" + "".join(f"_t{i}, " for i in range(len(inputs))) + ")")
-    if not differentiable:
+    if nd_level:
+        # the op builds its result (and writes out=) itself
+        lines.append("    try:")
+        lines.append(f"        return _impl({args}{', ' if args else ''}out=out)")
+        lines.append("    except _ERRS as _e:")
+        lines.append("        raise _translate(_e, _op) from None")
+    elif not differentiable:
         # no graph: run without autograd; while recording, float outputs get a zero gradient
         lines.append("    try:")
         lines.append("        if _grad_on():")
@@ -611,11 +628,12 @@ def _build(name: str, impl: Callable, inputs: list, plist: list, var_input: Opti
         lines.append(f"            _r = _impl({args})")
         lines.append("        except _ERRS as _e:")
         lines.append("            raise _translate(_e, _op) from None")
-    lines.append("    if out is None and type(_r) is _Tensor:")
-    lines.append("        _a = _new(NDArray)")  # _wrap, inline (one call less per op)
-    lines.append(f"        _a._t, _a._ctx, _a._ag = _r, {ctx_expr}, None")
-    lines.append("        return _a")
-    lines.append(f"    return _finish(_r, {ctx_expr}, out, _op)")
+    if not nd_level:
+        lines.append("    if out is None and type(_r) is _Tensor:")
+        lines.append("        _a = _new(NDArray)")  # _wrap, inline (one call less per op)
+        lines.append(f"        _a._t, _a._ctx, _a._ag = _r, {ctx_expr}, None")
+        lines.append("        return _a")
+        lines.append(f"    return _finish(_r, {ctx_expr}, out, _op)")
     fname = name if name.isidentifier() and not keyword.iskeyword(name) else "_op_fn"
     src = f"def {fname}({sig}):\n" + "\n".join(lines) + "\n"
     # Compiling ~300 wrappers took most of `import mxcompat` (0.3 ms each), so each is
