@@ -30,9 +30,7 @@ def waitall() -> None:
         _torch.cuda.synchronize()
 
 
-_op.NAMESPACES.setdefault("nd", {})["waitall"] = waitall
-_op.OPS["nd.waitall"] = _op.OpInfo(name="waitall", fn=waitall, family="misc",
-                                   torch="torch.cuda.synchronize")
+_op.register("waitall", python=True, family="misc", torch="torch.cuda.synchronize")(waitall)
 
 
 _SUBMODULES = frozenset({"ndarray", "random", "linalg", "contrib", "sparse", "op", "image"})

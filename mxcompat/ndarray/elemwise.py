@@ -335,7 +335,6 @@ def _power_names(f: Callable) -> Callable:
 
 
 def _install_public() -> None:
-    from ._op import NAMESPACES, OPS, OpInfo
     for pub, op in _PUBLIC.items():
         fn = _binary_dispatch(op)
         if pub == "power":  # MXNet's signature is power(base, exp)
@@ -344,9 +343,8 @@ def _install_public() -> None:
         fn.__module__ = "mxcompat.ndarray"
         fn.__doc__ = (f"mx.nd.{pub}(lhs, rhs): element-wise with broadcasting; NDArray or "
                       f"scalar operands. torch equivalent: {BINARY[op][3]}")
-        NAMESPACES.setdefault("nd", {})[pub] = fn
-        OPS[f"nd.{pub}"] = OpInfo(name=pub, fn=fn, family="elemwise", torch=BINARY[op][3],
-                                  inputs=("lhs", "rhs"))
+        register(pub, python=True, family="elemwise", torch=BINARY[op][3],
+                 inputs=("base", "exp") if pub == "power" else ("lhs", "rhs"))(fn)
 
 
 _install_public()
@@ -373,18 +371,18 @@ def _register_tensor_binary(name: str, op: str, same_shape: bool) -> None:
                 raise _rules.shape_mismatch(name, lhs, rhs) from None
             raise
     impl.__name__ = name
-    register(name, family="elemwise", torch=BINARY[op][3])(impl)
+    register(name, family="elemwise", torch=BINARY[op][3],
+             aliases=_BROADCAST_ALIASES.get(name, ()))(impl)
+
+
+#: MXNet's other names of some broadcast ops
+_BROADCAST_ALIASES = {"broadcast_sub": ("broadcast_minus",), "broadcast_add": ("broadcast_plus",)}
 
 
 for _op_name in BINARY:
     _register_tensor_binary(f"broadcast_{_op_name}", _op_name, False)
 for _op_name in ("add", "sub", "mul", "div"):
     _register_tensor_binary(f"elemwise_{_op_name}", _op_name, True)
-# MXNet's broadcast names for some ops differ from the operator names
-from ._op import NAMESPACES as _NS  # noqa: E402
-
-_NS["nd"]["broadcast_minus"] = _NS["nd"]["broadcast_sub"]
-_NS["nd"]["broadcast_plus"] = _NS["nd"]["broadcast_add"]
 
 
 # ---- operator dunders --------------------------------------------------------------------
