@@ -675,7 +675,9 @@ def _build(name: str, impl: Callable, inputs: list, plist: list, var_input: Opti
         g[f"_d_{pn}"] = default
         if required:
             lines.append(f"    if {pn} is _Null: _missing(_op, '{pn}', {tname!r})")
-            lines.append(f"    {pn} = _c_{pn}({pn}, _op, '{pn}')")
+            ft = _FAST_TYPES.get(conv)
+            fast = f"{pn} if type({pn}) is {ft} else " if ft else ""
+            lines.append(f"    {pn} = {fast}_c_{pn}({pn}, _op, '{pn}')")
         else:
             # a value already of the converter's result type is taken as it is (x.sum(axis=1)
             # converts nothing)
