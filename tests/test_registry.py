@@ -256,3 +256,30 @@ def test_string_attrs_give_the_keyword_result(case):
         assert g.dtype == w.dtype and g.shape == w.shape
         if case.values:
             np.testing.assert_array_equal(g, w)
+
+
+# ---- MXNet's internal scalar ops (what symbol JSON holds for ``x + 1``) ---------------------
+SCALAR_OPS = json.loads((ROOT / "tests" / "golden" / "op_schema.json").read_text())[
+    "scalar_ops"]
+
+
+@pytest.mark.parametrize("name", sorted(SCALAR_OPS))
+def test_internal_scalar_ops_match_mxnet(name):
+    import sys
+    sys.path.insert(0, str(ROOT / "tools" / "oracle"))
+    import record_op_schema as rec
+    for key, want in SCALAR_OPS[name].items():
+        dt, sc = key.split("|")
+        data = rec.SCALAR_DATA
+        if dt == "int32" and name in ("_rdiv_scalar", "_rmod_scalar"):
+            data = [v for v in data if int(v) != 0]
+        x = mx.nd.array(np.array(data).astype(dt), dtype=dt)
+        if "error" in want:
+            with pytest.raises(MXNetError):
+                registry.invoke(name, [x], {"scalar": sc})
+            continue
+        (got,) = registry.invoke(name, [x], {"scalar": sc})
+        assert got.dtype == np.dtype(want["dtype"]), (key, got.dtype)
+        np.testing.assert_allclose(got.asnumpy().astype(np.float64).ravel(), want["values"],
+                                   rtol=1e-6, atol=0, err_msg=key)
+        assert getattr(mx.nd._internal, name) is registry.get(name).fn

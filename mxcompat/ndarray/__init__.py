@@ -56,6 +56,8 @@ def _publish() -> None:
         for name, fn in ns.items():
             if not hasattr(mod, name) or getattr(getattr(mod, name), "_mx_stub", False):
                 setattr(mod, name, fn)
+    for name, fn in _op.NAMESPACES.get("_internal", {}).items():  # mx.nd._internal._plus_scalar
+        setattr(_internal, name, fn)
     from . import _methods
     _methods.attach(nd)
 
