@@ -48,6 +48,14 @@ def install() -> None:
     _install()
 
 
+def _legacy_printing() -> None:
+    """Legacy scripts ran beside NumPy 1.x: under NumPy 2, print scalars the 1.x way
+    (``3000000.0``, not ``3e+06`` / ``np.float32(3000000.0)``). Used by ``mxcompat run``."""
+    import numpy as np
+    if int(np.__version__.split(".")[0]) >= 2:
+        np.set_printoptions(legacy="1.25")
+
+
 def uninstall() -> None:
     """Undo :func:`install`."""
     from ._redirect import uninstall as _uninstall
