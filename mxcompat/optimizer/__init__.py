@@ -5,7 +5,7 @@
 DCASGD, SGLD, Adam, AdaGrad, RMSProp, AdaDelta, Ftrl, Adamax, Nadam, LAMB, Test, ccSGD and
 ``contrib.GroupAdaGrad``) with MXNet's numbers and states.
 """
-from . import optimizer, contrib
+from . import optimizer, contrib  # noqa: F401
 from .optimizer import *  # noqa: F401,F403
 from .optimizer import __all__ as _all
 

@@ -29,6 +29,7 @@ from ..base import MXNetAssertionError, MXNetError, MXNetTypeError, MXNetValueEr
 from ..ndarray import (NDArray, abs as NDabs, array, cast, clip, maximum, multiply,  # noqa: F401
                        norm as NDnorm, sqrt, square, zeros)
 from .. import ndarray as _nd
+from . import _fast
 
 __all__ = [
     "AdaDelta", "AdaGrad", "Adam", "Adamax", "DCASGD", "FTML", "Ftrl", "LARS", "LBSGD",
@@ -136,7 +137,8 @@ class Optimizer:
         if name in Optimizer.opt_registry:
             old = Optimizer.opt_registry[name]
             warnings.warn(f"WARNING: New optimizer {klass.__module__}.{klass.__name__} is "
-                          f"overriding existing optimizer {old.__module__}.{old.__name__}")
+                          f"overriding existing optimizer {old.__module__}.{old.__name__}",
+                          stacklevel=2)
         Optimizer.opt_registry[name] = klass
         return klass
 
@@ -200,7 +202,7 @@ class Optimizer:
             warnings.warn("Accumulating with float16 in optimizer can lead to "
                           "poor accuracy or slow convergence. "
                           "Consider using multi_precision=True option of the "
-                          "optimizer")
+                          "optimizer", stacklevel=2)
         return self.create_state(index, weight)
 
     def update(self, index: Any, weight: NDArray, grad: NDArray, state: Any) -> None:
@@ -282,7 +284,8 @@ def _mp_state(opt: Optimizer, index: Any, weight: NDArray, name: str) -> Any:
     if weight.dtype == numpy.float16 and not opt.multi_precision:
         warnings.warn("Accumulating with float16 in optimizer can lead to "
                       "poor accuracy or slow convergence. "
-                      f"Consider using multi_precision=True option of the {name} optimizer")
+                      f"Consider using multi_precision=True option of the {name} optimizer",
+                      stacklevel=2)
     return opt.create_state(index, weight)
 
 
@@ -632,7 +635,7 @@ class LBSGD(Optimizer):
             warnings.warn("Accumulating with float16 in optimizer can lead to "
                           "poor accuracy or slow convergence. "
                           "Consider using multi_precision=True option of the "
-                          "SGD optimizer")
+                          "SGD optimizer", stacklevel=2)
         if self.momentum != 0.0:
             return zeros(weight.shape, weight.context, dtype=weight.dtype, stype=weight.stype)
         return None
@@ -1327,6 +1330,8 @@ class Updater:
                 self.states[idx] = self.sync_state_context(self.states[idx],
                                                            weights[i].context)
                 self.states_synced[idx] = True
+        if len(indices) > 1 and _fast.run(self, indices, weights, grads):
+            return
         if not self.aggregate_updates:
             for i, w, g in zip(indices, weights, grads):
                 self.optimizer.update_multi_precision(i, w, g, self.states[i])
