@@ -338,3 +338,22 @@ def test_fast_path_matches_update_ops(name, kw, dtype, monkeypatch):
             assert calls
     for a, b in zip(*results):
         np.testing.assert_array_equal(a, b)
+
+
+def test_gluon_train_example_prints_what_mxnet_prints():
+    """examples/gluon_train.py, run unchanged through `mxcompat run`: MXNet's output
+    (recorded by tools/oracle/record_optimizer.py), numbers within float32 tolerance."""
+    import re
+    import subprocess
+    env = dict(os.environ, PYTHONPATH=str(HERE.parent))
+    r = subprocess.run([sys.executable, "-m", "mxcompat", "run", "examples/gluon_train.py"],
+                       capture_output=True, text=True, cwd=str(HERE.parent), env=env,
+                       timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    expected = (HERE / "golden" / "gluon_train.stdout").read_text()
+    num = re.compile(r"-?\d+\.\d+")
+    got_n = [float(v) for v in num.findall(r.stdout)]
+    exp_n = [float(v) for v in num.findall(expected)]
+    assert len(got_n) == len(exp_n) > 10
+    np.testing.assert_allclose(got_n, exp_n, rtol=1e-4, atol=2e-6)
+    assert num.sub("N", r.stdout) == num.sub("N", expected)
