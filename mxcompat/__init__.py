@@ -69,7 +69,6 @@ _OUT_OF_SCOPE = {
     "kvstore": "KVStore",
     "kvstore_server": "KVStore servers",
     "lr_scheduler": "mx.lr_scheduler",
-    "metric": "mx.metric",
     "mod": "the Module API",
     "model": "mx.model",
     "module": "the Module API",
