@@ -56,6 +56,10 @@ def _add(total: Any, value: Any) -> Any:
     return total + value
 
 
+def _scalar_repr(v: Any) -> str:
+    return str(v) if isinstance(v, _np.generic) else repr(v)
+
+
 def _host(x: Any) -> _np.ndarray:
     return x.asnumpy() if isinstance(x, NDArray) else _np.asarray(x)
 
@@ -167,7 +171,11 @@ class EvalMetric:
         self.reset()
 
     def __str__(self) -> str:
-        return f"EvalMetric: {dict(self.get_name_value())}"
+        # NumPy 1.x prints a NumPy scalar inside a dict as a plain number, NumPy 2 as
+        # ``np.float64(...)``: print MXNet's form whatever NumPy runs here
+        pairs = dict(self.get_name_value()).items()
+        items = ", ".join(f"{k!r}: {_scalar_repr(v)}" for k, v in pairs)
+        return f"EvalMetric: {{{items}}}"
 
     def get_config(self) -> Dict[str, Any]:
         """The constructor arguments, with ``metric`` (the class name): ``create`` rebuilds

@@ -313,8 +313,10 @@ class PoissonNLLLoss(Loss):
             loss = pred - target * F.log(pred + epsilon)
         if self._compute_full:
             stirling = target * F.log(target) - target + 0.5 * F.log(2 * target * math.pi)
-            # as in MXNet, the mask multiplies (so a target of 0 gives 0 * -inf = nan)
-            loss = loss + stirling * (target > 1)
+            # as in MXNet: the mask multiplies (a target of 0 gives 0 * -inf = nan), and the
+            # in-place updates make this option fail under autograd.record()
+            stirling *= target > 1
+            loss += stirling
         loss = _weighted(F, loss, self._weight, sample_weight)
         return F.mean(loss)
 
