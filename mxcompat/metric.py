@@ -314,9 +314,8 @@ class CompositeEvalMetric(EvalMetric):
 
 
 # ---- classification ----------------------------------------------------------------------
-def _as_int32(x: Any) -> torch.Tensor:
-    t = x._t if isinstance(x, NDArray) else torch.as_tensor(_np.asarray(x))
-    return t.to(torch.int32)
+def _as_tensor(x: Any) -> torch.Tensor:
+    return x._t if isinstance(x, NDArray) else torch.as_tensor(_np.asarray(x))
 
 
 @register
@@ -335,15 +334,25 @@ class Accuracy(EvalMetric):
     def update(self, labels: Any, preds: Any) -> None:
         labels, preds = check_label_shapes(labels, preds, True)
         for label, pred in zip(labels, preds):
-            if pred.shape != label.shape:
-                pred = _nd.argmax(pred, axis=self.axis)
-            p = _as_int32(pred).reshape(-1)
-            lab = _as_int32(label).reshape(-1)
-            check_label_shapes(lab, p)
-            if lab.device != p.device:
-                lab = lab.to(p.device)
-            correct = _np.int64((p == lab).sum().item())
-            self._add_stat(correct, len(p))
+            pt = pred._t if type(pred) is NDArray else _as_tensor(pred)
+            lt = label._t if type(label) is NDArray else _as_tensor(label)
+            if pt.shape != lt.shape:
+                # MXNet's argmax gives float32 indices (exact below 2**24 classes), then int32
+                if not -pt.dim() <= self.axis < pt.dim():
+                    _nd.argmax(pred, axis=self.axis)  # the op's error for a bad axis
+                pt = torch.argmax(pt, dim=self.axis)
+            elif pt.dtype is not torch.int32:
+                pt = pt.to(torch.int32)
+            if lt.dtype is not torch.int32:
+                lt = lt.to(torch.int32)
+            n = pt.numel()
+            if lt.numel() != n:
+                raise MXNetValueError(f"Shape of labels {lt.numel()} does not match shape of "
+                                      f"predictions {n}")
+            if lt.device != pt.device:
+                lt = lt.to(pt.device)
+            correct = _np.int64((pt.reshape(-1) == lt.reshape(-1)).sum().item())
+            self._add_stat(correct, n)
 
 
 @register
