@@ -20,7 +20,9 @@ from .. import ndarray as _nd
 from ..base import MXNetAssertionError, MXNetValueError
 from ..context import Context
 from ..ndarray.ndarray import NDArray
-from ._util import HookHandle, _brief_print_list, _indent, shape_is_known  # noqa: F401
+from ..util import is_np_shape
+from ._util import HookHandle, _brief_print_list, _indent  # noqa: F401
+from ._util import shape_is_known as _legacy_shape_is_known
 
 __all__ = ["split_data", "split_and_load", "clip_global_norm", "check_sha1", "download",
            "replace_file", "shape_is_known", "HookHandle"]
@@ -219,6 +221,23 @@ def download(url: str, path: Optional[str] = None, overwrite: bool = False,
             print(f"download failed due to {e!r}, retrying, {retries} "
                   f"attempt{'s' if retries > 1 else ''} left")
     return fname
+
+
+def shape_is_known(shape: Any) -> bool:
+    """Whether every dimension of ``shape`` is known: 0 marks an unknown one and ``()`` is
+    unknown in MXNet's legacy shape mode; under ``mx.util.np_shape(True)`` -1 marks it and
+    ``()`` is a known (scalar) shape."""
+    if not is_np_shape():
+        return _legacy_shape_is_known(shape)
+    if shape is None:
+        return False
+    for dim in shape:
+        if dim == -1:
+            return False
+        if dim < -1:
+            raise MXNetAssertionError(f"shape dimension size cannot be less than -1, while "
+                                      f"received {dim}")
+    return True
 
 
 def _get_repo_url() -> str:

@@ -301,6 +301,8 @@ ERRORS = [
     ("download_noname", "gluon.utils.download('http://example.com/')"),
     ("download_retries", "gluon.utils.download('http://example.com/a', retries=-1)"),
     ("shape_negative", "gluon.utils.shape_is_known((2, -3))"),
+    ("shape_negative_np", "with mx.util.np_shape(True):\n"
+                          "    gluon.utils.shape_is_known((2, -3))"),
 ]
 
 # errors whose message comes from MXNet's C++ core (only the class is compared)
@@ -310,6 +312,8 @@ ERRORS_CLASS_ONLY = [
                                " [nd.ones((2, 4))])"),
     ("perplexity_3d", "mx.metric.Perplexity(ignore_label=1).update([nd.zeros((2, 3))], "
                       "[nd.ones((2, 3, 3))])"),
+    ("sample_weight_shape", "gluon.loss.L2Loss()(nd.ones((2, 3)), nd.zeros((2, 3)), "
+                            "nd.array([1, 2]))"),
     ("poisson_full_record", "x = nd.ones((2, 2)); x.attach_grad()\n"
                             "with mx.autograd.record():\n"
                             "    gluon.loss.PoissonNLLLoss(compute_full=True)(x, x + 1)"),
@@ -332,6 +336,9 @@ UTILS = [
                   "mx.cpu(1)], even_split=False)"),
     ("shape_known", "[gluon.utils.shape_is_known(s) for s in [None, (), (2, 0), (3, 4)]]"),
     ("sha1", "gluon.utils.check_sha1(__file__, 'abc')"),
+    ("shape_known_np", "[mx.util.np_shape(True).__enter__(), [gluon.utils.shape_is_known(s) "
+                       "for s in [(), (2, 0), (2, -1), (3, 4)]], "
+                       "mx.util.np_shape(False).__enter__()][1]"),
 ]
 
 CLIPS = [
