@@ -127,6 +127,14 @@ LOSSES: List[tuple] = [
      lambda: [_u(49, 3, 5), _u(50, 3, 5)], [0]),
     ("sce_f64", "gluon.loss.SoftmaxCrossEntropyLoss()",
      lambda: [_u(51, 3, 4).astype("float64"), _labels(52, (3,), 4).astype("float64")], [0]),
+    ("sce_f16", "gluon.loss.SoftmaxCrossEntropyLoss()",
+     lambda: [_u(53, 4, 3).astype("float16"), _labels(54, (4,), 3).astype("float16")], [0]),
+    ("sce_int32_label", "gluon.loss.SoftmaxCrossEntropyLoss()",
+     lambda: [_u(55, 4, 3), _labels(56, (4,), 3).astype("int32")], [0]),
+    ("l2_f16", "gluon.loss.L2Loss()", lambda: [_u(57, 4, 3).astype("float16"),
+                                             _u(58, 4, 3).astype("float16")], [0]),
+    ("sbce_f16", "gluon.loss.SigmoidBCELoss()",
+     lambda: [_u(59, 4, 3).astype("float16"), _labels(60, (4, 3), 2).astype("float16")], [0]),
 ]
 
 
