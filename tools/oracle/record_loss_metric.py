@@ -127,6 +127,10 @@ LOSSES: List[tuple] = [
      lambda: [_u(49, 3, 5), _u(50, 3, 5)], [0]),
     ("sce_f64", "gluon.loss.SoftmaxCrossEntropyLoss()",
      lambda: [_u(51, 3, 4).astype("float64"), _labels(52, (3,), 4).astype("float64")], [0]),
+    ("sce_sw_1d", "gluon.loss.SoftmaxCrossEntropyLoss()",  # (N,1) x (N,) -> (N,N), as MXNet
+     lambda: [_u(61, 4, 3), _labels(62, (4,), 3), _u(63, 4, lo=0)], [0]),
+    ("l1_sw_3d", "gluon.loss.L1Loss()",
+     lambda: [_u(64, 4, 3), _u(65, 4, 3), _u(66, 4, 1, 1, lo=0)], [0]),
     ("sce_f16", "gluon.loss.SoftmaxCrossEntropyLoss()",
      lambda: [_u(53, 4, 3).astype("float16"), _labels(54, (4,), 3).astype("float16")], [0]),
     ("sce_int32_label", "gluon.loss.SoftmaxCrossEntropyLoss()",
