@@ -249,6 +249,30 @@ def test_loss_names_reprs_and_children():
     assert len(a.collect_params()) == 0
 
 
+def test_user_defined_loss_with_mxnet_helpers():
+    """A custom loss written the way extension libraries write them (subclassing Loss,
+    using MXNet's _reshape_like / _apply_weighting)."""
+    from mxcompat.gluon.loss import Loss, _apply_weighting, _reshape_like
+
+    class CubeLoss(Loss):
+        def __init__(self, weight=None, batch_axis=0, **kwargs):
+            super().__init__(weight, batch_axis, **kwargs)
+
+        def hybrid_forward(self, F, pred, label, sample_weight=None):
+            label = _reshape_like(F, label, pred)
+            loss = F.abs(pred - label) ** 3
+            loss = _apply_weighting(F, loss, self._weight, sample_weight)
+            return F.mean(loss, axis=self._batch_axis, exclude=True)
+
+    p, l = f32(3, 4), f32(12)
+    with mx.name.NameManager():
+        loss = CubeLoss(weight=2.)
+    assert loss.name == "cubeloss0" and repr(loss) == "CubeLoss(batch_axis=0, w=2.0)"
+    _check(loss, lambda a, b: 2 * ((a - b.reshape(3, 4)).abs() ** 3).mean(1), p, l)
+    with pytest.raises(AssertionError, match="weight must be a number"):
+        CubeLoss(weight="x")(nd.array(p), nd.array(l))
+
+
 def test_loss_in_a_training_step():
     """A loss drives a Dense layer's gradients as the hand-derived formula says."""
     net = gluon.nn.Dense(3, in_units=4)

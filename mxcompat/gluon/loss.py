@@ -37,7 +37,8 @@ __all__ = ["Loss", "L2Loss", "L1Loss", "SigmoidBinaryCrossEntropyLoss", "Sigmoid
            "HingeLoss", "SquaredHingeLoss", "LogisticLoss", "TripletLoss", "PoissonNLLLoss",
            "CosineEmbeddingLoss", "SDMLLoss"]
 
-def _weighted(F: Any, loss: Any, weight: Optional[float], sample_weight: Any) -> Any:
+def _weighted(F: Any, loss: Any, weight: Optional[float] = None,
+              sample_weight: Any = None) -> Any:
     """``loss * sample_weight`` (broadcast) and then ``* weight`` (a number)."""
     if sample_weight is not None:
         loss = F.broadcast_mul(loss, sample_weight)
@@ -53,6 +54,11 @@ def _like(F: Any, x: Any, ref: Any) -> Any:
     if F is _nd:
         return x.reshape(ref.shape)
     return F.reshape_like(x, ref)
+
+
+# MXNet's names for the two helpers (extension libraries such as GluonNLP import them)
+_apply_weighting = _weighted
+_reshape_like = _like
 
 
 class Loss(HybridBlock):
