@@ -860,7 +860,11 @@ class PCC(EvalMetric):
             if n >= self.k:
                 self._grow(int(n) + 1 - self.k)
             bcm = _np.zeros((self.k, self.k))
-            _np.add.at(bcm, (pred.ravel(), label.ravel()), 1)
+            if pred.ndim == 1:
+                _np.add.at(bcm, (pred, label), 1)
+            else:  # rows of indices: one fancy-indexed += per row, as MXNet counts them
+                for i, j in zip(pred, label):
+                    bcm[i, j] += 1
             self.lcm += bcm
             self.gcm += bcm
         self.num_inst += 1

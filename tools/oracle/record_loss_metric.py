@@ -226,6 +226,9 @@ METRICS: List[tuple] = [
             "step([[2, 0, 1]], [[2, 0, 2]])\n"
             "reset_local()\n"
             "step([[0, 1]], [[[0.9, 0.1], [0.2, 0.8]]])"),
+    ("pcc_rows", "m = mx.metric.PCC()\n"  # rows of labels: one count per distinct pair
+                 "step([[[0, 1, 1], [1, 1, 0]]], [[[0, 1, 1], [1, 0, 0]]])\n"
+                 "step([[0, 1, 2, 2]], [[0, 1, 2, 1]])"),
     ("loss", "m = mx.metric.create('loss')\n"
              "step(None, [[0.5, 1.5, 2.0]])\n"
              "single(None, nd.array([[1, 2], [3, 4]]))"),
