@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -138,3 +141,23 @@ def test_clip_global_norm(case):
         _same_value(got["norm"], exp["norm"])
     for g, e in zip(got["arrays"], exp["arrays"]):
         _close(g, e)
+
+
+_NUM = re.compile(r"-?\d+\.\d+(?:e[-+]?\d+)?")
+
+
+def test_example_prints_what_mxnet_prints():
+    """examples/gluon_loss_metric.py, run unchanged through `mxcompat run`: MXNet's printed
+    output (numbers within float32 tolerance, everything else identical, the Python types
+    of the metric values included)."""
+    env = dict(os.environ, PYTHONPATH=str(HERE.parent))
+    r = subprocess.run([sys.executable, "-m", "mxcompat", "run", str(rec.EXAMPLE)],
+                       capture_output=True, text=True, cwd=str(HERE.parent), env=env,
+                       timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    expected = rec.EXAMPLE_OUT.read_text()
+    got_n = [float(v) for v in _NUM.findall(r.stdout)]
+    exp_n = [float(v) for v in _NUM.findall(expected)]
+    assert len(got_n) == len(exp_n) > 20
+    np.testing.assert_allclose(got_n, exp_n, rtol=1e-5, atol=2e-6)
+    assert _NUM.sub("N", r.stdout) == _NUM.sub("N", expected)

@@ -10,7 +10,8 @@ What is recorded:
   with the Python type of each value (``float`` vs ``float64``) and the counters;
 - ``configs``: ``get_config()`` of metrics made by ``create``;
 - ``errors``: exception class and message of the common mistakes;
-- ``utils``: split_data / split_and_load / clip_global_norm results.
+- ``utils``: split_data / split_and_load / clip_global_norm results;
+- tests/golden/gluon_loss_metric.stdout: what examples/gluon_loss_metric.py prints under MXNet.
 
 The case tables below also run under mxcompat (tests/test_loss_metric_golden.py imports this
 file): keep them plain.
@@ -29,6 +30,8 @@ import numpy as np
 warnings.filterwarnings("ignore")
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden" / "loss_metric.json"
+EXAMPLE = ROOT / "examples" / "gluon_loss_metric.py"
+EXAMPLE_OUT = ROOT / "tests" / "golden" / "gluon_loss_metric.stdout"
 
 
 def _r(seed: int) -> np.random.RandomState:
@@ -526,6 +529,11 @@ def main() -> int:
     data = record(mx)
     GOLDEN.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
     print(f"wrote {GOLDEN}")
+    import subprocess
+    r = subprocess.run([sys.executable, str(EXAMPLE)], capture_output=True, text=True,
+                       check=True, cwd=ROOT)
+    EXAMPLE_OUT.write_text(r.stdout)
+    print(f"wrote {EXAMPLE_OUT}")
     return 0
 
 
