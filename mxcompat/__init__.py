@@ -76,7 +76,6 @@ _OUT_OF_SCOPE = {
     "kv": "KVStore",
     "kvstore": "KVStore",
     "kvstore_server": "KVStore servers",
-    "metric": "mx.metric",
     "mod": "the Module API",
     "model": "mx.model",
     "module": "the Module API",
