@@ -8,7 +8,7 @@ from . import io
 from .io import (DataBatch, DataDesc, DataIter, MXDataIter, NDArrayIter, PrefetchingIter,
                  ResizeIter)
 from ._native import CSVIter, LibSVMIter, MNISTIter
-# ImageRecordIter: see _image_iter
+from ._image_iter import ImageRecordIter, ImageRecordUInt8Iter
 from . import utils
 from .utils import _getdata_by_idx, _has_instance, _init_data  # noqa: F401 (MXNet exports them)
 

@@ -167,6 +167,8 @@ class _BatchLoader:
             self.slots[k] = inst
             self.index[k] = i
         data, label = self.source.collate(self.slots)
+        if getattr(self.source, "zero_index", False):
+            return data, label, pad, np.zeros(bs, np.uint64)  # what MXNet's image iterators report
         return data, label, pad, self.index.copy()
 
 
