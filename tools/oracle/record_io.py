@@ -419,7 +419,87 @@ def record_image_part():
     print(f"record_io: image: {len(g['resize'])} resize cases")
 
 
-PARTS = {"recordio": record_recordio, "io": record_io_part, "image": record_image_part}
+# ---- im2rec --------------------------------------------------------------------------------
+def im2rec_tree(root):
+    """A small image folder: two classes, PNG and JPEG files, one non-image."""
+    from PIL import Image
+    imgs = image_fixture_images()
+    (root / "cat").mkdir(parents=True, exist_ok=True)
+    (root / "dog" / "puppy").mkdir(parents=True, exist_ok=True)
+    for k, a in enumerate(imgs):
+        sub = ["cat", "dog", "dog/puppy"][k % 3]
+        name = root / sub / ("img%d.%s" % (k, "png" if k % 2 else "jpg"))
+        if not name.exists():
+            Image.fromarray(a).save(name, quality=90) if k % 2 == 0 else \
+                name.write_bytes(png_bytes(a))
+    (root / "cat" / "notes.txt").write_text("not an image")
+    (root / "top.png").write_bytes(png_bytes(imgs[0][:5, :6]))
+
+
+def _run_mxnet_im2rec(argv):
+    """MXNet's own tools/im2rec.py (its list and pass-through paths need no OpenCV)."""
+    import runpy
+    import types
+    saved = sys.argv, sys.modules.get("cv2")
+    sys.modules["cv2"] = types.ModuleType("cv2")
+    sys.argv = ["im2rec.py"] + argv
+    try:
+        runpy.run_path("/work/mxnet-1.9.1/tools/im2rec.py", run_name="__main__")
+        import gc
+        gc.collect()  # the tool never closes its writer: its destructor flushes the file
+    finally:
+        sys.argv = saved[0]
+        if saved[1] is None:
+            del sys.modules["cv2"]
+
+
+def record_im2rec_part():
+    import mxnet as mx
+    root = FIX / "io" / "im2rec_root"
+    im2rec_tree(root)
+    g = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        runs = {"recursive": ["--list", "--recursive"],
+                "split": ["--list", "--recursive", "--train-ratio", "0.6", "--test-ratio",
+                          "0.2"],
+                "flat_noshuffle": ["--list", "--no-shuffle", "--exts", ".png"],
+                "chunks": ["--list", "--recursive", "--chunks", "2"]}
+        for name, argv in runs.items():
+            d = os.path.join(tmp, name)
+            os.makedirs(d)
+            _run_mxnet_im2rec([os.path.join(d, "data"), str(root)] + argv)
+            g[name] = {f: Path(d, f).read_text() for f in sorted(os.listdir(d))}
+        d = os.path.join(tmp, "recursive")
+        _run_mxnet_im2rec([os.path.join(d, "data"), str(root), "--pass-through"])
+        g["pass_through_rec"] = Path(d, "data.rec").read_bytes().hex()
+        g["pass_through_idx"] = Path(d, "data.idx").read_text()
+        py = os.environ.get("MXCOMPAT_PYTHON")
+        if py:
+            # mxcompat's packing (decode, crop, resize, JPEG) read by MXNet's ImageRecordIter
+            e = os.path.join(tmp, "mxc")
+            os.makedirs(e)
+            Path(e, "data.lst").write_text(g["recursive"]["data.lst"])
+            subprocess.run([py, "-m", "mxcompat", "im2rec", os.path.join(e, "data"), str(root),
+                            "--resize", "12", "--center-crop", "--num-thread", "2"], check=True,
+                           stdout=subprocess.DEVNULL)
+            it = mx.io.ImageRecordIter(path_imgrec=os.path.join(e, "data.rec"),
+                                       data_shape=(3, 12, 12), batch_size=2)
+            mx_pixels = np.concatenate([b.data[0].asnumpy() for b in it])
+            code = ("import mxcompat as mx, numpy as np, sys\n"
+                    "it = mx.io.ImageRecordIter(path_imgrec=sys.argv[1], data_shape=(3, 12, 12),"
+                    " batch_size=2)\n"
+                    "np.save(sys.argv[2], np.concatenate([b.data[0].asnumpy() for b in it]))\n")
+            subprocess.run([py, "-c", code, os.path.join(e, "data.rec"),
+                            os.path.join(e, "px.npy")], check=True)
+            diff = np.abs(np.load(os.path.join(e, "px.npy")) - mx_pixels).max()
+            print(f"record_io: im2rec: mxcompat-packed .rec read by MXNet, max pixel diff {diff}")
+            assert diff <= 1
+    (GOLDEN / "im2rec.json").write_text(json.dumps(g, indent=1, sort_keys=True) + "\n")
+    print(f"record_io: im2rec: {len(runs)} list runs, pass-through .rec")
+
+
+PARTS = {"recordio": record_recordio, "io": record_io_part, "image": record_image_part,
+         "im2rec": record_im2rec_part}
 
 if __name__ == "__main__":
     for part in sys.argv[1:] or list(PARTS):
