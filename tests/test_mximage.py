@@ -39,7 +39,8 @@ def test_imresize_matches_opencv(k):
     x = mx.nd.array(IMGS[c["img"]], dtype="uint8")
     u8 = mx.image.imresize(x, c["w"], c["h"], interp=c["interp"])
     assert u8.dtype == np.uint8
-    _close(u8, c["u8"], 1)
+    # nearest and bilinear are bit-exact; the others within 1 (docs/io.md)
+    _close(u8, c["u8"], 0 if c["interp"] in (0, 1) else 1)
     _close(mx.image.imresize(x.astype("float32"), c["w"], c["h"], interp=c["interp"]),
            c["f32"], 2e-3)
 

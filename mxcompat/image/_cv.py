@@ -5,8 +5,9 @@ Decoding is Pillow's (mxcompat.ndarray.image._decode_pixels). Resizing reimpleme
 ``cv::resize``'s sampling for each interpolation (0 nearest, 1 bilinear, 2 bicubic with
 A = -0.75, 3 area, 4 Lanczos-4) as two separable weight matrices, with OpenCV's pixel
 centres, border replication and its rule that a bilinear 2x downscale is an area
-resize. OpenCV computes 8-bit images in fixed point (11-bit weights); mxcompat computes in
-float and rounds, so 8-bit results may differ by 1 (measured bound in docs/io.md).
+resize. 8-bit bilinear resizes use OpenCV's fixed-point arithmetic and are bit-exact; the
+other 8-bit methods compute in float and round, and may differ from OpenCV's fixed point
+by 1 (measured bound in docs/io.md).
 """
 from __future__ import annotations
 
@@ -111,6 +112,46 @@ def _weights(n_in: int, n_out: int, interp: int, area_down: bool) -> np.ndarray:
     return w
 
 
+@lru_cache(maxsize=256)
+def _linear_fixed(n_in: int, n_out: int, clamp: bool) -> tuple:
+    """cv::resize's bilinear taps in 11-bit fixed point: (first source index, weights) per
+    output index, computed in float32 as OpenCV does. Columns clamp the coordinate at the
+    borders; rows keep the weights and clamp the row index instead."""
+    scale = 1.0 / (n_out / n_in)
+    idx = np.zeros(n_out, np.int64)
+    wts = np.zeros((n_out, 2), np.int32)
+    one = np.float32(1.0)
+    for d in range(n_out):
+        fx = np.float32((d + 0.5) * scale - 0.5)
+        sx = int(math.floor(fx))
+        fx = np.float32(fx - np.float32(sx))
+        if clamp:
+            if sx < 0:
+                fx, sx = np.float32(0.0), 0
+            if sx >= n_in - 1:
+                fx, sx = np.float32(0.0), n_in - 1
+        wts[d, 0] = int(np.rint(np.float32((one - fx) * 2048)))
+        wts[d, 1] = int(np.rint(np.float32(fx * 2048)))
+        idx[d] = sx
+    return idx, wts
+
+
+def _resize_linear_u8(src: np.ndarray, w: int, h: int) -> np.ndarray:
+    """Bilinear uint8 resize with OpenCV's fixed-point arithmetic (its SIMD row combine:
+    ((a >> 4) * b >> 16) per row, summed, + 2 >> 2): bit-exact with MXNet's OpenCV."""
+    ih, iw = src.shape[:2]
+    x = src.reshape(ih, iw, -1).astype(np.int32)
+    xi, xa = _linear_fixed(iw, w, True)
+    yi, ya = _linear_fixed(ih, h, False)
+    xi1 = np.minimum(xi + 1, iw - 1)
+    rows = (x[:, xi, :] * xa[None, :, 0, None] + x[:, xi1, :] * xa[None, :, 1, None]) >> 4
+    r0 = np.clip(yi, 0, ih - 1)
+    r1 = np.clip(yi + 1, 0, ih - 1)
+    v = ((rows[r0] * ya[:, 0, None, None]) >> 16) + ((rows[r1] * ya[:, 1, None, None]) >> 16)
+    out = np.clip((v + 2) >> 2, 0, 255).astype(np.uint8)
+    return out.reshape((h, w) + src.shape[2:])
+
+
 def resize(src: np.ndarray, w: int, h: int, interp: int = 1) -> np.ndarray:
     """cv::resize(src, (w, h), interpolation=interp) of an (H, W[, C]) array."""
     if interp not in (0, 1, 2, 3, 4):
@@ -126,6 +167,13 @@ def resize(src: np.ndarray, w: int, h: int, interp: int = 1) -> np.ndarray:
     if interp == 1 and iw == 2 * w and ih == 2 * h:
         interp = 3  # OpenCV: a bilinear downscale by exactly 2 is an area resize
     area_down = iw >= w and ih >= h
+    if interp == 1 and src.dtype == np.uint8:
+        return _resize_linear_u8(src, w, h)
+    if interp == 3 and src.dtype == np.uint8 and iw == 2 * w and ih == 2 * h:
+        # OpenCV's SIMD 2x2 area average: (a + b + c + d + 2) >> 2
+        x4 = src[:2 * h, :2 * w].astype(np.int32)
+        s4 = x4[0::2, 0::2] + x4[0::2, 1::2] + x4[1::2, 0::2] + x4[1::2, 1::2]
+        return ((s4 + 2) >> 2).astype(np.uint8)
     if interp == 0:
         ys = np.minimum(np.floor(np.arange(h) * (ih / h)).astype(np.int64), ih - 1)
         xs = np.minimum(np.floor(np.arange(w) * (iw / w)).astype(np.int64), iw - 1)
