@@ -25,6 +25,10 @@ _FLT_EPSILON = 1.1920929e-07
 def decode(buf: bytes, flag: int = 1, to_rgb: bool = True) -> np.ndarray:
     """cv::imdecode(buf, flag) -> (H, W, C) uint8; ``to_rgb`` swaps B and R (as MXNet's
     _cvimdecode does). flag 0: grey (C = 1); flag > 0: 3 channels; flag < 0: unchanged."""
+    if flag > 0:
+        fast = _decode_color_fast(buf, to_rgb)
+        if fast is not None:
+            return fast
     from ..ndarray.image import _decode_pixels
     px = _decode_pixels(bytes(buf), flag == 0)
     if flag > 0:
@@ -36,6 +40,26 @@ def decode(buf: bytes, flag: int = 1, to_rgb: bool = True) -> np.ndarray:
         px = px.copy()
         px[:, :, [0, 2]] = px[:, :, [2, 0]]
     return np.ascontiguousarray(px)
+
+
+def _decode_color_fast(buf: bytes, to_rgb: bool) -> Any:
+    """The common case (an 8-bit RGB or grey JPEG / PNG, 3 channels wanted) in one copy;
+    None for anything else (decode() then takes the general path)."""
+    try:
+        import io
+        from PIL import Image
+        im = Image.open(io.BytesIO(buf))
+        if im.mode not in ("RGB", "L") or "transparency" in im.info:
+            return None
+        im.load()
+    except Exception:  # noqa: BLE001 - the general path reports the failure
+        return None
+    if im.mode == "L":
+        im = im.convert("RGB")
+    a = np.asarray(im)
+    if not to_rgb:
+        a = a[:, :, ::-1]
+    return np.ascontiguousarray(a) if not a.flags.c_contiguous or not to_rgb else a
 
 
 def _cubic(x: float) -> list:

@@ -95,9 +95,9 @@ class _RecSource:
         self.lw = p["label_width"]
         mean = np.array([p["mean_r"], p["mean_g"], p["mean_b"]], np.float32)[:c]
         std = np.array([p["std_r"], p["std_g"], p["std_b"]], np.float32)[:c]
-        self.mean = mean.reshape(c, 1, 1)
-        self.mul = (np.float32(p["scale"]) / std).reshape(c, 1, 1)
-        self.normalize = bool(np.any(mean != 0) or np.any(self.mul != 1))
+        self.mul = np.float32(p["scale"]) / std
+        self.mean_c = [np.float32(v) for v in mean]
+        self.mul_c = [np.float32(v) for v in self.mul.ravel()]
         self.lists: Any = None
         if p["path_imglist"]:
             self.lists = _read_imglist(p["path_imglist"], self.lw, it)
@@ -180,13 +180,14 @@ class _RecSource:
             img = img[:, ::-1]
         if img.ndim == 2:
             img = img[:, :, None]
-        chw = img.transpose(2, 0, 1)
         if self.dtype == np.uint8:
-            return np.ascontiguousarray(chw)
-        out = chw.astype(np.float32)
-        if self.normalize:
-            out -= self.mean
-            out *= self.mul
+            return np.ascontiguousarray(img.transpose(2, 0, 1))
+        # (pixel - mean) * (scale / std), one channel plane at a time (long inner loops)
+        out = np.empty((c, dh, dw), np.float32)
+        for ch in range(c):
+            np.subtract(img[:, :, ch], self.mean_c[ch], out=out[ch], dtype=np.float32)
+            if self.mul_c[ch] != 1:
+                out[ch] *= self.mul_c[ch]
         return out
 
     def fetch(self, picked: list) -> list:
@@ -195,7 +196,7 @@ class _RecSource:
         return [self._one(i) for i in picked]
 
     def collate(self, slots: list) -> tuple:
-        from ..ndarray import array
+        from ..ndarray.misc import from_numpy
         c, h, w = self.shape
         bs = len(slots)
         data = np.zeros((bs, c, h, w), self.dtype)
@@ -204,7 +205,8 @@ class _RecSource:
             if s is not None:
                 data[k] = s[0]
                 lab[k] = s[1]
-        return array(data, dtype=self.dtype), array(lab, dtype=np.float32)
+        # fresh arrays every batch: hand them over without a copy
+        return from_numpy(data), from_numpy(lab)
 
 
 def _read_imglist(path: str, lw: int, it: str) -> dict:
