@@ -91,7 +91,9 @@ def _fetch(namespace: str, filename: str, root: str, sha1: str, what: str) -> st
 
 
 def _nd_uint8(arr: np.ndarray) -> NDArray:
-    return _wrap(torch.from_numpy(np.ascontiguousarray(arr)))
+    if not (arr.flags.c_contiguous and arr.flags.writeable):
+        arr = np.array(arr, order="C")  # read-only file buffers, flipped channel views
+    return _wrap(torch.from_numpy(arr))
 
 
 # ---- MNIST / Fashion-MNIST ------------------------------------------------------------

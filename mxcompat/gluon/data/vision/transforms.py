@@ -299,8 +299,8 @@ class CropResize(HybridBlock):
     def hybrid_forward(self, F: Any, x: Any) -> Any:
         out = F.image.crop(x, self._x, self._y, self._width, self._height)
         if self._size:
-            interp = self._interpolation
-            out = F.image.resize(out, self._size, False, 1 if interp is None else interp)
+            # as in MXNet, a size without an interpolation is an error of resize's
+            out = F.image.resize(out, self._size, False, self._interpolation)
         return out
 
 
