@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.pool
+import warnings
 from multiprocessing.reduction import ForkingPickler
 from typing import Any, Callable, Iterator, Optional
 
@@ -157,6 +158,10 @@ class _BatchIndices:
         return len(self.batch_sampler)
 
 
+# torch advises against more workers than CPUs; MXNet takes num_workers as given
+_WORKER_COUNT_WARNING = "This DataLoader will create"
+
+
 def _identity(batch: Any) -> Any:
     return batch
 
@@ -201,11 +206,14 @@ class _ProcessWorkers:
 
     def _loader(self, persistent: bool) -> _tud.DataLoader:
         ds, indices = self._args
-        return _tud.DataLoader(ds, batch_size=None, sampler=indices,
-                               num_workers=self._num_workers, collate_fn=_identity,
-                               timeout=self._timeout, prefetch_factor=self._prefetch_factor,
-                               persistent_workers=persistent, generator=self._gen,
-                               worker_init_fn=_worker_init)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=_WORKER_COUNT_WARNING)
+            return _tud.DataLoader(ds, batch_size=None, sampler=indices,
+                                   num_workers=self._num_workers, collate_fn=_identity,
+                                   timeout=self._timeout,
+                                   prefetch_factor=self._prefetch_factor,
+                                   persistent_workers=persistent, generator=self._gen,
+                                   worker_init_fn=_worker_init)
 
     def iterate(self) -> Iterator[Any]:
         """Start a pass now (workers begin loading at once) and return its batches."""
@@ -217,7 +225,9 @@ class _ProcessWorkers:
             loader, own = self._persistent, True
             self._busy = True
         try:
-            it = iter(loader)
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message=_WORKER_COUNT_WARNING)
+                it = iter(loader)
         except BaseException:
             self._busy = self._busy and not own
             raise
