@@ -58,12 +58,13 @@ def _stack(data: list, shared: bool) -> NDArray:
             break
     else:
         if t0.device.type == "cpu":
-            tensors = [a._t.detach() for a in data]
-            if shared and _tud.get_worker_info() is not None:
-                out = _shared_empty((len(data),) + tuple(shape), dt)
-                torch.stack(tensors, out=out)
-                return _wrap(out, _CPU_SHARED)
-            out = torch.stack(tensors)
+            tensors = [a._t for a in data]
+            with torch.no_grad():  # a batch is data, never part of a recorded graph
+                if shared and _tud.get_worker_info() is not None:
+                    out = _shared_empty((len(data),) + tuple(shape), dt)
+                    torch.stack(tensors, out=out)
+                    return _wrap(out, _CPU_SHARED)
+                out = torch.stack(tensors)
             return _wrap(out, _CPU_SHARED if shared else ctx)
     from ...ndarray import stack  # mixed dtypes / shapes / contexts: MXNet's own checks
     out = stack(*data)

@@ -145,15 +145,33 @@ class ArrayDataset(Dataset):
             if isinstance(data, NDArray) and data.ndim == 1:
                 data = data.asnumpy()
             self._data.append(data)
-        self._single = self._data[0] if len(self._data) == 1 else None
+        # sample i of a dense NDArray is the row view x[i]: taken straight from its tensor
+        self._getters = [_row(d) if type(d) is NDArray else d.__getitem__
+                         for d in self._data]
 
     def __getitem__(self, idx: int) -> Any:
-        if self._single is not None:
-            return self._single[idx]
-        return tuple(data[idx] for data in self._data)
+        if type(idx) is not int:
+            if len(self._data) == 1:
+                return self._data[0][idx]
+            return tuple(data[idx] for data in self._data)
+        if len(self._getters) == 1:
+            return self._getters[0](idx)
+        return tuple([get(idx) for get in self._getters])
 
     def __len__(self) -> int:
         return self._length
+
+
+def _row(a: NDArray) -> Callable[[int], Any]:
+    from ...ndarray.ndarray import _wrap
+
+    def get(i: int) -> NDArray:
+        t = a._t
+        n = t.shape[0]
+        if not -n <= i < n:
+            return a[i]  # MXNet's IndexError
+        return _wrap(t[i], a._ctx)
+    return get
 
 
 class RecordFileDataset(Dataset):
