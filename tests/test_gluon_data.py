@@ -335,3 +335,15 @@ def test_random_crop_with_padding():
     assert full.shape == (9, 10, 3)
     assert (full[:2] == 9).all() and (full[:, :2] == 9).all()
     np.testing.assert_array_equal(full[2:7, 2:8], img.asnumpy())
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not __import__("torch").cuda.is_available(), reason="needs CUDA")
+@pytest.mark.parametrize("workers", [0, 2])
+def test_pin_memory_pins(workers):
+    X = np.arange(24, dtype=np.float32).reshape(6, 4)
+    loader = gluon.data.DataLoader(gluon.data.ArrayDataset(X, np.arange(6)), 3,
+                                   pin_memory=True, num_workers=workers)
+    for x, y in loader:
+        assert x.context == mx.cpu_pinned(0) and x.tensor.is_pinned()
+        assert y.tensor.is_pinned()

@@ -123,7 +123,15 @@ def default_mp_batchify_fn(data: list) -> Any:
 
 
 def _as_in_context(data: Any, ctx: Context) -> Any:
+    """``data`` (an NDArray, or lists / tuples of them) moved to ``ctx``; to ``cpu_pinned``
+    the tensors are page-locked (``Tensor.pin_memory()``) when CUDA is there."""
     if isinstance(data, NDArray):
+        if ctx.device_typeid == 3 and data._t.device.type == "cpu":
+            if data.context == ctx:
+                return data
+            t = data._t.detach()
+            t = t.pin_memory() if torch.cuda.is_available() else t.clone()
+            return _wrap(t, ctx)
         return data.as_in_context(ctx)
     if isinstance(data, (list, tuple)):
         return [_as_in_context(d, ctx) for d in data]
