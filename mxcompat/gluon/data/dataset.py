@@ -7,6 +7,7 @@ are lazy by default (the function runs each time a sample is read), ``filter`` /
 from __future__ import annotations
 
 import os
+import threading
 from typing import Any, Callable
 
 from ...ndarray.ndarray import NDArray
@@ -190,12 +191,15 @@ class RecordFileDataset(Dataset):
         from ...recordio import MXIndexedRecordIO
         self._record = MXIndexedRecordIO(self.idx_file, self.filename, "r")
         self._pid = os.getpid()
+        self._lock = threading.Lock()  # one file position: thread_pool readers take turns
 
     def __getitem__(self, idx: int) -> Any:
         if self._pid != os.getpid():  # a forked worker: a handle of its own
             self._open()
         rec = self._record
-        return rec.read_idx(rec.keys[idx])
+        key = rec.keys[idx]
+        with self._lock:
+            return rec.read_idx(key)
 
     def __len__(self) -> int:
         return len(self._record.keys)
@@ -204,6 +208,7 @@ class RecordFileDataset(Dataset):
         state = dict(self.__dict__)
         state.pop("_record", None)
         state.pop("_pid", None)
+        state.pop("_lock", None)
         return state
 
     def __setstate__(self, state: dict) -> None:
