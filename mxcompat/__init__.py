@@ -65,9 +65,6 @@ _OUT_OF_SCOPE = {
     "image": "mx.image",
     "img": "mx.image",
     "io": "mx.io data iterators",
-    "kv": "KVStore",
-    "kvstore": "KVStore",
-    "kvstore_server": "KVStore servers",
     "lr_scheduler": "mx.lr_scheduler",
     "metric": "mx.metric",
     "mod": "the Module API",
@@ -102,6 +99,19 @@ def _add_scope_finder() -> None:
 
 
 _add_scope_finder()
+
+
+def _launcher_role() -> None:
+    # MXNet's launcher starts the same script as server/scheduler processes (DMLC_ROLE), which
+    # MXNet serves on `import mxnet`: do the same (servers exit, the scheduler hosts the
+    # workers' rendezvous until they finish; see docs/distributed.md)
+    import os
+    if os.environ.get("DMLC_ROLE", "worker") in ("server", "scheduler"):
+        from .kvstore.kvstore_server import _init_kvstore_server_module
+        _init_kvstore_server_module()
+
+
+_launcher_role()
 
 
 #: MXNet's short names for its modules (``mx.sym`` is ``mx.symbol``, ...)
