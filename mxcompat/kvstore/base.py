@@ -75,7 +75,8 @@ class KVStoreBase:
         if name in KVStoreBase.kv_registry:
             old = KVStoreBase.kv_registry[name]
             warnings.warn(f"WARNING: New kvstore {klass.__module__}.{klass.__name__} is "
-                          f"overriding existing kvstore {old.__module__}.{old.__name__}")
+                          f"overriding existing kvstore {old.__module__}.{old.__name__}",
+                          stacklevel=2)
         KVStoreBase.kv_registry[name] = klass
         return klass
 

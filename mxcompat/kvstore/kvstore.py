@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import os
 import pickle
+import sys
 import tempfile
-import warnings
 from typing import Any, Dict, List, Optional, Tuple
 
 import torch
@@ -187,7 +187,7 @@ class KVStore(KVStoreBase):
     def init(self, key: Any, value: Any) -> None:
         """Initialise one key or a list of keys (in a distributed store: rank 0's values)."""
         items = self._group(key, value, "init")
-        for k, vs in items:
+        for k, _vs in items:
             if k in self._store:
                 raise MXNetError(f"kvstore.init: Check failed: local_.find(keys[i]) == "
                                  f"local_.end(): duplicate init of key {k}. Please double "
@@ -265,10 +265,11 @@ class KVStore(KVStoreBase):
             self._check_shape(k, stored, outs, "pull")
             for o in outs:
                 if o.stype != "default" and ignore_sparse:
-                    warnings.warn("kvstore.pull: non-default weights detected during kvstore "
-                                  "pull. This call has been ignored. Please make sure to use "
-                                  "kv.row_sparse_pull() or module.prepare() with row_ids.",
-                                  stacklevel=2)
+                    # MXNet logs this (LOG(WARNING)) rather than raising a Python warning
+                    sys.stderr.write("kvstore.pull: Warning: non-default weights detected "
+                                     "during kvstore pull. This call has been ignored. Please "
+                                     "make sure to use kv.row_sparse_pull() or "
+                                     "module.prepare() with row_ids.\n")
                     continue
                 _copy_into(stored, o)
 
