@@ -17,6 +17,7 @@ Key handling, errors and the 2-bit gradient compression follow MXNet 1.9.1 (reco
 """
 from __future__ import annotations
 
+import io
 import os
 import pickle
 import sys
@@ -145,8 +146,10 @@ class KVStore(KVStoreBase):
         if self._key_type is None:
             self._key_type = use_str
         elif self._key_type != use_str:
-            raise MXNetError(f"Check failed: key_type_ == key_type ({int(self._key_type)} vs. "
-                             f"{int(use_str)}) : Mixed key types are not allowed")
+            # MXNet's key type codes: 0 for str keys, 1 for int keys
+            raise MXNetError(f"kvstore: Check failed: key_type_ == key_type "
+                             f"({int(not self._key_type)} vs. {int(not use_str)}) : Mixed key "
+                             "types are not allowed")
 
     def _group(self, keys: Any, vals: Any, what: str) -> List[Tuple[Any, List[Any]]]:
         """Unique keys in the store's order, each with the values given for it."""
@@ -156,8 +159,15 @@ class KVStore(KVStoreBase):
         for k, v in zip(ks, vs):
             grouped.setdefault(k, []).append(v)
         if len(grouped) > 1:
+            # MXNet's order: int keys ascending; str keys by the id they got at init (ids are
+            # given in call order), keys not seen yet after them in call order
+            pos = {k: i for i, k in enumerate(grouped)}
+
             def order(k: Any) -> Any:
-                return self._order.get(k, (1, len(self._order), str(k)))
+                o = self._order.get(k)
+                if o is not None:
+                    return o
+                return (0, k, 0) if isinstance(k, int) else (1, len(self._order) + pos[k], k)
             return sorted(grouped.items(), key=lambda kv: order(kv[0]))
         return list(grouped.items())
 
@@ -166,8 +176,9 @@ class KVStore(KVStoreBase):
             return self._store[key]
         except KeyError:
             if isinstance(key, string_types):
-                raise MXNetError(f"kvstore.{what}: Check failed: key {key} doesn't exist. "
-                                 "Did you init?") from None
+                raise MXNetError(f"kvstore.{what}: Check failed: str_key_dict_.find(str_key) != "
+                                 f"str_key_dict_.end(): key {key} doesn't exist. Did you "
+                                 "init?") from None
             raise MXNetError(f"kvstore.{what}: Check failed: !local.is_none(): key {key} has "
                              "not been inited") from None
 
@@ -233,7 +244,7 @@ class KVStore(KVStoreBase):
                 continue
             stored = self._stored(k, "push")
             self._check_shape(k, stored, vs, "push")
-            m = self._merge(k, vs).to(device=stored._t.device, dtype=stored._t.dtype)
+            m = self._merge(k, vs).to(device=stored._t.device)
             merged.append((k, vs, stored, m))
         if self._dist is not None and merged:
             if self._compression is not None:
@@ -249,7 +260,8 @@ class KVStore(KVStoreBase):
         if all(v.stype == "row_sparse" for v in vals):
             recv = recv.tostype("row_sparse")
         if self._updater is None:
-            stored[:] = recv
+            # MXNet replaces the stored array by the merged one (its dtype, its layout)
+            self._store[key] = recv if recv.stype == stored.stype else recv.tostype(stored.stype)
             return
         ukey = key.encode() if isinstance(key, str) else key
         self._updater(ukey, recv, stored)
@@ -308,9 +320,10 @@ class KVStore(KVStoreBase):
         for k, o, rid in jobs:
             stored = self._stored(k, "row_sparse_pull")
             if o.stype != "row_sparse":
-                raise MXNetError("kvstore.row_sparse_pull: Check failed: out.storage_type() "
-                                 f"== kRowSparseStorage: the output for key {k!r} must be "
-                                 f"row_sparse, got {o.stype}")
+                raise MXNetError("kvstore.row_sparse_pull: Check failed: val_stype == "
+                                 "kRowSparseStorage (0 vs. 1) : Expected row_sparse storage "
+                                 "type for row_sparse_pull values, but detected storage type "
+                                 f"{0 if o.stype == 'default' else 2} (key {k!r})")
             if stored.stype != "row_sparse":
                 raise MXNetError("kvstore.row_sparse_pull: Check failed: "
                                  "local.storage_type() == kRowSparseStorage (0 vs. 1) : "
@@ -355,6 +368,14 @@ class KVStore(KVStoreBase):
             data = f.read()
         try:
             pickle.loads(data)
+        except ModuleNotFoundError:
+            # saved by real MXNet (class paths under mxnet.*): load those as mxcompat's classes
+            # and hand the updater the same states pickled with mxcompat's paths
+            try:
+                data = pickle.dumps(_MXNetUnpickler(io.BytesIO(data)).load())
+            except Exception as e:
+                raise MXNetError(f"kvstore.load_optimizer_states: {fname!r} is not an "
+                                 f"optimizer states file ({type(e).__name__}: {e})") from None
         except Exception as e:
             raise MXNetError(f"kvstore.load_optimizer_states: {fname!r} is not an optimizer "
                              f"states file ({type(e).__name__}: {e})") from None
@@ -396,6 +417,16 @@ class KVStore(KVStoreBase):
     def _send_command_to_servers(self, head: int, body: str) -> None:
         """Accepted and ignored: there are no servers (each worker updates its replica)."""
         return None
+
+
+class _MXNetUnpickler(pickle.Unpickler):
+    """Reads pickles made by real MXNet: ``mxnet.x.y`` classes come from ``mxcompat.x.y``."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == "mxnet" or module.startswith("mxnet."):
+            from .._redirect import _target
+            module = _target(module)
+        return super().find_class(module, name)
 
 
 def _copy_into(stored: Any, o: Any) -> None:
