@@ -237,16 +237,52 @@ def _launch(n, mode, out_dir, timeout_env="20"):
     return p.returncode, p.stdout + p.stderr, results
 
 
+def _launch_like_mxnet(n, mode, out_dir, timeout_env="20"):
+    """What MXNet's tools/launch.py does: the same command as scheduler, server and workers,
+    told apart only by DMLC_ROLE; workers get no rank (the rendezvous hands them out)."""
+    from mxcompat.launch import free_port
+    port = free_port()
+    base = dict(os.environ, MXCOMPAT_DIST_TIMEOUT=timeout_env, PYTHONPATH=str(ROOT),
+                DMLC_NUM_WORKER=str(n), DMLC_NUM_SERVER="1", DMLC_PS_ROOT_URI="127.0.0.1",
+                DMLC_PS_ROOT_PORT=str(port))
+    for k in ("DMLC_WORKER_ID", "RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT"):
+        base.pop(k, None)
+    cmd = [sys.executable, "-m", "mxcompat", "run", str(WORKER), mode, str(out_dir)]
+    roles = ["scheduler", "server"] + ["worker"] * n
+    procs = [subprocess.Popen(cmd, env=dict(base, DMLC_ROLE=role), stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True) for role in roles]
+    log, codes = "", []
+    try:
+        for p in procs:
+            out, _ = p.communicate(timeout=RUN_LIMIT)
+            log += out
+            codes.append(p.returncode)
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    results = {}
+    for r in range(n):
+        f = Path(out_dir) / f"rank{r}.json"
+        if f.exists():
+            results[r] = json.loads(f.read_text())
+    return (max(codes, key=abs) if codes else -1), log, results
+
+
 @pytest.fixture(scope="module")
 def dist_runs(tmp_path_factory):
-    """All launches at once (each bounded), so the machine's cores overlap their start-up."""
+    """All launches at once (each bounded), so the machine's cores overlap their start-up:
+    2 workers by ``mxcompat launch``, 4 workers the way MXNet's tools/launch.py starts them
+    (with a scheduler and a server process), and the two fault cases."""
     jobs = {"api2": (2, "api", "20"), "api4": (4, "api", "20"), "die": (2, "die", "20"),
             "never_join": (2, "never_join", "3")}
     results = {}
 
     def run(name, n, mode, t):
         d = tmp_path_factory.mktemp(name)
-        results[name] = _launch(n, mode, d, t) + (d,)
+        how = _launch_like_mxnet if name == "api4" else _launch
+        results[name] = how(n, mode, d, t) + (d,)
 
     threads = [threading.Thread(target=run, args=(k,) + v) for k, v in jobs.items()]
     for t in threads:
