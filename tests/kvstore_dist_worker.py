@@ -104,6 +104,9 @@ def main():
         kv.push(4, mx.nd.ones(shape) * (rank + 1))
         kv.pull(4, out=o)
         res["updater"] = o.asnumpy().tolist()
+        v = [mx.nd.ones(shape) * (rank + 1)]
+        kv.pushpull(4, v)  # in place, through the updater: v gets the updated stored value
+        res["pushpull_updater"] = v[0].asnumpy().tolist()
         kv._barrier()
         kv2 = mx.kv.create(KIND)
         kv2.set_gradient_compression({"type": "2bit", "threshold": 0.5})

@@ -329,6 +329,7 @@ def test_dist_sync_api_and_training(dist_runs, run, n):
         np.testing.assert_array_equal(d["pushpull"], np.full((2, 3), 0.5 * n))
         np.testing.assert_array_equal(d["broadcast"], np.full((2, 2, 3), 10.0))
         np.testing.assert_array_equal(d["updater"], np.full((2, 3), 10 + 2 * tri))
+        np.testing.assert_array_equal(d["pushpull_updater"], np.full((2, 3), 10 + 4 * tri))
         np.testing.assert_allclose(d["compression"], comp, atol=1e-6)
         np.testing.assert_allclose(d["train"][0], rw, rtol=1e-5, atol=1e-6)
         np.testing.assert_allclose(d["train"][1], rb, rtol=1e-5, atol=1e-6)

@@ -32,7 +32,8 @@ from ..base import MXNetError
 __all__ = ["group", "timeout_seconds", "DistGroup"]
 
 _GROUP: Optional["DistGroup"] = None
-_BUCKET_BYTES = 64 << 20
+_BUCKET_BYTES = 16 << 20
+_DIRECT_BYTES = 1 << 20
 
 
 def timeout_seconds() -> float:
@@ -96,13 +97,18 @@ class DistGroup:
         return self.backend != "nccl" or t.device.type == "cuda"
 
     def _buckets(self, tensors: List[torch.Tensor]) -> List[List[int]]:
-        """Indices of ``tensors`` grouped by dtype/device into buckets of <= 64 MiB."""
+        """Indices of ``tensors`` in collective calls: a large contiguous tensor alone (reduced
+        where it is), small ones packed by dtype/device into buckets of <= 16 MiB (one call
+        instead of one per array)."""
         out: List[List[int]] = []
         current: dict = {}
         for i, t in enumerate(tensors):
+            nbytes = t.numel() * t.element_size()
+            if nbytes >= _DIRECT_BYTES and t.is_contiguous() and self._on_device(t):
+                out.append([i])
+                continue
             key = (t.dtype, t.device)
             b = current.get(key)
-            nbytes = t.numel() * t.element_size()
             if b is None or b[1] + nbytes > _BUCKET_BYTES:
                 b = [[], 0]
                 current[key] = b

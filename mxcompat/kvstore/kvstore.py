@@ -107,6 +107,7 @@ class KVStore(KVStoreBase):
         self._updater: Any = None
         self._compression: Optional[_TwoBit] = None
         self._compression_params: Optional[dict] = None
+        self._bufs: Dict[Any, torch.Tensor] = {}  # reusable merge buffers, per key
         self._device_store = "device" in name or "nccl" in name
         self.handle = None
         self._dist = None
@@ -220,38 +221,60 @@ class KVStore(KVStoreBase):
             if k not in self._order:
                 self._order[k] = (0, k, "") if isinstance(k, int) else (1, len(self._order), k)
 
-    def _merge(self, key: Any, vals: List[Any]) -> torch.Tensor:
-        """The sum of the values pushed for ``key`` on this worker (compressed per sender
-        when gradient compression is on and the store is single-machine)."""
-        comp = self._compression if self._dist is None else None
-        ts = [v._t for v in vals]
-        dev = ts[0].device
-        if comp is not None:
-            ts = [comp(key, i, t) for i, t in enumerate(ts)]
-        total = ts[0].clone() if len(ts) == 1 else ts[0] + ts[1].to(dev)
-        for t in ts[2:]:
-            total += t.to(dev)
-        return total
+    def _buffer(self, key: Any, like: torch.Tensor, device: torch.device) -> torch.Tensor:
+        """This key's reusable merge buffer (fresh memory for every push would cost page
+        faults on large arrays)."""
+        buf = self._bufs.get(key)
+        if buf is None or buf.shape != like.shape or buf.dtype != like.dtype or \
+                buf.device != device:
+            buf = torch.empty(like.shape, dtype=like.dtype, device=device)
+            self._bufs[key] = buf
+        return buf
+
+    def _merge(self, key: Any, vals: List[Any], stored: Any) -> torch.Tensor:
+        """The sum of the values pushed for ``key`` on this worker, on the store's device
+        (compressed per sender when gradient compression is on and the store is
+        single-machine)."""
+        ts = [v._t.detach() for v in vals]
+        dev = stored._t.device
+        if self._compression is not None and self._dist is None:
+            ts = [self._compression(key, i, t) for i, t in enumerate(ts)]
+        if any(v.stype != "default" for v in vals) or stored.stype != "default":
+            total = ts[0].to(dev, copy=True)
+            for t in ts[1:]:
+                total += t.to(dev)
+            return total
+        buf = self._buffer(key, ts[0], dev)
+        if len(ts) == 1:
+            buf.copy_(ts[0])
+        else:
+            torch.add(ts[0].to(dev), ts[1].to(dev), out=buf)
+            for t in ts[2:]:
+                buf.add_(t.to(dev))
+        return buf
+
+    def _prepare(self, key: Any, value: Any, what: str) -> List[Tuple[Any, List[Any], Any]]:
+        items = self._group(key, value, what)
+        work = []
+        for k, vs in items:
+            if not vs:
+                continue
+            stored = self._stored(k, what)
+            self._check_shape(k, stored, vs, what)
+            work.append((k, vs, stored))
+        return work
 
     def push(self, key: Any, value: Any, priority: int = 0) -> None:
         """Push values: per key, the values (one per device) are summed -- and over workers
         in a distributed store -- then assigned to the stored value, or given to the updater
         as ``updater(key, summed, stored)``."""
-        items = self._group(key, value, "push")
-        merged = []
-        for k, vs in items:
-            if not vs:
-                continue
-            stored = self._stored(k, "push")
-            self._check_shape(k, stored, vs, "push")
-            m = self._merge(k, vs).to(device=stored._t.device)
-            merged.append((k, vs, stored, m))
+        work = self._prepare(key, value, "push")
+        merged = [self._merge(k, vs, stored) for k, vs, stored in work]
         if self._dist is not None and merged:
             if self._compression is not None:
-                for i, (k, vs, stored, m) in enumerate(merged):
-                    merged[i] = (k, vs, stored, self._compression(k, 0, m))
-            self._dist.all_reduce([m for _, _, _, m in merged], "push")
-        for k, vs, stored, m in merged:
+                merged = [self._compression(k, 0, m) for (k, _, _), m in zip(work, merged)]
+            self._dist.all_reduce(merged, "push")
+        for (k, vs, stored), m in zip(work, merged):
             self._apply(k, vs, stored, m)
 
     def _apply(self, key: Any, vals: List[Any], stored: Any, merged: torch.Tensor) -> None:
@@ -261,7 +284,14 @@ class KVStore(KVStoreBase):
             recv = recv.tostype("row_sparse")
         if self._updater is None:
             # MXNet replaces the stored array by the merged one (its dtype, its layout)
-            self._store[key] = recv if recv.stype == stored.stype else recv.tostype(stored.stype)
+            if recv.stype == "default" and stored.stype == "default":
+                if self._bufs.get(key) is merged:
+                    # the merge buffer becomes the stored value; the old one the next buffer
+                    self._bufs[key] = stored._t
+                self._store[key] = recv
+            else:
+                self._store[key] = recv if recv.stype == stored.stype else \
+                    recv.tostype(stored.stype)
             return
         ukey = key.encode() if isinstance(key, str) else key
         self._updater(ukey, recv, stored)
@@ -287,8 +317,33 @@ class KVStore(KVStoreBase):
 
     def pushpull(self, key: Any, value: Any, out: Any = None, priority: int = 0) -> None:
         """``push(key, value)`` then ``pull(key, out)`` (``out`` defaults to ``value``)."""
+        if self._dist is not None and self._dist.world_size > 1 and \
+                self._compression is None and (out is None or out is value):
+            work = self._prepare(key, value, "pushpull")
+            if all(len(vs) == 1 and vs[0].stype == "default" and stored.stype == "default"
+                   and vs[0]._t.is_contiguous() for _, vs, stored in work):
+                self._pushpull_inplace(work)
+                return
         self.push(key, value, priority)
         self.pull(key, value if out is None else out, priority)
+
+    def _pushpull_inplace(self, work: List[Tuple[Any, List[Any], Any]]) -> None:
+        """A distributed in-place pushpull (one array per key, what Trainer does): the
+        arrays are all-reduced where they are, then become (or update) the stored values."""
+        from ..ndarray.ndarray import _wrap
+        ts = [vs[0]._t.detach() for _, vs, _ in work]
+        self._dist.all_reduce(ts, "pushpull")
+        for (k, vs, stored), t in zip(work, ts):
+            if self._updater is None:
+                st = stored._t
+                if st.dtype == t.dtype and st.device == t.device:
+                    st.copy_(t)
+                else:
+                    self._store[k] = _wrap(t.to(st.device, copy=True), stored._ctx)
+            else:
+                ukey = k.encode() if isinstance(k, str) else k
+                self._updater(ukey, _wrap(t, stored._ctx), stored)
+                _copy_into(self._store[k], vs[0])
 
     def broadcast(self, key: Any, value: Any, out: Any, priority: int = 0) -> None:
         """``init(key, value)`` (rank 0's value in a distributed store) then
