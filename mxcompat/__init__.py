@@ -9,6 +9,22 @@ from __future__ import annotations
 import gc as _gc
 from typing import Any as _Any
 
+
+def _launcher_role() -> None:
+    # MXNet's launcher starts the same script as server/scheduler processes (DMLC_ROLE), which
+    # MXNet serves on `import mxnet`: do the same (servers exit, the scheduler hosts the
+    # workers' rendezvous until they finish; see docs/distributed.md)
+    import os
+    role = os.environ.get("DMLC_ROLE", "worker")
+    if role == "server":
+        raise SystemExit(0)
+    if role == "scheduler":
+        from .kvstore.kvstore_server import _init_kvstore_server_module
+        _init_kvstore_server_module()
+
+
+_launcher_role()
+
 # Importing the op families allocates tens of thousands of objects, enough to trigger one
 # full cyclic-GC pass over everything torch allocated before (~70 ms, half of the import).
 # Nothing here makes reference cycles worth collecting, so the collector waits until the end.
@@ -70,9 +86,6 @@ _OUT_OF_SCOPE = {
     "dlpack": "DLPack helpers",
     "executor": "executors",
     "executor_manager": "executor managers",
-    "kv": "KVStore",
-    "kvstore": "KVStore",
-    "kvstore_server": "KVStore servers",
     "mod": "the Module API",
     "model": "mx.model",
     "module": "the Module API",
@@ -103,6 +116,7 @@ def _add_scope_finder() -> None:
 
 
 _add_scope_finder()
+
 
 
 #: MXNet's short names for its modules (``mx.sym`` is ``mx.symbol``, ...)
