@@ -162,6 +162,8 @@ def _internal_ops() -> Dict[str, Callable]:
         "_zeros": nd.zeros, "_ones": nd.ones, "_full": nd.full, "_arange": nd.arange,
         "_eye": nd.eye, "_linspace": nd.linspace, "_zeros_without_dtype": nd.zeros,
         "_grad_add": nd.elemwise_add,
+        # Gluon's RNN layers join their flattened weights with it
+        "_rnn_param_concat": nd.concat,
     }
 
 
