@@ -86,6 +86,9 @@ random = _RandomModule(__name__ + ".random")
 
 
 def __getattr__(name: str) -> Any:
+    if name == "fx":  # the torch.fx conversion (imports torch.fx on first use)
+        import importlib
+        return importlib.import_module(".fx", __name__)
     if name.startswith("__") or name.startswith("_") and _opinfo.get(name) is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     if _opinfo.get(name) is None:
@@ -143,12 +146,15 @@ def linspace(start: float, stop: float, num: int, endpoint: bool = True, name: A
 
 
 def _sym_or_scalar(lhs: Any, rhs: Any, op: str, sop: str, rsop: str, fn: Any) -> Any:
+    # the names MXNet's Python helpers call (_internal._MaximumScalar, ...) give the hints
+    def hint(o: str) -> str:
+        return "_" + o.replace("_", "")
     if isinstance(lhs, Symbol) and isinstance(rhs, Symbol):
-        return make_composer(op, op)(lhs, rhs)
+        return make_composer(op, hint(op))(lhs, rhs)
     if isinstance(lhs, Symbol):
-        return make_composer(sop, sop)(lhs, scalar=rhs)
+        return make_composer(sop, hint(sop))(lhs, scalar=rhs)
     if isinstance(rhs, Symbol):
-        return make_composer(rsop, rsop)(rhs, scalar=lhs)
+        return make_composer(rsop, hint(rsop))(rhs, scalar=lhs)
     return fn(lhs, rhs)
 
 

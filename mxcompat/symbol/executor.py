@@ -43,17 +43,64 @@ def _call_op(fn: Callable, n: _Node, args: List[Any], params: Dict[str, Any]) ->
     return fn(*pos, **kw)
 
 
+_LAZY = object()
+
+
+class _Lazy:
+    """The output of a zeros/ones/full node with unknown dimensions, made when its consumer
+    knows the shape."""
+
+    __slots__ = ("node",)
+
+    def __init__(self, node: _Node):
+        self.node = node
+
+
+def _resolve_lazy(n: _Node, args: List[Any]) -> List[Any]:
+    from .. import ndarray as nd
+    from .infer import rule_shapes
+    names = n.input_names()
+    known = {iname: (tuple(a.shape) if type(a) is not _Lazy else None)
+             for iname, a in zip(names, args)}
+    shapes = rule_shapes(n, known)
+    ref = next((a for a in args if type(a) is not _Lazy), None)
+    out = []
+    for iname, a in zip(names, args):
+        if type(a) is _Lazy:
+            if iname not in shapes:
+                raise MXNetError(f"node '{a.node.name}' ({a.node.op}): the unknown "
+                                 f"dimensions of its shape cannot be inferred from "
+                                 f"'{n.name}'")
+            p = a.node.attrs
+            dtype = p.get("dtype", "float32")
+            ctx = ref.context if ref is not None else None
+            if a.node.op == "_ones":
+                a = nd.ones(shapes[iname], ctx=ctx, dtype=dtype)
+            elif a.node.op == "_full":
+                a = nd.full(shapes[iname], float(p.get("value", 0)), ctx=ctx, dtype=dtype)
+            else:
+                a = nd.zeros(shapes[iname], ctx=ctx, dtype=dtype)
+        out.append(a)
+    return out
+
+
 class _Plan:
     """The graph as a list of steps, resolved once: (node, fn, params, input slots)."""
 
-    __slots__ = ("order", "steps", "heads", "var_index", "names")
+    __slots__ = ("order", "steps", "heads", "var_index", "names", "lazy")
 
     def __init__(self, sym: Symbol):
         self.order = order = sym._order()
         index = {id(n): i for i, n in enumerate(order)}
         self.steps: List[Tuple[_Node, Any, Dict[str, Any], List[Tuple[int, int]]]] = []
         self.var_index: Dict[str, int] = {}
+        from .infer import unknown_creation
+        self.lazy = False
         for i, n in enumerate(order):
+            if unknown_creation(n):  # zeros of a shape its consumer decides (RNN states)
+                self.lazy = True
+                self.steps.append((n, _LAZY, {}, []))
+                continue
             if n.op is None:
                 if n.name in self.var_index:
                     raise MXNetError(f"the graph has two variables named '{n.name}'")
@@ -79,7 +126,12 @@ class _Plan:
                     raise MXNetError(f"no array bound to variable '{n.name}'")
                 vals[i] = (v,)
                 continue
+            if fn is _LAZY:
+                vals[i] = (_Lazy(n),)
+                continue
             args = [vals[j][k] for j, k in refs]
+            if self.lazy and any(type(a) is _Lazy for a in args):
+                args = _resolve_lazy(n, args)
             try:
                 r = _call_op(fn, n, args, params)
             except MXNetError as e:

@@ -142,6 +142,38 @@ def _run_node(n: _Node, vals: List[Any]) -> List[Any]:
     return [o._t if hasattr(o, "_t") else o for o in outs]
 
 
+#: creation ops whose ``shape`` may hold 0 (unknown) dimensions the consumer decides
+CREATION_OPS = frozenset({"_zeros", "_ones", "_full", "_zeros_without_dtype"})
+
+
+def unknown_creation(n: _Node) -> bool:
+    """A zeros/ones/full node whose shape has unknown (0) dimensions."""
+    if n.op not in CREATION_OPS:
+        return False
+    shape = n.attrs.get("shape", "()")
+    try:
+        dims = [int(x) for x in shape.strip("()[] ").split(",") if x.strip()]
+    except ValueError:
+        return False
+    return any(d == 0 for d in dims)
+
+
+def rule_shapes(n: _Node, known: Dict[str, Optional[tuple]]) -> Dict[str, tuple]:
+    """Shapes of ``n``'s inputs that its op's rule derives from the known ones."""
+    d = n.opdef
+    p = d.call_params(n.attrs)
+    entry = _shape_rules().get(d.name)
+    inferred: Dict[str, tuple] = {}
+    try:
+        if entry is not None and known.get(entry[0][0]) is not None:
+            inferred = entry[1](known, p)
+        if not inferred:
+            inferred = _extra_rule(d.name, known, p)
+    except (KeyError, IndexError, ValueError, TypeError):
+        inferred = {}
+    return {k: tuple(int(x) for x in v) for k, v in inferred.items() if v is not None}
+
+
 def _propagate(sym: Symbol, shapes: Dict[str, Any], types: Dict[str, Any]) -> Tuple[
         Dict[str, Any], Dict[int, List[Any]]]:
     """Known var shapes/dtypes and every node's output meta tensors (None: unknown)."""
@@ -152,57 +184,42 @@ def _propagate(sym: Symbol, shapes: Dict[str, Any], types: Dict[str, Any]) -> Tu
         if n.op is None:
             var_shape[id(n)] = _var_shape(n, shapes)
             var_dtype[id(n)] = _var_dtype(n, types)
-    outs: Dict[int, List[Any]] = {}
-    rules = _shape_rules()
-    for n in order:
-        if n.op is None:
-            continue
-        d = n.opdef
+    outs: Dict[int, Optional[List[Any]]] = {}
+
+    def gather(n: _Node) -> List[Any]:
         ins: List[Any] = []
-        unknown = []
-        names = n.input_names()
-        for (src, i), iname in zip(n.inputs, names):
+        for src, i in n.inputs:
             if src.op is None:
                 s = var_shape[id(src)]
-                if s is None:
-                    unknown.append((src, iname))
-                    ins.append(None)
-                else:
-                    ins.append((s, var_dtype[id(src)]))
+                ins.append(None if s is None else (s, var_dtype[id(src)]))
             else:
                 o = outs[id(src)]
                 t = o[i] if o is not None and i < len(o) else None
                 ins.append(None if t is None else (tuple(t.shape), t.dtype))
+        return ins
+
+    for n in order:
+        if n.op is None:
+            continue
+        if unknown_creation(n):
+            outs[id(n)] = None
+            continue
+        names = n.input_names()
+        ins = gather(n)
         first_dtype = next((x[1] for x in ins if x is not None and x[1] is not None), None)
-        if unknown:
+        if any(x is None for x in ins):
             known = {iname: (x[0] if x is not None else None) for x, iname in zip(ins, names)}
-            p = d.call_params(n.attrs)
-            inferred: Dict[str, tuple] = {}
-            entry = rules.get(d.name)
-            try:
-                if entry is not None and known.get(entry[0][0]) is not None:
-                    inferred = entry[1](known, p)
-                if not inferred:
-                    inferred = _extra_rule(d.name, known, p)
-            except (KeyError, IndexError, ValueError, TypeError):
-                inferred = {}
-            for src, iname in unknown:
-                if iname in inferred and inferred[iname] is not None:
-                    var_shape[id(src)] = tuple(int(x) for x in inferred[iname])
-            ins = []
-            for src, i in n.inputs:
-                if src.op is None:
-                    s = var_shape[id(src)]
-                    ins.append(None if s is None else (s, var_dtype[id(src)] or first_dtype))
-                else:
-                    o = outs[id(src)]
-                    t = o[i] if o is not None and i < len(o) else None
-                    ins.append(None if t is None else (tuple(t.shape), t.dtype))
+            inferred = rule_shapes(n, known)
+            for j, ((src, _), iname) in enumerate(zip(n.inputs, names)):
+                if ins[j] is None and iname in inferred:
+                    if src.op is None:
+                        var_shape[id(src)] = inferred[iname]
+                    ins[j] = (inferred[iname], var_dtype.get(id(src)) or first_dtype)
         for (src, _), x in zip(n.inputs, ins):
             if src.op is None and var_dtype[id(src)] is None and x is not None:
                 var_dtype[id(src)] = first_dtype or _dtypes.DEFAULT
         if any(x is None for x in ins):
-            outs[id(n)] = None  # type: ignore[assignment]
+            outs[id(n)] = None
             continue
         tens = [torch.empty(s, dtype=t or first_dtype or _dtypes.DEFAULT, device=_META)
                 for s, t in ins]

@@ -148,13 +148,16 @@ class Symbol:
 
     @property
     def name(self) -> Optional[str]:
-        if len(self._outputs) != 1:
+        """The node's name when every output comes from one node, else None."""
+        first = self._outputs[0][0] if self._outputs else None
+        if first is None or any(n is not first for n, _ in self._outputs):
             return None
-        return self._outputs[0][0].name
+        return first.name
 
     def __repr__(self) -> str:
-        if len(self._outputs) == 1:
-            return f"<Symbol {self.name}>"
+        name = self.name
+        if name is not None:
+            return f"<Symbol {name}>"
         names = ", ".join(n.name for n, _ in self._outputs)
         return f"<Symbol group [{names}]>"
 
@@ -527,15 +530,23 @@ def _new_name(name: Optional[str], hint: str) -> str:
 
 
 def _scope_attrs(attr: Optional[Dict[str, str]]) -> Dict[str, str]:
+    """The attributes of a new node: the AttrScope's updated with ``attr``; MXNet keeps
+    ``ctx_group``, ``lr_mult``, ... as ``__ctx_group__``, ... """
     cur = getattr(AttrScope._current, "value", None)
-    if cur is None:
-        return dict(attr or {})
-    return dict(cur.get(attr))
+    attrs = dict(attr or {}) if cur is None else dict(cur.get(attr))
+    for k in _PLAIN_KEYS:
+        if k in attrs:
+            attrs[f"__{k}__"] = attrs.pop(k)
+    return attrs
 
 
 #: aux-state variables MXNet creates with an initializer attribute
 _AUX_INIT = {"moving_mean": '["zero", {}]', "moving_var": '["one", {}]',
              "running_mean": '["zero", {}]', "running_var": '["one", {}]'}
+
+
+#: other inputs MXNet creates with an initializer attribute
+_INPUT_INIT = {("LeakyReLU", "gamma"): '["Constant", {"value": 0.25}]'}
 
 
 def _create(op: str, inputs: List[Any], params: Dict[str, str], name: Optional[str],
@@ -583,8 +594,10 @@ def _create(op: str, inputs: List[Any], params: Dict[str, str], name: Optional[s
             s = named.get(iname)
             if s is None:
                 vattrs = dict(attrs)
-                if iname in d.aux and iname in _AUX_INIT:
-                    vattrs["__init__"] = _AUX_INIT[iname]
+                init = _INPUT_INIT.get((d.name, iname)) or (
+                    _AUX_INIT.get(iname) if iname in d.aux else None)
+                if init is not None:
+                    vattrs["__init__"] = init
                 entries.append((_Node(None, f"{name}_{iname}", vattrs), 0))
             else:
                 e = _entries(s, d.name)
