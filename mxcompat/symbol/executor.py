@@ -182,13 +182,31 @@ class Executor:
         self.aux_arrays = aux_arrays
         self._grad_req = grad_req
         self._plan = _Plan(symbol)
-        self.outputs: List[NDArray] = []
+        self.outputs: List[NDArray] = self._alloc_outputs()
         self._graph: Any = None
         self._monitor: Optional[Callable] = None
         self._monitor_all = False
         self._arg_dict: Optional[Dict[str, NDArray]] = None
         self._grad_dict: Optional[Dict[str, NDArray]] = None
         self._aux_dict: Optional[Dict[str, NDArray]] = None
+
+    def _alloc_outputs(self) -> List[NDArray]:
+        """The output arrays, allocated at bind time as in MXNet (empty when the shapes
+        cannot be inferred before the first forward)."""
+        from .. import ndarray as nd
+        try:
+            shapes = {n: a.shape for n, a in zip(self._arg_names, self.arg_arrays)}
+            shapes.update({n: a.shape for n, a in zip(self._aux_names, self.aux_arrays)})
+            types = {n: a.dtype for n, a in zip(self._arg_names, self.arg_arrays)}
+            _, out_shapes, _ = self._symbol.infer_shape_partial(**shapes)
+            _, out_types, _ = self._symbol.infer_type_partial(**types)
+        except Exception:  # noqa: BLE001 - decided at the first forward instead
+            return []
+        if not out_shapes or any(not s or 0 in s for s in out_shapes) or \
+                out_types is None or any(t is None for t in out_types):
+            return []
+        ctx = self.arg_arrays[0].context if self.arg_arrays else self._ctx
+        return [nd.zeros(s, ctx=ctx, dtype=t) for s, t in zip(out_shapes, out_types)]
 
     # ---- construction ---------------------------------------------------------------
     @staticmethod
@@ -297,7 +315,9 @@ class Executor:
                 else:
                     dst[:] = v
         env: Dict[str, Any] = dict(zip(self._aux_names, self.aux_arrays))
-        need_grad = is_train and any(r != "null" for r in self._grad_req)
+        # as in MXNet, backward may follow a forward in predict mode: record whenever
+        # gradients are bound
+        need_grad = any(r != "null" for r in self._grad_req)
         monitor = self._monitor
         if need_grad:
             leaves = []
@@ -308,7 +328,7 @@ class Executor:
                     env[n] = _wrap(t, a._ctx)
                 else:
                     env[n] = a
-            with autograd.record(train_mode=True):
+            with autograd.record(train_mode=is_train):
                 outs = self._plan.run(env, monitor)
             self._graph = (leaves, [o._t for o in outs])
         else:
@@ -325,7 +345,10 @@ class Executor:
         cur = self.outputs
         if len(cur) == len(tensors):
             for a, t in zip(cur, tensors):
-                a._t = t
+                if a._t.shape == t.shape and a._t.dtype == t.dtype:
+                    a._t.copy_(t)  # the bound output buffers (views of them see it too)
+                else:
+                    a._t = t
         else:
             self.outputs = [_wrap(t, o._ctx) for t, o in zip(tensors, outs)]
 
@@ -393,32 +416,48 @@ class Executor:
 
     def reshape(self, partial_shaping: bool = False, allow_up_sizing: bool = False,
                 **kwargs: Any) -> "Executor":
-        from .. import ndarray as nd
-        arg_shapes, _, aux_shapes = self._symbol.infer_shape(**kwargs)
+        """A new executor for new input shapes. Arrays whose shape is unchanged are shared;
+        smaller ones are views of this executor's memory; larger ones need
+        ``allow_up_sizing``."""
+        arg_shapes, out_shapes, aux_shapes = self._symbol.infer_shape(**kwargs)
         if arg_shapes is None:
             raise ValueError("Insufficient argument shapes provided.")
+
+        def remake(name: str, a: NDArray, shape: tuple, what: str) -> NDArray:
+            from .. import ndarray as nd
+            if tuple(a.shape) == tuple(shape):
+                return a
+            if what != "output" and not partial_shaping and name not in kwargs:
+                raise AssertionError(f"Shape of unspecified array {what}:{name} changed. This "
+                                     "can cause the new executor to not share parameters with "
+                                     "the old one. Please check for error in network. If this "
+                                     "is intended, set partial_shaping=True to suppress this "
+                                     "warning.")
+            n = 1
+            for d in shape:
+                n *= int(d)
+            if n > a._t.numel():
+                if not allow_up_sizing and what != "output":
+                    raise AssertionError(f"New shape of {what}:{name} larger than original. "
+                                         "First making a big executor and then down sizing it "
+                                         "is more efficient than the reverse.If you really want "
+                                         "to up size, set allow_up_sizing=True to enable "
+                                         "allocation of new arrays.")
+                return nd.zeros(shape, ctx=a.context, dtype=a.dtype)
+            return _wrap(a._t.reshape(-1)[:n].view(tuple(shape)), a._ctx)
+
         new_args, new_grads = [], []
-        for i, (n, s) in enumerate(zip(self._arg_names, arg_shapes)):
-            a = self.arg_arrays[i]
-            g = self.grad_arrays[i]
-            if tuple(a.shape) == tuple(s):
-                new_args.append(a)
-                new_grads.append(g)
-                continue
-            if not partial_shaping and n not in kwargs:
-                raise AssertionError(f"Shape of unspecified array arg:{n} changed. This can "
-                                     "cause the new executor to not share parameters with "
-                                     "the old one. Please check for error in network. If "
-                                     "this is intended, set partial_shaping=True to "
-                                     "suppress this warning.")
-            new_args.append(nd.zeros(s, ctx=a.context, dtype=a.dtype))
-            new_grads.append(None if g is None else nd.zeros(s, ctx=a.context, dtype=a.dtype))
-        new_aux = []
-        for a, s in zip(self.aux_arrays, aux_shapes):
-            new_aux.append(a if tuple(a.shape) == tuple(s) else
-                           nd.zeros(s, ctx=a.context, dtype=a.dtype))
-        return Executor(self._symbol, self._ctx, new_args, new_grads, list(self._grad_req),
-                        new_aux)
+        for n, a, g, s in zip(self._arg_names, self.arg_arrays, self.grad_arrays, arg_shapes):
+            new_args.append(remake(n, a, s, "arg"))
+            new_grads.append(None if g is None else remake(n, g, s, "grad"))
+        new_aux = [remake(n, a, s, "aux")
+                   for n, a, s in zip(self._aux_names, self.aux_arrays, aux_shapes)]
+        exe = Executor(self._symbol, self._ctx, new_args, new_grads, list(self._grad_req),
+                       new_aux)
+        if len(self.outputs) == len(out_shapes):
+            exe.outputs = [remake(n, o, s, "output")
+                           for n, o, s in zip(self._out_names, self.outputs, out_shapes)]
+        return exe
 
     def debug_str(self) -> str:
         return self._symbol.debug_str()

@@ -102,9 +102,10 @@ def _var_shape(n: _Node, given: Dict[str, Any]) -> Optional[tuple]:
         if isinstance(s, int):
             s = (s,)
         s = tuple(int(x) for x in s)
-    if not s or any(d <= 0 for d in s):  # 0 marks an unknown dimension (MXNet 1.x)
-        return s if given.get(n.name) is not None and s == () else None
-    return s
+    if not s:  # () is "unknown" in MXNet 1.x (0 marks an unknown dimension)
+        return None
+    # in np_shape mode -1 marks an unknown dimension: 0 inside this module
+    return tuple(max(int(d), 0) for d in s)
 
 
 def _var_dtype(n: _Node, types: Dict[str, Any]) -> Optional[torch.dtype]:
@@ -174,9 +175,59 @@ def rule_shapes(n: _Node, known: Dict[str, Optional[tuple]]) -> Dict[str, tuple]
     return {k: tuple(int(x) for x in v) for k, v in inferred.items() if v is not None}
 
 
+#: ops whose inputs and output all have one shape (partial shapes unify across them)
+_SAME_SHAPE = frozenset({
+    "elemwise_add", "elemwise_sub", "elemwise_mul", "elemwise_div", "_mod", "_power",
+    "_equal", "_not_equal", "_greater", "_greater_equal", "_lesser", "_lesser_equal",
+    "_maximum", "_minimum", "_hypot", "_logical_and", "_logical_or", "_logical_xor",
+    "_grad_add", "add_n", "_identity_with_attr_like_rhs"})
+
+#: stand-ins for unknown (0) dimensions: an output dimension that differs between the two
+#: runs depends on an unknown one
+_PROBES = (7, 11)
+
+
+def _unify(shapes: List[Optional[tuple]]) -> Optional[tuple]:
+    known = [s for s in shapes if s is not None]
+    if not known:
+        return None
+    ndim = len(known[0])
+    if any(len(s) != ndim for s in known):
+        return None
+    out = []
+    for dims in zip(*known):
+        nz = {d for d in dims if d}
+        if len(nz) > 1:
+            raise MXNetError(f"infer_shape error: inconsistent shapes {known}")
+        out.append(nz.pop() if nz else 0)
+    return tuple(out)
+
+
+def _run_shapes(n: _Node, ins: List[Tuple[tuple, Any]]) -> List[Tuple[tuple, Any]]:
+    """(shape, dtype) of ``n``'s outputs; unknown dimensions (0) stay 0."""
+    if not any(0 in s for s, _ in ins):
+        outs = _run_node(n, [torch.empty(s, dtype=t, device=_META) for s, t in ins])
+        return [(tuple(o.shape), o.dtype) for o in outs]
+    runs = []
+    for p in _PROBES:
+        tens = [torch.empty(tuple(d or p for d in s), dtype=t, device=_META) for s, t in ins]
+        try:
+            runs.append(_run_node(n, tens))
+        except MXNetError:
+            return []
+    res = []
+    for a, b in zip(*runs):
+        if a.dim() != b.dim():
+            res.append(((), a.dtype))
+            continue
+        res.append((tuple(x if x == y else 0 for x, y in zip(a.shape, b.shape)), a.dtype))
+    return res
+
+
 def _propagate(sym: Symbol, shapes: Dict[str, Any], types: Dict[str, Any]) -> Tuple[
-        Dict[str, Any], Dict[int, List[Any]]]:
-    """Known var shapes/dtypes and every node's output meta tensors (None: unknown)."""
+        Dict[str, Any], Dict[int, Any]]:
+    """Known (possibly partial) var shapes/dtypes and every node's outputs as (shape,
+    dtype) pairs (None: unknown)."""
     order = sym._order()
     var_shape: Dict[int, Optional[tuple]] = {}
     var_dtype: Dict[int, Optional[torch.dtype]] = {}
@@ -184,7 +235,7 @@ def _propagate(sym: Symbol, shapes: Dict[str, Any], types: Dict[str, Any]) -> Tu
         if n.op is None:
             var_shape[id(n)] = _var_shape(n, shapes)
             var_dtype[id(n)] = _var_dtype(n, types)
-    outs: Dict[int, Optional[List[Any]]] = {}
+    outs: Dict[int, Any] = {}
 
     def gather(n: _Node) -> List[Any]:
         ins: List[Any] = []
@@ -194,8 +245,7 @@ def _propagate(sym: Symbol, shapes: Dict[str, Any], types: Dict[str, Any]) -> Tu
                 ins.append(None if s is None else (s, var_dtype[id(src)]))
             else:
                 o = outs[id(src)]
-                t = o[i] if o is not None and i < len(o) else None
-                ins.append(None if t is None else (tuple(t.shape), t.dtype))
+                ins.append(o[i] if o and i < len(o) and o[i][0] != () else None)
         return ins
 
     for n in order:
@@ -207,6 +257,13 @@ def _propagate(sym: Symbol, shapes: Dict[str, Any], types: Dict[str, Any]) -> Tu
         names = n.input_names()
         ins = gather(n)
         first_dtype = next((x[1] for x in ins if x is not None and x[1] is not None), None)
+        if n.op in _SAME_SHAPE and n.inputs:
+            u = _unify([x[0] if x is not None else None for x in ins])
+            if u is not None:
+                for j, (src, _) in enumerate(n.inputs):
+                    if src.op is None:
+                        var_shape[id(src)] = u
+                    ins[j] = (u, ins[j][1] if ins[j] is not None else first_dtype)
         if any(x is None for x in ins):
             known = {iname: (x[0] if x is not None else None) for x, iname in zip(ins, names)}
             inferred = rule_shapes(n, known)
@@ -221,9 +278,8 @@ def _propagate(sym: Symbol, shapes: Dict[str, Any], types: Dict[str, Any]) -> Tu
         if any(x is None for x in ins):
             outs[id(n)] = None
             continue
-        tens = [torch.empty(s, dtype=t or first_dtype or _dtypes.DEFAULT, device=_META)
-                for s, t in ins]
-        outs[id(n)] = _run_node(n, tens)
+        ins = [(s, t or first_dtype or _dtypes.DEFAULT) for s, t in ins]
+        outs[id(n)] = _run_shapes(n, ins) or None
     return {"shape": var_shape, "dtype": var_dtype, "order": order}, outs
 
 
@@ -246,14 +302,23 @@ def infer_shape(sym: Symbol, args: tuple, kwargs: Dict[str, Any], partial: bool)
             out_shapes.append(vs[id(n)])
         else:
             o = outs[id(n)]
-            out_shapes.append(tuple(o[i].shape) if o is not None else None)
-    if not partial and any(s is None for s in arg_shapes + out_shapes + aux_shapes):
-        names = [n.name for n in order if n.op is None and vs[id(n)] is None]
+            out_shapes.append(o[i][0] if o and i < len(o) and o[i][0] != () else None)
+
+    def unknown(s: Optional[tuple]) -> bool:
+        return s is None or 0 in s
+    if not partial and any(unknown(s) for s in arg_shapes + out_shapes + aux_shapes):
+        names = [n.name for n in order if n.op is None and unknown(vs[id(n)])]
         warnings.warn("Cannot decide shape for the following arguments (0s in shape means "
                       f"unknown dimensions). Consider providing them as input:\n\t{names}",
                       stacklevel=3)
         return None, None, None
-    fix = (lambda s: () if s is None else tuple(s))
+    from ..util import is_np_shape
+    if is_np_shape():
+        def fix(s: Optional[tuple]) -> Any:
+            return None if s is None else tuple(-1 if d == 0 else d for d in s)
+    else:
+        def fix(s: Optional[tuple]) -> Any:
+            return () if s is None else tuple(s)
     return [fix(s) for s in arg_shapes], [fix(s) for s in out_shapes], \
         [fix(s) for s in aux_shapes]
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import _dtypes
 from ..attribute import AttrScope
-from ..base import MXNetError, _Null
+from ..base import MXNetError, NotImplementedForSymbol, _Null
 from ..name import NameManager, _current_manager
 from . import _opinfo
 
@@ -222,7 +222,8 @@ class Symbol:
         self._outputs = load_json(state["handle"])._outputs
 
     def __bool__(self) -> bool:
-        raise NotImplementedError("The truth value of a Symbol is ambiguous")
+        raise NotImplementedForSymbol("Function __bool__ (namely operator \"bool\") is not "
+                                      "implemented for Symbol and only available in NDArray.")
 
     __nonzero__ = __bool__
 
@@ -255,7 +256,11 @@ class Symbol:
 
     def get_children(self) -> Optional["Symbol"]:
         ins = []
+        seen = set()
         for n, _ in self._outputs:
+            if id(n) in seen:
+                continue
+            seen.add(id(n))
             ins.extend(n.inputs)
         if not ins:
             return None
@@ -779,7 +784,13 @@ def _to_json(sym: Symbol, remove_amp_cast: bool = True) -> str:
             f"  \"arg_nodes\": [{', '.join(arg_nodes)}], \n"
             f"  \"node_row_ptr\": [\n{row_s}\n  ], \n"
             f"  \"heads\": [{head_s}], \n"
-            f"  \"attrs\": {{\"mxnet_version\": [\"int\", {MXNET_VERSION}]}}\n}}")
+            f"  \"attrs\": {{{_np_shape_attr()}\"mxnet_version\": [\"int\", {MXNET_VERSION}]}}"
+            "\n}")
+
+
+def _np_shape_attr() -> str:
+    from ..util import is_np_shape
+    return '"is_np_shape": ["int", 1], ' if is_np_shape() else ""
 
 
 def _drop_amp_cast(order: List[_Node], heads: List[Tuple[_Node, int]]) -> Tuple[list, list]:
