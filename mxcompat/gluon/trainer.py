@@ -26,6 +26,7 @@ import numpy as np
 import torch
 
 from .. import optimizer as opt
+from ..autograd import _Grad
 from ..base import (MXNetAssertionError, MXNetError, MXNetTypeError, MXNetValueError,
                     unsupported)
 from ..ndarray import NDArray
@@ -331,6 +332,12 @@ class Trainer:
         if loss_scaler is not None and loss_scaler.has_overflow(self._params):
             return
         on_kv = bool(self._kvstore and self._update_on_kvstore)
+        if not on_kv and not ignore_stale_grad and len(self._updaters) == 1:
+            batch = self._one_context_batch()
+            if batch is not None:
+                if batch[0]:
+                    self._updaters[0](*batch)
+                return
         updates: List[list] = [[] for _ in self._updaters]
         for i, param in enumerate(self._params):
             if param.grad_req == "null":
@@ -339,14 +346,7 @@ class Trainer:
             if not ignore_stale_grad:
                 for data in datas:
                     if not data._fresh_grad:
-                        raise UserWarning(
-                            f"Gradient of Parameter `{param.name}` on context {data.context} "
-                            "has not been updated by backward since last `step`. This could "
-                            "mean a bug in your model that made it only use a subset of the "
-                            "Parameters (Blocks) for this iteration. If you are intentionally "
-                            "only using a subset, call step with ignore_stale_grad=True to "
-                            "suppress this warning and skip updating of Parameters with stale "
-                            "gradient")
+                        raise _stale(param, data)
             if on_kv:
                 continue
             for upd, arr, grad in zip(updates, datas, param.list_grad()):
@@ -359,6 +359,31 @@ class Trainer:
             if upd:
                 i, g, w = zip(*upd)
                 updater(list(i), list(g), list(w))
+
+    def _one_context_batch(self) -> Optional[tuple]:
+        """The (indices, grads, weights) of a one-context step, checking and clearing the
+        fresh-gradient flags as the general loop does; None for anything unusual (sparse,
+        uninitialized) so that the general loop handles it."""
+        idx: list = []
+        grads: list = []
+        weights: list = []
+        for i, param in enumerate(self._params):
+            if param.grad_req == "null":
+                continue
+            d, g = param._data, param._grad
+            if d is None or g is None or param._grad_stype != "default" or len(d) != 1:
+                for arr in weights:  # undo: the general loop clears them itself
+                    arr._ag.fresh = True
+                return None
+            arr = d[0]
+            ag = arr._ag
+            if not (isinstance(ag, _Grad) and ag.fresh):
+                raise _stale(param, arr)
+            ag.fresh = False
+            idx.append(i)
+            grads.append(g[0])
+            weights.append(arr)
+        return idx, grads, weights
 
     def save_states(self, fname: str) -> None:
         """Save the optimizer and its states to ``fname`` in MXNet's format (atomically)."""
@@ -389,6 +414,15 @@ class Trainer:
                 updater.optimizer = self._updaters[0].optimizer
             self._optimizer = self._updaters[0].optimizer
         self._optimizer.param_dict = {i: p for i, p in enumerate(self._params)}
+
+
+def _stale(param: Any, data: NDArray) -> UserWarning:
+    return UserWarning(
+        f"Gradient of Parameter `{param.name}` on context {data.context} has not been "
+        "updated by backward since last `step`. This could mean a bug in your model that "
+        "made it only use a subset of the Parameters (Blocks) for this iteration. If you are "
+        "intentionally only using a subset, call step with ignore_stale_grad=True to "
+        "suppress this warning and skip updating of Parameters with stale gradient")
 
 
 def _check_batch(batch_size: Any, what: str) -> None:
