@@ -376,3 +376,17 @@ def test_random_transforms_stay_random_in_compose():
     c = T.Compose([T.RandomFlipLeftRight(), T.RandomBrightness(0.5), T.ToTensor()])
     outs = {tuple(c(img).asnumpy().ravel().round(5).tolist()) for _ in range(6)}
     assert len(outs) > 1
+
+
+def _first_row(samples):
+    return samples[0]  # a row view of the dataset's array, not a new batch
+
+
+def test_views_from_workers_carry_only_their_rows():
+    src = mx.nd.arange(4000).reshape((1000, 4))
+    loader = gluon.data.DataLoader(gluon.data.ArrayDataset(src), 2, num_workers=1,
+                                   batchify_fn=_first_row)
+    rows = [b for b, _ in zip(loader, range(3))]
+    assert [r.asnumpy().tolist() for r in rows] == [[0, 1, 2, 3], [8, 9, 10, 11],
+                                                    [16, 17, 18, 19]]
+    assert rows[0].tensor.untyped_storage().nbytes() == 16

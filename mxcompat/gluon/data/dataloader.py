@@ -40,7 +40,11 @@ def _rebuild_ndarray(t: torch.Tensor, ctx: Optional[Context]) -> NDArray:
 
 
 def _reduce_ndarray(a: NDArray) -> Any:
-    return _rebuild_ndarray, (a._t.detach(), a._ctx)
+    t = a._t.detach()
+    if t.device.type == "cpu" and not t.is_shared() and \
+            t.untyped_storage().nbytes() > t.numel() * t.element_size():
+        t = t.clone()  # a view (a row of a dataset array): share the view, not its base
+    return _rebuild_ndarray, (t, a._ctx)
 
 
 # multiprocessing's pickler (queues, pools, pipes) only; plain pickle keeps MXNet's format
