@@ -390,3 +390,22 @@ def test_views_from_workers_carry_only_their_rows():
     assert [r.asnumpy().tolist() for r in rows] == [[0, 1, 2, 3], [8, 9, 10, 11],
                                                     [16, 17, 18, 19]]
     assert rows[0].tensor.untyped_storage().nbytes() == 16
+
+
+def test_loader_recovers_after_a_worker_error():
+    class Flaky(gluon.data.Dataset):
+        fail = True
+
+        def __len__(self):
+            return 4
+
+        def __getitem__(self, idx):
+            if Flaky.fail and idx == 2:
+                raise ValueError("flaky sample")
+            return idx
+
+    loader = gluon.data.DataLoader(Flaky(), 2, num_workers=2)
+    with pytest.raises(ValueError, match="flaky sample"):
+        list(loader)
+    Flaky.fail = False  # the next pass forks fresh workers, which see the change
+    assert [b.asnumpy().tolist() for b in loader] == [[0, 1], [2, 3]]

@@ -253,11 +253,14 @@ class _ProcessWorkers:
                     batch = next(it)
                 except StopIteration:
                     return
-                except RuntimeError as e:
-                    err = _translate_worker_error(e, self._timeout)
+                except Exception as e:
+                    # the workers of a failed pass are not reused: the next starts afresh
+                    if own:
+                        self.close()
+                    err = (_translate_worker_error(e, self._timeout)
+                           if isinstance(e, RuntimeError) else None)
                     if err is None:
                         raise
-                    self.close()
                     raise err from None
                 yield batch
         finally:
