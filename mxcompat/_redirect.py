@@ -76,9 +76,13 @@ class _Finder(importlib.abc.MetaPathFinder):
 
 
 class ScopeFinder(importlib.abc.MetaPathFinder):
-    """Last on sys.meta_path: ``import mxcompat.gluon`` (which ``from mxnet import gluon``
-    becomes under the redirect) fails with a message saying Gluon is out of scope, instead
-    of a bare 'cannot import name'."""
+    """Last on sys.meta_path: ``import mxcompat.X`` (which ``from mxnet import X`` becomes under
+    the redirect) of a part outside mxcompat's scope fails with a message saying so, instead
+    of a bare 'cannot import name'.
+
+    It does not answer ``import mxnet`` without :func:`install`: code that probes for a real
+    MXNet (``importlib.util.find_spec("mxnet")``, ``try: import mxnet``) must not find
+    mxcompat just because something imported it."""
 
     def find_spec(self, fullname: str, path: Any = None,
                   target: Any = None) -> Optional[importlib.machinery.ModuleSpec]:
@@ -92,7 +96,26 @@ class ScopeFinder(importlib.abc.MetaPathFinder):
 _FINDER = _Finder()
 
 
+def _drop_real_mxnet() -> None:
+    """Forget a real MXNet imported before :func:`install`, with a warning: modules that
+    already hold it keep it, every later ``import mxnet`` gets mxcompat."""
+    import warnings
+    import mxcompat
+    real = sys.modules.get("mxnet")
+    if real is None or real is mxcompat or getattr(real, "__mxcompat_shim__", False):
+        return
+    where = getattr(real, "__file__", None) or "?"
+    warnings.warn(
+        f"mxcompat.install(): the real MXNet ({where}) was imported before the redirect; "
+        "modules that imported it keep using it, every later 'import mxnet' gives mxcompat. "
+        "Call mxcompat.install() (or use 'mxcompat run') before anything imports mxnet.",
+        RuntimeWarning, stacklevel=3)
+    for name in [n for n in sys.modules if n == "mxnet" or n.startswith("mxnet.")]:
+        del sys.modules[name]
+
+
 def install() -> None:
+    _drop_real_mxnet()
     if _FINDER not in sys.meta_path:
         sys.meta_path.insert(0, _FINDER)
     import mxcompat
