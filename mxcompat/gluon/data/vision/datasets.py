@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import io
 import os
 import struct
 import tarfile
@@ -274,43 +273,12 @@ class CIFAR100(CIFAR10):
 def _decode(buf: bytes, flag: int, where: str) -> NDArray:
     """``mx.image.imdecode(buf, flag)``: (H, W, 3) RGB uint8 (``flag=1``) or (H, W, 1) grey
     (``flag=0``), decoded with Pillow the way MXNet's OpenCV build decodes."""
-    from ....ndarray.image import _decode_pixels
-    if flag != 0:
-        rgb = _decode_rgb(buf)
-        if rgb is not None:
-            return rgb
+    from ....image import _cv
     try:
-        px = _decode_pixels(bytes(buf), flag == 0)
+        px = _cv.decode(bytes(buf), 1 if flag else 0, True)
     except MXNetError as e:
         raise MXNetError(f"{where}: {e}") from None
-    if flag != 0:
-        c = px.shape[2]
-        if c == 1:
-            px = np.repeat(px, 3, axis=2)
-        else:  # OpenCV's B, G, R(, A) -> R, G, B (IMREAD_COLOR drops alpha)
-            px = px[:, :, 2::-1]
     return _nd_uint8(px)
-
-
-_RGB_MODES = frozenset(("RGB", "L", "1", "P", "RGBA", "LA", "PA", "CMYK", "YCbCr", "RGBX"))
-
-
-def _decode_rgb(buf: bytes) -> Any:
-    """The common case of ``flag=1`` in one conversion (Pillow's RGB is what OpenCV's
-    IMREAD_COLOR gives once its B, G, R are reversed: grey replicated, alpha dropped);
-    None for what the general decoder must handle (and report)."""
-    try:
-        from PIL import Image
-        im = Image.open(io.BytesIO(buf))
-        if im.mode not in _RGB_MODES:
-            return None
-        im.load()
-        if im.mode != "RGB":
-            im = im.convert("RGB")
-        return _wrap(torch.frombuffer(bytearray(im.tobytes()), dtype=torch.uint8)
-                     .view(im.size[1], im.size[0], 3))
-    except Exception:  # noqa: BLE001 - let the general decoder give MXNet's error
-        return None
 
 
 def _imread(path: str, flag: int, what: str) -> NDArray:
