@@ -147,7 +147,7 @@ def rec_pair_worker(prefix: str, workers: int, quick: bool) -> list:
     for f in fns:
         f()
     times: list = [[] for _ in fns]
-    for _ in range(2 if quick else 5):
+    for _ in range(1 if quick else 5):
         for i, f in enumerate(fns):
             times[i].append(_time(f))
     return [statistics.median(t) for t in times]
@@ -156,7 +156,7 @@ def rec_pair_worker(prefix: str, workers: int, quick: bool) -> list:
 def rec_mxnet_worker(prefix: str, workers: int, quick: bool) -> float:
     f = rec_epochs(prefix, workers, quick, "mxnet")
     f()
-    return statistics.median(_time(f) for _ in range(2 if quick else 5))
+    return statistics.median(_time(f) for _ in range(1 if quick else 5))
 
 
 def _time(fn) -> float:
@@ -170,7 +170,7 @@ def pair_worker(workers: int, quick: bool) -> list:
     for f in fns:
         f()  # warm-up epoch (starts the workers)
     times: list = [[] for _ in fns]
-    for _ in range(2 if quick else 7):
+    for _ in range(1 if quick else 7):
         for i, f in enumerate(fns):
             times[i].append(_time(f))
     return [statistics.median(t) for t in times]
@@ -179,7 +179,7 @@ def pair_worker(workers: int, quick: bool) -> list:
 def mxnet_worker(workers: int, quick: bool) -> float:
     f = gluon_epoch(workers, quick, "mxnet")
     f()
-    return statistics.median(_time(f) for _ in range(2 if quick else 7))
+    return statistics.median(_time(f) for _ in range(1 if quick else 7))
 
 
 def _spawn(python: str, args: list):
@@ -231,7 +231,7 @@ def main(argv=None) -> int:
         print("-- .rec of JPEGs: skipped (this build has no mx.recordio)")
         return 0
     import tempfile
-    n = 128 if args.quick else 512
+    n = 64 if args.quick else 512
     with tempfile.TemporaryDirectory() as tmp:
         prefix = os.path.join(tmp, "images")
         _write_rec(prefix, n)
