@@ -330,3 +330,14 @@ def ImageRecordIter(*args: Any, **kwargs: Any) -> Any:
 def ImageRecordUInt8Iter(*args: Any, **kwargs: Any) -> Any:
     """ImageRecordIter with uint8 pixels (no mean/std/scale)."""
     return _image_record_iter("ImageRecordUInt8Iter", np.uint8, args, kwargs)
+
+
+def ImageDetRecordIter(*args: Any, **kwargs: Any) -> Any:
+    """Not implemented: the object-detection RecordIO iterator."""
+    raise unsupported("mx.io.ImageDetRecordIter", "the object-detection record iterator is "
+                      "not implemented; read the records with mx.recordio")
+
+
+def ImageRecordInt8Iter(*args: Any, **kwargs: Any) -> Any:
+    """Not implemented: the int8 (quantized input) image iterator."""
+    raise unsupported("mx.io.ImageRecordInt8Iter", "use ImageRecordUInt8Iter")
