@@ -238,3 +238,24 @@ def test_dummy_iter_from_test_utils():
     d = DummyIter(it)
     assert d.next() is d.next()
     assert os.path.basename(__file__) == "test_io.py"
+
+
+def test_dropped_image_record_iters_stop_their_threads():
+    import gc
+    import threading
+    import time
+    kw = dict(path_imgrec=str(FIX / "images.rec"), data_shape=(3, 6, 6), batch_size=2,
+              preprocess_threads=2, prefetch_buffer=1)
+    mx.io.ImageRecordIter(**kw)
+    gc.collect()
+    time.sleep(0.5)
+    before = threading.active_count()
+    for _ in range(5):
+        it = mx.io.ImageRecordIter(**kw)
+        it.next()
+        del it
+    gc.collect()
+    deadline = time.time() + 10
+    while threading.active_count() > before and time.time() < deadline:
+        time.sleep(0.1)
+    assert threading.active_count() <= before
