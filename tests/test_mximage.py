@@ -170,7 +170,7 @@ def test_imageiter_from_list_and_broken_image(tmp_path):
 
 def test_detection_parts_say_they_are_missing():
     with pytest.raises(MXNetError, match="mx.image.detection"):
-        mx.image.ImageDetIter
+        _ = mx.image.ImageDetIter
     assert not hasattr(mx.image, "CreateDetAugmenter")
     with pytest.raises(MXNetError, match="ImageDetRecordIter"):
         mx.io.ImageDetRecordIter(path_imgrec="x.rec")
