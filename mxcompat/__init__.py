@@ -64,6 +64,14 @@ def install() -> None:
     _install()
 
 
+def _legacy_printing() -> None:
+    """Legacy scripts ran beside NumPy 1.x: under NumPy 2, print scalars the 1.x way
+    (``3000000.0``, not ``3e+06`` / ``np.float32(3000000.0)``). Used by ``mxcompat run``."""
+    import numpy as np
+    if int(np.__version__.split(".")[0]) >= 2:
+        np.set_printoptions(legacy="1.25")
+
+
 def uninstall() -> None:
     """Undo :func:`install`."""
     from ._redirect import uninstall as _uninstall
@@ -76,13 +84,7 @@ _OUT_OF_SCOPE = {
     "callback": "mx.callback",
     "contrib": "mx.contrib",
     "dlpack": "DLPack helpers",
-    "executor": "executors",
     "executor_manager": "executor managers",
-    "image": "mx.image",
-    "img": "mx.image",
-    "io": "mx.io data iterators",
-    "lr_scheduler": "mx.lr_scheduler",
-    "metric": "mx.metric",
     "mod": "the Module API",
     "model": "mx.model",
     "module": "the Module API",
@@ -93,14 +95,10 @@ _OUT_OF_SCOPE = {
     "numpy": "mx.numpy",
     "numpy_extension": "mx.numpy_extension",
     "onnx": "mx.onnx",
-    "optimizer": "mx.optimizer",
-    "recordio": "RecordIO",
     "registry": "mx.registry",
     "rnn": "mx.rnn",
     "rtc": "mx.rtc",
     "subgraph": "subgraph backends",
-    "sym": "the Symbol API",
-    "symbol": "the Symbol API",
     "tvmop": "mx.tvmop",
     "visualization": "mx.visualization",
     "viz": "mx.viz",

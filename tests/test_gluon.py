@@ -435,10 +435,10 @@ def test_hybridize_accepts_mxnet_arguments_and_keeps_results():
     np.testing.assert_array_equal(net(x).asnumpy(), eager)
     net.hybridize(False)
     assert not net[0]._active
-    with pytest.raises(MXNetError, match="Symbol API"):
+    # as in MXNet, hybridize(False) drops the cached graph that export() writes
+    with pytest.raises(RuntimeError, match="run forward with this block at least once"):
         net.export("/tmp/never")
-    with pytest.raises(MXNetError, match="Symbol API"):
-        net[0].weight.var()
+    assert net[0].weight.var().name == net[0].weight.name
 
 
 def test_hybridize_warns_with_hooks():
@@ -798,9 +798,5 @@ def test_custom_initializer_registry_and_load(tmp_path, caplog):
 
 
 def test_symbol_dependent_parts_say_so():
-    with pytest.raises(MXNetError, match="Symbol API"):
-        gluon.SymbolBlock(None, None)
-    with pytest.raises(MXNetError, match="Symbol API"):
-        gluon.SymbolBlock.imports("a-symbol.json", ["data"])
     with pytest.raises(MXNetError, match="Symbol API"):
         mlp().save("prefix")

@@ -463,8 +463,12 @@ def test_bad_arguments():
     layer.initialize()
     with pytest.raises(MXNetError, match="expects 4 inputs"):
         layer(mx.nd.ones((2, 2, 2)), [mx.nd.zeros((1, 2, 3))] * 3)
-    with pytest.raises(mx.base.UnsupportedError, match="Symbol"):
-        contrib.rnn.VariationalDropoutCell(rnn.GRUCell(2)).begin_state(batch_size=2)
+    # a modifier cell's default begin_state is mx.sym.zeros, as in MXNet
+    with mx.name.NameManager():
+        st = contrib.rnn.VariationalDropoutCell(rnn.GRUCell(2)).begin_state(batch_size=2)
+    assert [s.list_outputs() for s in st] == [["gru0_begin_state_0_output"]]
+    assert st[0].attr_dict()["gru0_begin_state_0"] == {
+        "dtype": "float32", "shape": "(2, 2)", "__layout__": "NC"}
 
 
 # ---- cells ----------------------------------------------------------------------------------

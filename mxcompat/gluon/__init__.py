@@ -14,7 +14,7 @@ from typing import Any
 _LAZY = {
     "Parameter": "parameter", "Constant": "parameter", "ParameterDict": "parameter",
     "DeferredInitializationError": "parameter", "tensor_types": "parameter",
-    "Block": "block", "HybridBlock": "block", "SymbolBlock": "block",
+    "Block": "block", "HybridBlock": "block", "SymbolBlock": "_symbolic",
     "Trainer": "trainer",
     "nn": "nn", "rnn": "rnn", "loss": "loss", "data": "data", "utils": "utils",
     "model_zoo": "model_zoo", "contrib": "contrib", "parameter": "parameter", "block": "block",

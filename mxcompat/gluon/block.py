@@ -32,7 +32,7 @@ from .. import name as _name
 from ._util import HookHandle, _brief_print_list, _indent
 from .parameter import DeferredInitializationError, Parameter, ParameterDict, _symbol_api
 
-__all__ = ["Block", "HybridBlock", "SymbolBlock", "register_shape_rule"]
+__all__ = ["Block", "HybridBlock", "register_shape_rule"]
 
 _DEFAULT_CTX = Context._default
 
@@ -695,9 +695,20 @@ class HybridBlock(Block):
             raise MXNetValueError("Deferred initialization failed because shape cannot be "
                                   f"inferred. {e}") from None
 
-    def export(self, path: str, epoch: int = 0, remove_amp_cast: bool = True) -> None:
-        """Write ``path-symbol.json`` and ``path-NNNN.params`` (needs the Symbol API)."""
-        raise _symbol_api("HybridBlock.export()")
+    def export(self, path: str, epoch: int = 0, remove_amp_cast: bool = True) -> Tuple[str, str]:
+        """Write ``path-symbol.json`` and ``path-NNNN.params`` as MXNet does: the graph of
+        ``hybrid_forward`` traced with ``F = mx.sym`` (inputs ``data``, or ``data0``,
+        ``data1``, ...) and the parameters under ``arg:`` / ``aux:`` names."""
+        if self._in_format is None:
+            raise RuntimeError("Please first call block.hybridize() and then run forward with "
+                               "this block at least once before calling export.")
+        from ._symbolic import export_block
+        return export_block(self, path, epoch, remove_amp_cast)
+
+    def _symbolic_graph(self) -> Tuple[list, Any]:
+        """(input variables, output symbol) of this block traced with ``F = mx.sym``."""
+        from ._symbolic import trace
+        return trace(self, self._in_format)
 
     # ---- running ----------------------------------------------------------------------
     def forward(self, x: Any, *args: Any) -> Any:
@@ -711,7 +722,8 @@ class HybridBlock(Block):
             found: List[NDArray] = []
             has_symbol = _find_arrays((x,) + args, found)
             if has_symbol:
-                raise _symbol_api("HybridBlock called on Symbols")
+                from ._symbolic import forward_symbol
+                return forward_symbol(self, x, args)
             if not found:
                 raise MXNetValueError("In HybridBlock, there must be one NDArray or one Symbol "
                                       "in the input. Please check the type of the args.\n")
@@ -756,7 +768,8 @@ class HybridBlock(Block):
             found = []
             has_symbol = _find_arrays((x,) + args, found)
             if has_symbol:
-                raise _symbol_api("HybridBlock called on Symbols")
+                from ._symbolic import forward_symbol
+                return forward_symbol(self, x, args)
             if not found:
                 raise MXNetValueError("In HybridBlock, there must be one NDArray or one Symbol "
                                       "in the input. Please check the type of the args.\n")
@@ -829,17 +842,11 @@ _COMPILE_ENV = "MXCOMPAT_HYBRIDIZE"
 _warned_backends: set = set()
 
 
-class SymbolBlock(HybridBlock):
-    """A block built from a Symbol graph (needs the Symbol API)."""
-
-    def __init__(self, outputs: Any, inputs: Any, params: Any = None):
-        raise _symbol_api("gluon.SymbolBlock")
-
-    @staticmethod
-    def imports(symbol_file: str, input_names: Any, param_file: Optional[str] = None,
-                ctx: Any = None, allow_missing: bool = False, ignore_extra: bool = False) -> Any:
-        """Load an exported model (needs the Symbol API)."""
-        raise _symbol_api("gluon.SymbolBlock.imports()")
+def __getattr__(name: str) -> Any:
+    if name == "SymbolBlock":
+        from ._symbolic import SymbolBlock
+        return SymbolBlock
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # ---- shape rules of the ops Gluon's layers call ---------------------------------------------

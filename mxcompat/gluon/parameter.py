@@ -264,8 +264,14 @@ class Parameter:
             g[:] = 0
 
     def var(self) -> Any:
-        """The parameter as a Symbol variable."""
-        raise _symbol_api("Parameter.var()")
+        """The parameter as a Symbol variable (made once, with its shape, dtype, lr/wd
+        multipliers, initializer and storage type as attributes)."""
+        if self._var is None:
+            from ..symbol import var
+            self._var = var(self.name, shape=self.shape, dtype=self.dtype,
+                            lr_mult=self.lr_mult, wd_mult=self.wd_mult, init=self.init,
+                            stype=self._stype)
+        return self._var
 
     # ---- initialization ---------------------------------------------------------------
     def initialize(self, init: Any = None, ctx: Any = None,

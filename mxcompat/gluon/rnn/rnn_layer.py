@@ -243,9 +243,9 @@ class _RNNLayer(HybridBlock):
             if isinstance(inputs, NDArray):
                 batch_size = inputs.shape[self._layout.find("N")]
                 states = self.begin_state(batch_size, ctx=inputs.context, dtype=inputs.dtype)
-            else:
-                raise unsupported("gluon.rnn layers called on Symbols",
-                                  "it arrives with the Symbol API (issue 20)")
+            else:  # a Symbol: zeros whose batch size the RNN op infers, as in MXNet
+                from ... import symbol
+                states = self.begin_state(0, func=symbol.zeros)
         if isinstance(states, NDArray):
             states = [states]
         if self._use_sequence_length:

@@ -1,0 +1,4 @@
+"""``mx.executor``: the Executor of bound symbols (see mxcompat.symbol.executor)."""
+from .symbol.executor import Executor
+
+__all__ = ["Executor"]
