@@ -76,7 +76,7 @@ def bench_local(lib: str, quick: bool, repeats: int) -> float:
         outs = [torch.zeros_like(t) for t in g0]
 
         def step() -> None:
-            for a, b, s, o in zip(g0, g1, stored, outs):
+            for a, b, s, o in zip(g0, g1, stored, outs, strict=False):
                 torch.add(a, b, out=s)
                 o.copy_(s)
         return _median_ms(step, repeats)
@@ -91,7 +91,7 @@ def bench_local(lib: str, quick: bool, repeats: int) -> float:
     outs = [mx.nd.zeros(s) for s in shapes]
     kv = mx.kv.create("local")
     kv.init(keys, [mx.nd.zeros(s) for s in shapes])
-    vals = [[a, b] for a, b in zip(g0, g1)]
+    vals = [[a, b] for a, b in zip(g0, g1, strict=False)]
     wait()
 
     def step() -> None:

@@ -172,7 +172,7 @@ def test_twobit_compression_against_numpy():
     pushes = [[rng.randn(50).astype(np.float32) * 0.4 for _ in range(3)] for _ in range(6)]
     want = _twobit_reference(pushes, 0.3)
     out = mx.nd.zeros((50,))
-    for p, w in zip(pushes, want):
+    for p, w in zip(pushes, want, strict=False):
         kv.push("g", [mx.nd.array(g) for g in p])
         kv.pull("g", out=out)
         np.testing.assert_allclose(out.asnumpy(), w, rtol=0, atol=1e-6)
@@ -333,6 +333,9 @@ def test_dist_sync_api_and_training(dist_runs, run, n):
         np.testing.assert_allclose(d["compression"], comp, atol=1e-6)
         np.testing.assert_allclose(d["train"][0], rw, rtol=1e-5, atol=1e-6)
         np.testing.assert_allclose(d["train"][1], rb, rtol=1e-5, atol=1e-6)
+        for how in ("trainer", "trainer_local_update"):  # gluon.Trainer(kvstore=...)
+            np.testing.assert_allclose(d[how][0], rw, rtol=1e-5, atol=1e-6, err_msg=how)
+            np.testing.assert_allclose(d[how][1], rb, rtol=1e-5, atol=1e-6, err_msg=how)
         assert "key 99 has not been inited" in d["pull_uninit"]
 
 
