@@ -272,7 +272,8 @@ class KVStore(KVStoreBase):
         merged = [self._merge(k, vs, stored) for k, vs, stored in work]
         if self._dist is not None and merged:
             if self._compression is not None:
-                merged = [self._compression(k, 0, m) for (k, _, _), m in zip(work, merged, strict=False)]
+                merged = [self._compression(k, 0, m)
+                          for (k, _, _), m in zip(work, merged, strict=True)]
             self._dist.all_reduce(merged, "push")
         for (k, vs, stored), m in zip(work, merged, strict=False):
             self._apply(k, vs, stored, m)
