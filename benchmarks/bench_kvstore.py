@@ -166,6 +166,8 @@ def main(argv: List[str]) -> int:
     ap.add_argument("--no-dist", action="store_true", help="skip the 2-process measurement")
     ap.add_argument("--no-local", action="store_true", help="skip the local-store measurement")
     ap.add_argument("--rounds", type=int, default=3, help="fresh processes per library")
+    ap.add_argument("--threads", type=int, default=None,
+                    help="OMP_NUM_THREADS for the local-store processes (all libraries)")
     a = ap.parse_args(argv)
     repeats = a.repeats or (2 if a.quick else 7)
     if a.dist_worker:
@@ -187,10 +189,12 @@ def main(argv: List[str]) -> int:
             if a.quick and py == sys.executable:
                 runs[lib].append(bench_local(lib, True, repeats))
                 continue
+            env = dict(os.environ, PYTHONPATH=ROOT)
+            if a.threads:
+                env["OMP_NUM_THREADS"] = str(a.threads)
             r = subprocess.run([py, os.path.abspath(__file__), "--worker", lib, "--repeats",
                                 str(repeats)] + (["--quick"] if a.quick else []),
-                               capture_output=True, text=True,
-                               env=dict(os.environ, PYTHONPATH=ROOT))
+                               capture_output=True, text=True, env=env)
             if r.returncode:
                 print(f"{lib} run failed:\n{r.stderr[-1500:]}", file=sys.stderr)
                 if lib != "mxnet":

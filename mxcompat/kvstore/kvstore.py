@@ -37,9 +37,15 @@ def _nd():
     return ndarray
 
 
+_NDARRAY: Any = None
+
+
 def _is_nd(x: Any) -> bool:
-    from ..ndarray import NDArray
-    return isinstance(x, NDArray)
+    global _NDARRAY
+    if _NDARRAY is None:
+        from ..ndarray import NDArray
+        _NDARRAY = NDArray
+    return isinstance(x, _NDARRAY)
 
 
 def _flatten(keys: Any, vals: Any, what: str) -> Tuple[List[Any], List[Any], Optional[bool]]:
