@@ -165,6 +165,7 @@ def main(argv: List[str]) -> int:
     ap.add_argument("--dist-worker", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--no-dist", action="store_true", help="skip the 2-process measurement")
     ap.add_argument("--no-local", action="store_true", help="skip the local-store measurement")
+    ap.add_argument("--dist", action="store_true", help="with --quick: run the 2-process part")
     ap.add_argument("--rounds", type=int, default=3, help="fresh processes per library")
     ap.add_argument("--threads", type=int, default=None,
                     help="OMP_NUM_THREADS for the local-store processes (all libraries)")
@@ -210,7 +211,9 @@ def main(argv: List[str]) -> int:
         print(f"{'local store: push 2 devices + pull':<44}{'ms':>10}{'x mxcompat':>12}")
     for lib, ms in local.items():
         print(f"  {lib:<42}{ms:>10.2f}{ms / local['mxcompat']:>12.2f}")
-    if not a.no_dist:
+    if a.quick and not a.dist:
+        print("(--quick: the 2-process dist_sync measurement is skipped; add --dist to run it)")
+    elif not a.no_dist:
         d = bench_dist(a.quick, repeats)
         print(f"{'dist_sync, 2 processes (gloo, loopback)':<44}{'ms':>10}{'x raw torch':>12}")
         print(f"  {'mxcompat kv.pushpull':<42}{d['kv']:>10.2f}{d['kv'] / d['torch']:>12.2f}")
