@@ -351,3 +351,39 @@ def test_worker_that_never_joins_raises_mxneterror(dist_runs):
     assert rc == 1, log[-3000:]
     err = res[0]["error"]
     assert "could not join a group of 2 workers within 3 s" in err, log[-3000:]
+
+
+def test_launcher_command_and_environment(monkeypatch):
+    from mxcompat import launch as L
+    from mxcompat.cli import build_parser
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    py = sys.executable
+    assert L._python_command(["python", "train.py", "--lr", "1"], True) == \
+        [py, "-m", "mxcompat", "run", "train.py", "--lr", "1"]
+    assert L._python_command(["train.py"], True) == [py, "-m", "mxcompat", "run", "train.py"]
+    assert L._python_command(["python", "train.py"], False) == [py, "train.py"]
+    assert L._python_command(["bash", "run.sh"], True) == ["bash", "run.sh"]
+    with pytest.raises(MXNetError, match="no command"):
+        L._python_command([], True)
+    with pytest.raises(MXNetError, match="-n must be >= 1"):
+        L.launch(["python", "x.py"], 0)
+    env = L.worker_env(1, 2, "127.0.0.1", 1234, base={"RANK": "5", "PATH": "/bin"})
+    assert "RANK" not in env and env["PATH"] == "/bin"
+    assert {k: env[k] for k in ("DMLC_ROLE", "DMLC_NUM_WORKER", "DMLC_NUM_SERVER",
+                                "DMLC_PS_ROOT_URI", "DMLC_PS_ROOT_PORT", "DMLC_WORKER_ID")} == \
+        {"DMLC_ROLE": "worker", "DMLC_NUM_WORKER": "2", "DMLC_NUM_SERVER": "0",
+         "DMLC_PS_ROOT_URI": "127.0.0.1", "DMLC_PS_ROOT_PORT": "1234", "DMLC_WORKER_ID": "1"}
+    assert int(env["OMP_NUM_THREADS"]) >= 1
+    args = build_parser().parse_args(["launch", "-n", "3", "-s", "1", "--launcher", "local",
+                                      "python", "train.py", "--epochs", "2"])
+    assert (args.num_workers, args.command) == (3, ["python", "train.py", "--epochs", "2"])
+
+
+def test_bad_timeout_setting(monkeypatch):
+    from mxcompat.kvstore.dist import timeout_seconds
+    monkeypatch.setenv("MXCOMPAT_DIST_TIMEOUT", "soon")
+    with pytest.raises(MXNetError, match="MXCOMPAT_DIST_TIMEOUT must be a number"):
+        timeout_seconds()
+    monkeypatch.setenv("MXCOMPAT_DIST_TIMEOUT", "0")
+    with pytest.raises(MXNetError, match="must be > 0"):
+        timeout_seconds()
