@@ -90,7 +90,7 @@ def launch(command: Sequence[str], num_workers: int, host: str = "127.0.0.1",
         raise MXNetError(f"mxcompat launch: -n must be >= 1, got {num_workers}")
     cmd = _python_command(command, redirect)
     sink = stdout if stdout is not None else sys.stdout
-    grace = timeout_seconds() + 5.0
+    grace = timeout_seconds(env) + 5.0
     if port is None:
         port = free_port(host)
     try:

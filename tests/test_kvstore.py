@@ -224,17 +224,38 @@ WORKER = HERE / "kvstore_dist_worker.py"
 RUN_LIMIT = 240  # seconds a launch may take on a busy machine before it is killed
 
 
-def _launch(n, mode, out_dir, timeout_env="20"):
-    env = dict(os.environ, MXCOMPAT_DIST_TIMEOUT=timeout_env, PYTHONPATH=str(ROOT))
-    cmd = [sys.executable, "-m", "mxcompat", "launch", "-n", str(n), "--timeout",
-           str(RUN_LIMIT), "python", str(WORKER), mode, str(out_dir)]
-    p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=RUN_LIMIT + 30)
+def _results(n, out_dir):
     results = {}
     for r in range(n):
         f = Path(out_dir) / f"rank{r}.json"
         if f.exists():
             results[r] = json.loads(f.read_text())
-    return p.returncode, p.stdout + p.stderr, results
+    return results
+
+
+def _launch_cli(n, mode, out_dir, timeout_env="20"):
+    """``mxcompat launch -n N python worker.py ...`` as a user types it."""
+    env = dict(os.environ, MXCOMPAT_DIST_TIMEOUT=timeout_env, PYTHONPATH=str(ROOT))
+    cmd = [sys.executable, "-m", "mxcompat", "launch", "-n", str(n), "--timeout",
+           str(RUN_LIMIT), "python", str(WORKER), mode, str(out_dir)]
+    p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=RUN_LIMIT + 30)
+    return p.returncode, p.stdout + p.stderr, _results(n, out_dir)
+
+
+def _launch(n, mode, out_dir, timeout_env="20"):
+    """``mxcompat.launch.launch`` from this process (no launcher process to start)."""
+    import io
+    from mxcompat.launch import launch
+    env = dict(os.environ, MXCOMPAT_DIST_TIMEOUT=timeout_env, PYTHONPATH=str(ROOT))
+    if mode == "never_join":  # worker 1 is a shell that exits: it never imports anything
+        cmd = ["sh", "-c", 'if [ "$DMLC_WORKER_ID" = 1 ]; then exit 0; fi; '
+               'exec "$0" -m mxcompat run "$1" never_join "$2"', sys.executable, str(WORKER),
+               str(out_dir)]
+    else:
+        cmd = [sys.executable, "-m", "mxcompat", "run", str(WORKER), mode, str(out_dir)]
+    sink = io.StringIO()
+    rc = launch(cmd, n, timeout=RUN_LIMIT, redirect=False, stdout=sink, env=env)
+    return rc, sink.getvalue(), _results(n, out_dir)
 
 
 def _launch_like_mxnet(n, mode, out_dir, timeout_env="20"):
@@ -262,26 +283,22 @@ def _launch_like_mxnet(n, mode, out_dir, timeout_env="20"):
             if p.poll() is None:
                 p.kill()
                 p.wait()
-    results = {}
-    for r in range(n):
-        f = Path(out_dir) / f"rank{r}.json"
-        if f.exists():
-            results[r] = json.loads(f.read_text())
-    return (max(codes, key=abs) if codes else -1), log, results
+    return (max(codes, key=abs) if codes else -1), log, _results(n, out_dir)
 
 
 @pytest.fixture(scope="module")
 def dist_runs(tmp_path_factory):
     """All launches at once (each bounded), so the machine's cores overlap their start-up:
-    2 workers by ``mxcompat launch``, 4 workers the way MXNet's tools/launch.py starts them
-    (with a scheduler and a server process), and the two fault cases."""
+    2 workers by ``mxcompat.launch``, 4 workers the way MXNet's tools/launch.py starts them
+    (with a scheduler and a server process), and the two fault cases (one through the
+    ``mxcompat launch`` command line)."""
     jobs = {"api2": (2, "api", "20"), "api4": (4, "api", "20"), "die": (2, "die", "20"),
             "never_join": (2, "never_join", "3")}
     results = {}
 
     def run(name, n, mode, t):
         d = tmp_path_factory.mktemp(name)
-        how = _launch_like_mxnet if name == "api4" else _launch
+        how = {"api4": _launch_like_mxnet, "die": _launch_cli}.get(name, _launch)
         results[name] = how(n, mode, d, t) + (d,)
 
     threads = [threading.Thread(target=run, args=(k,) + v) for k, v in jobs.items()]
