@@ -292,8 +292,17 @@ def test_two_contexts_grads_summed():
     tr.update(1)
     for d in p.list_data():
         np.testing.assert_allclose(d.asnumpy(), [-3, -3, -3, -3])
-    with pytest.raises(MXNetError):
-        gluon.Trainer([p], "sgd", kvstore="dist_sync").step(1)
+    # 'dist_sync' outside a launcher is a group of one worker (docs/distributed.md); the
+    # update happens on the store (update_on_kvstore defaults to True for dist kinds)
+    tr = gluon.Trainer([p], "sgd", {"learning_rate": 1.0}, kvstore="dist_sync")
+    with mx.autograd.record():
+        ys = [(w + 1) * (k + 1) for k, w in enumerate(p.list_data())]
+    for y in ys:
+        y.backward()
+    tr.step(1)
+    assert tr._update_on_kvstore and tr._kvstore.type == "dist_sync"
+    for d in p.list_data():
+        np.testing.assert_allclose(d.asnumpy(), [-6, -6, -6, -6])
 
 
 FAST_CASES = [("sgd", {"learning_rate": 0.1}), ("sgd", {"momentum": 0.9, "wd": 0.01,

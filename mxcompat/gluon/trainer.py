@@ -8,7 +8,8 @@ read and write MXNet's states files (a pickle of the updater's states and the op
 KVStore: with one context and a non-distributed kvstore type, MXNet uses no KVStore at all;
 with several contexts, ``'device'``/``'local'`` sum the gradients across contexts and (by
 default, ``update_on_kvstore``) update once and copy the result to every context. mxcompat
-does the same with an in-process store (:class:`_LocalKVStore`). Everything that creates or
+does the same with ``mx.kv`` stores (``dist_*`` kinds across processes on
+``torch.distributed``, see docs/distributed.md). Everything that creates or
 talks to a KVStore goes through :meth:`Trainer._create_kvstore` and :meth:`_allreduce_grads`,
 the hooks where distributed kvstores (``mx.kvstore``) plug in.
 
@@ -23,12 +24,10 @@ import tempfile
 from typing import Any, Dict, List, Optional
 
 import numpy as np
-import torch
 
 from .. import optimizer as opt
 from ..autograd import _Grad
-from ..base import (MXNetAssertionError, MXNetError, MXNetTypeError, MXNetValueError,
-                    unsupported)
+from ..base import MXNetAssertionError, MXNetError, MXNetTypeError, MXNetValueError
 from ..ndarray import NDArray
 from .parameter import Parameter, ParameterDict
 
@@ -142,18 +141,17 @@ class Trainer:
         """(kvstore or None, update_on_kvstore), as MXNet's ``model._create_kvstore``.
 
         A KVStore object (anything with ``type`` / ``pushpull``, e.g. from ``mx.kvstore``)
-        is used as given; ``'device'``/``'local'`` over several contexts become an in-process
-        :class:`_LocalKVStore`; ``'dist_*'`` need ``mx.kvstore``."""
+        is used as given; a name goes to ``mx.kv.create`` (``'device'``/``'local'`` over
+        several contexts, or a ``'dist_*'`` kind across worker processes)."""
         update = bool(int(os.getenv("MXNET_UPDATE_ON_KVSTORE", "1")))
         if kvstore is None:
             kv = None
         elif isinstance(kvstore, str):
             if num_device == 1 and "dist" not in kvstore:
                 kv = None
-            elif "dist" in kvstore or kvstore not in ("local", "device"):
-                kv = _external_kvstore(kvstore)
             else:
-                kv = _LocalKVStore(kvstore)
+                from .. import kvstore as kvs  # mx.kv: local/device stores, dist_* kinds
+                kv = kvs.create(kvstore)
                 if kvstore == "local":
                     biggest = max(int(np.prod(a.shape)) for a in arg_arrays.values())
                     if biggest > 1024 * 1024 * 16:
@@ -172,9 +170,8 @@ class Trainer:
         """Row-sparse weights always update on a kvstore (MXNet's
         ``model._create_sparse_kvstore``)."""
         if isinstance(kvstore, str):
-            if "dist" in kvstore or kvstore not in ("local", "device"):
-                return _external_kvstore(kvstore), True
-            return _LocalKVStore(kvstore), True
+            from .. import kvstore as kvs  # mx.kv: local/device stores, dist_* kinds
+            return kvs.create(kvstore), True
         if kvstore is not None and hasattr(kvstore, "pushpull") and hasattr(kvstore, "type"):
             return kvstore, True
         raise MXNetTypeError(f"Cannot create '{kvstore}' KVStore with row_sparse parameters. "
@@ -454,99 +451,3 @@ def _atomic_write(fname: str, data: bytes) -> None:
         raise
 
 
-def _external_kvstore(name: str) -> Any:
-    try:
-        from .. import kvstore as kvs  # provided by the KVStore part of mxcompat
-    except ImportError:
-        kvs = None
-    if kvs is None or not hasattr(kvs, "create"):
-        raise unsupported(f"gluon.Trainer(kvstore={name!r})",
-                          "only 'device' and 'local' kvstores are available in this build")
-    return kvs.create(name)
-
-
-class _LocalKVStore:
-    """In-process kvstore of type 'device'/'local' for several contexts: pushpull sums the
-    values of a key, runs the optimizer on the stored weight when one is set, and copies the
-    result out (MXNet's local KVStore semantics)."""
-
-    def __init__(self, kind: str):
-        self.type = kind
-        self._store: Dict[Any, NDArray] = {}
-        self._updater: Any = None
-        self.rank = 0
-        self.num_workers = 1
-
-    def is_capable(self, capability: str) -> bool:
-        return capability.lower() == "optimizer"
-
-    def set_optimizer(self, optimizer: Any) -> None:
-        self._updater = opt.get_updater(optimizer)
-
-    def set_gradient_compression(self, compression_params: Any) -> None:
-        raise unsupported("gradient compression", "the local kvstore of mxcompat does not "
-                          "compress gradients")
-
-    def init(self, key: Any, value: NDArray) -> None:
-        self._store[key] = value.copy()
-
-    def broadcast(self, key: Any, value: NDArray, out: Any) -> None:
-        self.init(key, value)
-        self.pull(key, out)
-
-    def push(self, key: Any, values: Any, priority: int = 0) -> None:
-        values = values if isinstance(values, (list, tuple)) else [values]
-        merged = values[0].copy()
-        if len(values) > 1:
-            with torch.no_grad():
-                total = values[0]._t.clone()
-                for v in values[1:]:
-                    total += v._t.to(total.device)
-            _write(merged, total)
-        if self._updater is not None:
-            stored = self._store[key]
-            self._updater(key, merged, stored)
-        else:
-            self._store[key] = merged
-
-    def pull(self, key: Any, out: Any = None, priority: int = 0,
-             ignore_sparse: bool = True) -> None:
-        outs = out if isinstance(out, (list, tuple)) else [out]
-        src = self._store[key]
-        for o in outs:
-            _write(o, src._t)
-
-    def row_sparse_pull(self, key: Any, out: Any = None, priority: int = 0,
-                        row_ids: Any = None) -> None:
-        outs = out if isinstance(out, (list, tuple)) else [out]
-        ids = row_ids if isinstance(row_ids, (list, tuple)) else [row_ids] * len(outs)
-        src = self._store[key]._t
-        for o, r in zip(outs, ids):
-            rows = r._t.to(torch.int64).to(src.device).unique()
-            t = torch.zeros_like(src)
-            t[rows] = src[rows]
-            _write(o, t)
-
-    def pushpull(self, key: Any, value: Any, out: Any = None, priority: int = 0) -> None:
-        self.push(key, value, priority)
-        self.pull(key, value if out is None else out, priority)
-
-    def save_optimizer_states(self, fname: str, dump_optimizer: bool = False) -> None:
-        if self._updater is None:
-            raise MXNetAssertionError("Cannot save states for distributed training")
-        _atomic_write(fname, self._updater.get_states(dump_optimizer))
-
-    def load_optimizer_states(self, fname: str) -> None:
-        if self._updater is None:
-            raise MXNetAssertionError("Cannot load states for distributed training")
-        data = _read(fname)
-        opt.get_updater(self._updater.optimizer).set_states(data)  # validate first
-        self._updater.set_states(data)
-
-
-def _write(dst: NDArray, src: torch.Tensor) -> None:
-    """Copy values into an array in place (a sparse array's stored rows follow them)."""
-    with torch.no_grad():
-        dst._t.copy_(src.to(dst._t.device))
-    if hasattr(dst, "_ver"):
-        dst._ver = -1
