@@ -9,6 +9,22 @@ from __future__ import annotations
 import gc as _gc
 from typing import Any as _Any
 
+
+def _launcher_role() -> None:
+    # MXNet's launcher starts the same script as server/scheduler processes (DMLC_ROLE), which
+    # MXNet serves on `import mxnet`: do the same (servers exit, the scheduler hosts the
+    # workers' rendezvous until they finish; see docs/distributed.md)
+    import os
+    role = os.environ.get("DMLC_ROLE", "worker")
+    if role == "server":
+        raise SystemExit(0)
+    if role == "scheduler":
+        from .kvstore.kvstore_server import _init_kvstore_server_module
+        _init_kvstore_server_module()
+
+
+_launcher_role()
+
 # Importing the op families allocates tens of thousands of objects, enough to trigger one
 # full cyclic-GC pass over everything torch allocated before (~70 ms, half of the import).
 # Nothing here makes reference cycles worth collecting, so the collector waits until the end.
@@ -48,6 +64,14 @@ def install() -> None:
     _install()
 
 
+def _legacy_printing() -> None:
+    """Legacy scripts ran beside NumPy 1.x: under NumPy 2, print scalars the 1.x way
+    (``3000000.0``, not ``3e+06`` / ``np.float32(3000000.0)``). Used by ``mxcompat run``."""
+    import numpy as np
+    if int(np.__version__.split(".")[0]) >= 2:
+        np.set_printoptions(legacy="1.25")
+
+
 def uninstall() -> None:
     """Undo :func:`install`."""
     from ._redirect import uninstall as _uninstall
@@ -61,14 +85,6 @@ _OUT_OF_SCOPE = {
     "contrib": "mx.contrib",
     "dlpack": "DLPack helpers",
     "executor_manager": "executor managers",
-    "image": "mx.image",
-    "img": "mx.image",
-    "io": "mx.io data iterators",
-    "kv": "KVStore",
-    "kvstore": "KVStore",
-    "kvstore_server": "KVStore servers",
-    "lr_scheduler": "mx.lr_scheduler",
-    "metric": "mx.metric",
     "mod": "the Module API",
     "model": "mx.model",
     "module": "the Module API",
@@ -79,8 +95,6 @@ _OUT_OF_SCOPE = {
     "numpy": "mx.numpy",
     "numpy_extension": "mx.numpy_extension",
     "onnx": "mx.onnx",
-    "optimizer": "mx.optimizer",
-    "recordio": "RecordIO",
     "registry": "mx.registry",
     "rnn": "mx.rnn",
     "rtc": "mx.rtc",
@@ -99,6 +113,7 @@ def _add_scope_finder() -> None:
 
 
 _add_scope_finder()
+
 
 
 #: MXNet's short names for its modules (``mx.sym`` is ``mx.symbol``, ...)

@@ -76,12 +76,25 @@ class _Finder(importlib.abc.MetaPathFinder):
 
 
 class ScopeFinder(importlib.abc.MetaPathFinder):
-    """Last on sys.meta_path: ``import mxcompat.gluon`` (which ``from mxnet import gluon``
-    becomes under the redirect) fails with a message saying Gluon is out of scope, instead
-    of a bare 'cannot import name'."""
+    """Last on sys.meta_path, added by ``import mxcompat``:
+
+    - ``import mxcompat.X`` (which ``from mxnet import X`` becomes under the redirect) of a
+      part outside mxcompat's scope fails with a message saying so, instead of a bare
+      'cannot import name';
+    - ``import mxnet`` / ``mxnet.*``, when no real MXNet is installed (every other finder
+      came first and found none), resolves to mxcompat as under :func:`install`: a pickle
+      written under ``mxcompat run`` names MXNet's classes (``mxnet.ndarray.ndarray.NDArray``,
+      so that real MXNet loads it) and loads in a plain ``import mxcompat`` process too.
+    """
 
     def find_spec(self, fullname: str, path: Any = None,
                   target: Any = None) -> Optional[importlib.machinery.ModuleSpec]:
+        if fullname == "mxnet" or fullname.startswith("mxnet."):
+            # ``mxnet.*`` must come through the redirect too (else the path finder would load
+            # a second copy of mxcompat's modules from the package's __path__)
+            if _FINDER not in sys.meta_path:
+                sys.meta_path.insert(0, _FINDER)
+            return _FINDER.find_spec(fullname, path, target)
         if fullname.startswith("mxcompat.") and fullname.count(".") == 1:
             from . import _OUT_OF_SCOPE
             if fullname.split(".")[1] in _OUT_OF_SCOPE:
@@ -92,7 +105,26 @@ class ScopeFinder(importlib.abc.MetaPathFinder):
 _FINDER = _Finder()
 
 
+def _drop_real_mxnet() -> None:
+    """Forget a real MXNet imported before :func:`install`, with a warning: modules that
+    already hold it keep it, every later ``import mxnet`` gets mxcompat."""
+    import warnings
+    import mxcompat
+    real = sys.modules.get("mxnet")
+    if real is None or real is mxcompat or getattr(real, "__mxcompat_shim__", False):
+        return
+    where = getattr(real, "__file__", None) or "?"
+    warnings.warn(
+        f"mxcompat.install(): the real MXNet ({where}) was imported before the redirect; "
+        "modules that imported it keep using it, every later 'import mxnet' gives mxcompat. "
+        "Call mxcompat.install() (or use 'mxcompat run') before anything imports mxnet.",
+        RuntimeWarning, stacklevel=3)
+    for name in [n for n in sys.modules if n == "mxnet" or n.startswith("mxnet.")]:
+        del sys.modules[name]
+
+
 def install() -> None:
+    _drop_real_mxnet()
     if _FINDER not in sys.meta_path:
         sys.meta_path.insert(0, _FINDER)
     import mxcompat

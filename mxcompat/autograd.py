@@ -122,11 +122,12 @@ def predict_mode() -> _Scope:
 class _Grad:
     """What an attached NDArray carries: its gradient buffer and grad_req."""
 
-    __slots__ = ("buf", "req")
+    __slots__ = ("buf", "req", "fresh")
 
     def __init__(self, buf: Any, req: str):
         self.buf = buf
         self.req = req
+        self.fresh = False  # set by backward, cleared by Trainer.step (NDArray._fresh_grad)
 
 
 #: id -> weak reference of every live attached NDArray (backward looks for its leaves among
@@ -505,6 +506,7 @@ def backward(heads: Any, head_grads: Any = None, retain_graph: bool = False,
             g, grads[i] = grads[i], None  # only the name g refers to the gradient now
             if g is None:
                 continue  # not on the path: keeps its old gradient, as in MXNet
+            v._ag.fresh = True
             holder = v._ag.buf
             if v._ag.req == "add":
                 holder._t.add_(g)
@@ -649,6 +651,20 @@ def _install() -> None:
     setattr(NDArray, "grad", property(_grad_of))  # noqa: B010
     setattr(NDArray, "backward", _backward_method)  # noqa: B010
     setattr(NDArray, "detach", detach)  # noqa: B010
+    setattr(NDArray, "_fresh_grad", property(_get_fresh, _set_fresh))  # noqa: B010
+
+
+def _get_fresh(self: Any) -> bool:
+    """MXNet's NDArray._fresh_grad: whether backward wrote this array's gradient since the
+    flag was last cleared (Gluon's Trainer checks it for stale gradients)."""
+    ag = self._ag
+    return bool(ag.fresh) if isinstance(ag, _Grad) else False
+
+
+def _set_fresh(self: Any, value: bool) -> None:
+    ag = self._ag
+    if isinstance(ag, _Grad):
+        ag.fresh = bool(value)
 
 
 _install()

@@ -10,19 +10,40 @@ from typing import List, Optional
 from .base import MXNetError
 
 
-def _legacy_printing() -> None:
-    """Legacy scripts ran beside NumPy 1.x: under NumPy 2, print scalars the 1.x way
-    (``3000000.0``, not ``3e+06`` / ``np.float32(3000000.0)``)."""
-    import numpy as np
-    if int(np.__version__.split(".")[0]) >= 2:
-        np.set_printoptions(legacy="1.25")
+def _shim_path() -> str:
+    """The folder holding the stand-in ``mxnet`` package for child processes."""
+    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "_shim")
+
+
+def _export_redirect() -> None:
+    """Child processes (spawn/forkserver pools, ``subprocess`` of ``sys.executable``) inherit
+    the environment: put the stand-in ``mxnet`` package first on their ``PYTHONPATH``."""
+    shim = _shim_path()
+    old = os.environ.get("PYTHONPATH", "")
+    parts = [p for p in old.split(os.pathsep) if p]
+    if shim not in parts:
+        os.environ["PYTHONPATH"] = os.pathsep.join([shim] + parts)
+    # multiprocessing's spawn children take the parent's sys.path, not PYTHONPATH's. Here the
+    # redirect's finder (first on sys.meta_path) answers 'import mxnet' before any path entry.
+    if shim not in sys.path:
+        sys.path.insert(0, shim)
 
 
 def _run(args: argparse.Namespace) -> int:
+    import importlib.util
+    from . import _legacy_printing
     from ._redirect import install
     install()
     _legacy_printing()
+    _export_redirect()
     if args.module:
+        try:
+            found = importlib.util.find_spec(args.target)
+        except (ImportError, ValueError):
+            found = None
+        if found is None:
+            print(f"mxcompat run: no module named {args.target}", file=sys.stderr)
+            return 2
         sys.argv = [args.target] + list(args.args)
         runpy.run_module(args.target, run_name="__main__", alter_sys=True)
         return 0
@@ -30,15 +51,33 @@ def _run(args: argparse.Namespace) -> int:
     if not os.path.exists(path):
         print(f"mxcompat run: no such file: {path}", file=sys.stderr)
         return 2
+    if os.path.isdir(path) and not os.path.isfile(os.path.join(path, "__main__.py")):
+        print(f"mxcompat run: {path} is a directory without a __main__.py", file=sys.stderr)
+        return 2
     sys.argv = [path] + list(args.args)
-    sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
+    sys.path.insert(0, os.path.abspath(path) if os.path.isdir(path)
+                    else os.path.dirname(os.path.abspath(path)))
     runpy.run_path(path, run_name="__main__")
     return 0
+
+
+def _version() -> str:
+    import platform
+
+    import numpy
+    import torch
+
+    from . import __mxcompat_version__, __version__
+    return (f"mxcompat {__mxcompat_version__} (MXNet {__version__} API) on torch "
+            f"{torch.__version__}, NumPy {numpy.__version__}, Python "
+            f"{platform.python_version()}")
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="mxcompat", description="Run and migrate Apache MXNet "
                                 "1.9.1 NDArray code on PyTorch.")
+    p.add_argument("--version", action="store_true",
+                   help="print mxcompat's version and those of torch, NumPy and Python")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     r = sub.add_parser("run", help="run a legacy MXNet script unchanged (import mxnet -> "
                        "mxcompat)")
@@ -58,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Optional[List[str]] = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.version:
+        print(_version())
+        return 0
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

@@ -33,6 +33,22 @@ def add_parser(subparsers: "argparse._SubParsersAction") -> argparse.ArgumentPar
     return p
 
 
+def _write_atomic(path: str, text: str) -> None:
+    import tempfile
+    d = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".mxcompat-scan-", dir=d)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
 def run(args: argparse.Namespace) -> int:
     fail_on: list = []
     for item in args.fail_on:
@@ -50,12 +66,21 @@ def run(args: argparse.Namespace) -> int:
         print(f"mxcompat scan: no such file or directory: {', '.join(missing)}",
               file=sys.stderr)
         return 2
+    if args.output:
+        out_dir = os.path.dirname(os.path.abspath(args.output))
+        if not os.path.isdir(out_dir):
+            print(f"mxcompat scan: -o {args.output}: no such directory: {out_dir}",
+                  file=sys.stderr)
+            return 2
     show = args.progress if args.progress is not None else sys.stderr.isatty()
     rep = _scan.scan(args.paths, progress=_scan.progress_bar() if show else None)
     text = _scan.FORMATS[args.format](rep)
     if args.output:
-        with open(args.output, "w", encoding="utf-8") as f:
-            f.write(text)
+        try:
+            _write_atomic(args.output, text)
+        except OSError as e:
+            print(f"mxcompat scan: -o {args.output}: {e.strerror or e}", file=sys.stderr)
+            return 2
     else:
         sys.stdout.write(text)
     for err in rep.errors if (args.output or args.format != "table") else ():

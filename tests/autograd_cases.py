@@ -38,6 +38,17 @@ for name, expr in [
         ("BlockGrad", "mx.nd.BlockGrad(x) * x")]:
     case(f"grad:{name}", f"{_X}{_REC}y = {expr}\ny.backward()\nresult = x.grad")
 
+# Gradients at ties and bounds (torch 2.14 changed clamp's there) and at NaN
+_T = ("x = mx.nd.array([0.0, 1.0, 1.5, 2.0, 3.0, float('nan')]); x.attach_grad()\n")
+for name, expr in [("clip-bounds", "mx.nd.clip(x, 1.0, 2.0)"),
+                   ("maximum-scalar-tie", "mx.nd.maximum(x, 1.0)"),
+                   ("minimum-scalar-tie", "mx.nd.minimum(x, 2.0)"),
+                   ("rmaximum-scalar-tie", "mx.nd.maximum(1.0, x)"),
+                   ("maximum-tensor-tie", "mx.nd.maximum(x, mx.nd.full((6,), 1.0))"),
+                   ("minimum-tensor-tie", "mx.nd.minimum(mx.nd.full((6,), 2.0), x)")]:
+    case(f"grad:{name}", f"{_T}{_REC}y = {expr}\ny.backward(mx.nd.ones_like(y) * 3)\n"
+         "result = x.grad")
+
 case("head-grad", f"{_X}{_REC}y = x * 2\ny.backward(mx.nd.array([[1, 2, 3], [4, 5, 6]]))\n"
      "result = x.grad")
 case("grad-shares-buffer", f"{_X}g = x.grad\n{_REC}y = (x * x).sum()\ny.backward()\n"

@@ -209,3 +209,4 @@ def test_scalar_operand_cache_stays_small():
         a = a * 1.0 + (i * 1e-3)
     assert all(len(c) <= 256 for c in elemwise._SCALAR_CACHE.values())
     np.testing.assert_allclose(a.asnumpy(), 1 + sum(i * 1e-3 for i in range(1000)), rtol=1e-4)
+

@@ -34,9 +34,10 @@ from ..base import (MXNetError, MXNetIndexError, MXNetTypeError, MXNetValueError
                     unsupported)
 from .ndarray import NDArray, _wrap
 
-__all__ = ["register", "OpInfo", "OPS", "NAMESPACES", "Bool", "Int", "Float", "Shape", "Axis",
+__all__ = ["register", "OpInfo", "OpSpec", "Param", "OPS", "NAMESPACES", "Bool", "Int", "Float",
+           "Shape", "Axis",
            "OptInt", "OptFloat", "Dtype", "OptDtype", "Enum", "Any_", "Str", "FloatTuple",
-           "unwrap", "stub"]
+           "unwrap", "stub", "When"]
 
 
 # ----------------------------------------------------------------------------------------
@@ -176,10 +177,78 @@ def Enum(*choices: str) -> Callable:
                                   f"values are: {valid}")
         return s
     conv.__name__ = f"Enum{tuple(choices)}"
+    conv._mx_type = "int"  # type: ignore[attr-defined]  (an enum is an int to MXNet)
+    conv._mx_choices = tuple(choices)  # type: ignore[attr-defined]
     return conv
 
 
+#: MXNet's name of each converter's type, as its errors and op docs spell it ("Required
+#: parameter kernel of Shape(tuple) is not presented"); an enumeration is an int to MXNet
+_TYPE_NAMES: Dict[Callable, str] = {Bool: "boolean", Int: "int", Float: "float", Str: "string",
+                                    Any_: "any", Shape: "Shape(tuple)",
+                                    FloatTuple: "tuple of <float>", Axis: "Shape or None",
+                                    OptInt: "int or None", OptFloat: "float or None",
+                                    Dtype: "int", OptDtype: "int or None"}
+
+
+def type_name(conv: Callable) -> str:
+    """MXNet's type name of a converter (an Enum's is 'int', as in MXNet's messages)."""
+    return getattr(conv, "_mx_type", None) or _TYPE_NAMES.get(conv, "any")
+
+
+class When:
+    """A condition on an op's parsed parameters, for an optional input:
+    ``When("no_bias", False)`` (bias takes part unless no_bias), ``When("act_type",
+    "prelu")``; its repr is what ``describe`` shows."""
+    __slots__ = ("param", "values")
+
+    def __init__(self, param: str, *values: Any) -> None:
+        self.param = param
+        self.values = values or (True,)
+
+    def __call__(self, params: Dict[str, Any]) -> bool:
+        return params.get(self.param) in self.values
+
+    def __repr__(self) -> str:
+        return " or ".join(f"{self.param}={v!r}" for v in self.values)
+
+
 # ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Param:
+    """One op parameter: name, converter (string or Python value -> value), default,
+    whether it is required and MXNet's type name (used in the missing-parameter error)."""
+    name: str
+    conv: Callable
+    default: Any = None
+    required: bool = False
+    type_name: str = "any"
+
+
+@dataclass(frozen=True)
+class OpSpec:
+    """The schema of an op, in MXNet's terms (see mxcompat.ndarray.registry).
+
+    ``inputs``: array inputs in call order (the variadic one last-but-not-least: its name is in
+    ``variadic``); ``optional``: input -> predicate over the parsed parameters saying whether
+    the input takes part (None: optional, always listed); ``aux``: inputs that are auxiliary
+    states in a symbol (BatchNorm's moving_mean/moving_var); ``outputs``: the visible outputs'
+    names, or a function of the parsed parameters giving them; ``key_var_num_args``: the
+    parameter counting the variadic inputs."""
+    inputs: tuple = ()
+    params: tuple = ()
+    optional: Any = None
+    aux: tuple = ()
+    outputs: Any = ("output",)
+    variadic: Optional[str] = None
+    key_var_num_args: Optional[str] = None
+    differentiable: bool = True
+    declared: bool = True
+    #: for ops whose input names depend on the parameters (multi_sgd_update: weight_0,
+    #: grad_0, weight_1, ...): a function of the parsed parameters giving them all, in order
+    input_names: Optional[Callable] = None
+
+
 @dataclass
 class OpInfo:
     """Metadata of a registered op (used by the conformance matrix and the docs)."""
@@ -194,6 +263,7 @@ class OpInfo:
     params: tuple = ()
     supported: bool = True
     extra: Dict[str, Any] = field(default_factory=dict)
+    spec: Optional[OpSpec] = None
 
 
 #: every registered op and stub, by "namespace.name" ("nd.exp", "linalg.gemm", ...)
@@ -301,34 +371,75 @@ def register(name: str, *, params: Optional[Dict[str, Callable]] = None,
              aliases: Sequence[str] = (), family: str = "misc", ns: str = "nd",
              alias_ns: str = "nd", torch: str = "", notes: str = "",
              variadic: bool = False, ignore_unknown: Optional[bool] = None,
-             no_scalar_ctx: bool = False) -> Callable:
-    """Register ``impl`` as the MXNet op ``name`` (see the module docstring).
+             no_scalar_ctx: bool = False, required: Sequence[str] = (),
+             optional: Optional[Dict[str, Optional[Callable]]] = None,
+             aux: Sequence[str] = (), outputs: Any = None, types: Optional[Dict[str, str]] = None,
+             differentiable: bool = True, key_var_num_args: Optional[str] = None,
+             input_names: Optional[Callable] = None,
+             inputs: Optional[Sequence[str]] = None, ndarray: bool = False) -> Callable:
+    """Register ``impl`` as the MXNet op ``name`` (see the module docstring and
+    docs/ops-how-defined.md).
 
     Parameters of ``impl`` that appear in ``params`` (or have a default) are op parameters;
     the others are array inputs. With ``variadic=True`` the first parameter of ``impl`` is
     ``*data`` (concat-style ops). ``aliases`` are extra names, in ``alias_ns``.
+
+    The schema: ``required`` names parameters that must be given although ``impl`` has a
+    default for them; ``optional`` maps optional array inputs (``bias``) to a predicate over
+    the parsed parameters telling whether the input takes part (``lambda p: not
+    p["no_bias"]``) or None; ``aux`` names the inputs that are auxiliary states;
+    ``outputs`` gives the visible outputs (a count, a tuple of names, or a function of the
+    parsed parameters returning names; default one ``output``); ``types`` overrides MXNet's
+    type name of a parameter (``{"num_filter": "int (non-negative)"}``); ``input_names``, for
+    a variadic op whose inputs MXNet names from its parameters (``weight_0, grad_0, ...``), is
+    a function of the parsed parameters giving them (``aux`` may then be one too).
+
+    ``inputs`` names the array inputs of an ``impl(*arrays, **params)`` that takes them as
+    MXNet's generated functions pass them: the given (non-None) ones, in signature order
+    (``quantized_fully_connected(d, w, min_d, max_d, min_w, max_w, no_bias=True)``); the
+    impl's keyword-only parameters are the op's parameters. ``differentiable=False``: the op
+    runs without autograd; while recording, its float outputs get a zero gradient.
+
+    ``ndarray=True``: an op on array layouts (CSR graphs, storage types) rather than tensors:
+    ``impl`` gets the arrays as passed (NDArrays, or None), the parsed parameters and ``out``
+    (keyword), and returns the result itself; the wrapper parses the parameters and turns
+    torch errors into MXNetError.
     """
     params = dict(params or {})
+    required_set = frozenset(required)
+    optional = dict(optional or {})
+    types = dict(types or {})
+
+    collect = list(inputs) if inputs is not None else None
 
     def deco(impl: Callable) -> Callable:
         sig = inspect.signature(impl)
         inputs, plist = [], []
         var_input = None
         for p in sig.parameters.values():
+            if ndarray and p.name == "out":
+                continue  # an NDArray-level op writes out= itself
             if p.kind is p.VAR_POSITIONAL:
                 var_input = p.name
             elif p.name in params or p.default is not p.empty:
                 conv = params.get(p.name) or _conv_for_default(p.default)
-                required = p.default is p.empty
-                plist.append((p.name, conv, None if required else p.default, required))
+                req = p.default is p.empty or p.name in required_set
+                plist.append((p.name, conv, None if req else p.default, req,
+                              types.get(p.name) or type_name(conv)))
             else:
                 inputs.append(p.name)
+        if collect is not None:
+            inputs, var_input = collect, None
         fn = _build(name, impl, inputs, plist, var_input,
-                    ignore_unknown if ignore_unknown is not None else not plist)
+                    ignore_unknown if ignore_unknown is not None else not plist,
+                    collect=collect is not None, differentiable=differentiable,
+                    nd_level=ndarray)
         fn.__doc__ = (impl.__doc__ or "") + (f"\n\ntorch equivalent: {torch}" if torch else "")
+        spec = _spec(inputs, plist, var_input, optional, aux, outputs, differentiable,
+                     key_var_num_args, input_names)
         info = OpInfo(name=name, fn=fn, family=family, namespace=ns, aliases=tuple(aliases),
                       torch=torch, notes=notes, inputs=tuple(inputs) or ((var_input,) if
-                      var_input else ()), params=tuple(p[0] for p in plist))
+                      var_input else ()), params=tuple(p[0] for p in plist), spec=spec)
         OPS[_key(ns, name)] = info
         _add(ns, name, fn)
         for a in aliases:
@@ -337,6 +448,29 @@ def register(name: str, *, params: Optional[Dict[str, Callable]] = None,
         fn._mx_info = info  # type: ignore[attr-defined]
         return fn
     return deco
+
+
+def _spec(inputs: list, plist: list, var_input: Optional[str], optional: dict, aux: Any,
+          outputs: Any, differentiable: bool, key_var: Optional[str],
+          input_names: Optional[Callable] = None) -> OpSpec:
+    """The schema of a registered op, from its impl's signature and register's arguments."""
+    # optional array inputs (bias) go through the wrapper as parameters but are inputs
+    ins = list(inputs) + [p[0] for p in plist if p[0] in optional]
+    order = {n: i for i, n in enumerate([*inputs, *(p[0] for p in plist)])}
+    ins.sort(key=order.__getitem__)
+    if var_input:
+        ins.append(var_input)
+    ps = tuple(Param(p[0], p[1], p[2], p[3], p[4]) for p in plist if p[0] not in optional)
+    if var_input and key_var is None and any(p.name == "num_args" for p in ps):
+        key_var = "num_args"
+    if outputs is None:
+        outputs = ("output",)
+    elif isinstance(outputs, int):
+        outputs = ("output",) if outputs == 1 else tuple(f"output{i}" for i in range(outputs))
+    return OpSpec(inputs=tuple(ins), params=ps, optional=optional or None,
+                  aux=aux if callable(aux) else tuple(aux), outputs=outputs,
+                  variadic=var_input, key_var_num_args=key_var,
+                  differentiable=differentiable, input_names=input_names)
 
 
 #: converters whose result, for an input of this Python type, is the input itself
@@ -359,7 +493,8 @@ def _conv_for_default(d: Any) -> Callable:
 
 
 def _build(name: str, impl: Callable, inputs: list, plist: list, var_input: Optional[str],
-           ignore_unknown: bool) -> Callable:
+           ignore_unknown: bool, collect: bool = False, differentiable: bool = True,
+           nd_level: bool = False) -> Callable:
     """Generate the public wrapper's source once, with MXNet's signature; it is compiled on the
     function's first call."""
     g: Dict[str, Any] = {"_impl": impl, "_call": call, "_finish": finish, "_unwrap": unwrap,
@@ -368,26 +503,45 @@ def _build(name: str, impl: Callable, inputs: list, plist: list, var_input: Opti
                          "_STATE": STATE, "_grad_on": _grad_on, "_ERRS": _TORCH_ERRORS,
                          "_translate": translate, "_Tensor": torch.Tensor, "_wrap": _wrap,
                          "_sparse_call": sparse_call, "_link": _link,
-                         "_new": object.__new__}
+                         "_new": object.__new__, "_set_grad": _set_grad}
     safe = {n: (n if not keyword.iskeyword(n) else n + "_") for n in inputs}
     lines = []
     if var_input:
         sig = f"*{var_input}, **kwargs"
         lines.append("    out = kwargs.pop('out', None); kwargs.pop('name', None)")
-        for pn, conv, default, _required in plist:
+        for pn, conv, default, _required, _tn in plist:
             g[f"_c_{pn}"] = conv
             g[f"_d_{pn}"] = default
             lines.append(f"    {pn} = kwargs.pop('{pn}', _Null)")
         lines.append("    if kwargs: _kw_error(_op, kwargs, _PNAMES)")
         pdict = "{" + ", ".join(f"'{p[0]}': {p[0]}" for p in plist) + "}"
-        lines.append(f"    if any(type(x) is not NDArray and getattr(x, '_STYPE', None) "
-                     f"for x in {var_input}):")
-        lines.append(f"        _s = _sparse_call(_op, {{'{var_input}': list({var_input})}}, "
-                     f"{pdict}, out)")
-        lines.append("        if _s is not NotImplemented: return _s")
-        lines.append(f"    _ts = [_unwrap(x, _op, '{var_input}') for x in {var_input}]")
-        call_args = ["*_ts"]
+        if not nd_level:
+            lines.append(f"    if any(type(x) is not NDArray and getattr(x, '_STYPE', None) "
+                         f"for x in {var_input}):")
+            lines.append(f"        _s = _sparse_call(_op, {{'{var_input}': list({var_input})}}, "
+                         f"{pdict}, out)")
+            lines.append("        if _s is not NotImplemented: return _s")
+            lines.append(f"    _ts = [_unwrap(x, _op, '{var_input}') for x in {var_input}]")
+        call_args = [f"*{var_input}" if nd_level else "*_ts"]
         ctx_expr = f"_ctx_of({var_input}[0]) if {var_input} else None"
+    elif collect:
+        # MXNet's generated-function rule: the given arrays, in signature order
+        parts = [f"{safe[n]}=None" for n in inputs] + [f"{p[0]}=_Null" for p in plist]
+        parts += ["out=None", "name=None", "**kwargs"]
+        sig = ", ".join(parts)
+        unknown = "pass" if ignore_unknown else "_kw_error(_op, kwargs, _PNAMES)"
+        lines.append(f"    if kwargs: {unknown}")
+        g["_INAMES"] = tuple(inputs)
+        lines.append("    _ts = []")
+        lines.append("    _x0 = None")
+        lines.append("    for _n, _x in zip(_INAMES, (" + "".join(f"{safe[n]}, " for n in inputs)
+                     + ")):")
+        lines.append("        if _x is None: continue")
+        lines.append("        _ts.append(_x._t if type(_x) is NDArray else _unwrap(_x, _op, _n))")
+        lines.append("        if _x0 is None: _x0 = _x")
+        lines.append("    if not _ts: _unwrap(None, _op, _INAMES[0])")
+        call_args = ["*_ts"]
+        ctx_expr = "_x0._ctx"
     else:
         parts = [f"{safe[n]}=None" for n in inputs] + [f"{p[0]}=_Null" for p in plist]
         parts += ["out=None", "name=None", "**kwargs"]
@@ -397,7 +551,7 @@ def _build(name: str, impl: Callable, inputs: list, plist: list, var_input: Opti
         call_args = []
         idict = "{" + ", ".join(f"'{n}': {safe[n]}" for n in inputs) + "}"
         pdict = "{" + ", ".join(f"'{p[0]}': {p[0]}" for p in plist) + "}"
-        for i, n in enumerate(inputs):
+        for i, n in enumerate(inputs if not nd_level else ()):
             v = safe[n]
             # a sparse input (never on the hot path: type(v) is NDArray there) takes MXNet's
             # storage-type rule for this op, where mx.nd.sparse has one
@@ -409,12 +563,14 @@ def _build(name: str, impl: Callable, inputs: list, plist: list, var_input: Opti
             lines.append("            if _s is not NotImplemented: return _s")
             lines.append(f"        _t{i} = _unwrap({v}, _op, '{n}')")
             call_args.append(f"_t{i}")
+        if nd_level:
+            call_args = [safe[n] for n in inputs]
         ctx_expr = f"{safe[inputs[0]]}._ctx" if inputs else "None"
-    for pn, conv, default, required in plist:
+    for pn, conv, default, required, tname in plist:
         g[f"_c_{pn}"] = conv
         g[f"_d_{pn}"] = default
         if required:
-            lines.append(f"    if {pn} is _Null: _missing(_op, '{pn}')")
+            lines.append(f"    if {pn} is _Null: _missing(_op, '{pn}', {tname!r})")
             lines.append(f"    {pn} = _c_{pn}({pn}, _op, '{pn}')")
         else:
             # a value already of the converter's result type is taken as it is (x.sum(axis=1)
@@ -425,35 +581,59 @@ def _build(name: str, impl: Callable, inputs: list, plist: list, var_input: Opti
                          f"(None if {pn} is None and _d_{pn} is None else "
                          f"_c_{pn}({pn}, _op, '{pn}'))")
         # after *data, parameters can only be passed by keyword
-        call_args.append(f"{pn}={pn}" if var_input else pn)
+        call_args.append(f"{pn}={pn}" if var_input or collect else pn)
     g["_PNAMES"] = tuple(p[0] for p in plist)
     # The hot path: call the kernel directly. Only when an input requires grad outside
     # record() does torch's grad mode need switching off (so that no graph is built).
-    if var_input:
+    if var_input or collect:
         needs = "any(t.requires_grad for t in _ts)"
     else:
         needs = " or ".join(f"_t{i}.requires_grad" for i in range(len(inputs))) or "False"
     args = ", ".join(call_args)
-    tensors = "_ts" if var_input else "(" + "".join(f"_t{i}, " for i in range(len(inputs))) + ")"
-    lines.append("    if _STATE.recording:")
-    lines.append("        try:")
-    lines.append(f"            _r = _impl({args})")
-    lines.append("        except _ERRS as _e:")
-    lines.append("            raise _translate(_e, _op) from None")
-    lines.append("        if type(_r) is not _Tensor or not _r.requires_grad:")
-    lines.append(f"            _r = _link(_r, {tensors})")
-    lines.append(f"    elif ({needs}) and _grad_on():")
-    lines.append(f"        _r = _call(_impl, _op, {args})")
-    lines.append("    else:")
-    lines.append("        try:")
-    lines.append(f"            _r = _impl({args})")
-    lines.append("        except _ERRS as _e:")
-    lines.append("            raise _translate(_e, _op) from None")
-    lines.append("    if out is None and type(_r) is _Tensor:")
-    lines.append("        _a = _new(NDArray)")  # _wrap, inline (one call less per op)
-    lines.append(f"        _a._t, _a._ctx, _a._ag = _r, {ctx_expr}, None")
-    lines.append("        return _a")
-    lines.append(f"    return _finish(_r, {ctx_expr}, out, _op)")
+    tensors = ("_ts" if var_input or collect else
+               "(" + "".join(f"_t{i}, " for i in range(len(inputs))) + ")")
+    if nd_level:
+        # the op builds its result (and writes out=) itself
+        lines.append("    try:")
+        lines.append(f"        return _impl({args}{', ' if args else ''}out=out)")
+        lines.append("    except _ERRS as _e:")
+        lines.append("        raise _translate(_e, _op) from None")
+    elif not differentiable:
+        # no graph: run without autograd; while recording, float outputs get a zero gradient
+        lines.append("    try:")
+        lines.append("        if _grad_on():")
+        lines.append("            _set_grad(False)")
+        lines.append("            try:")
+        lines.append(f"                _r = _impl({args})")
+        lines.append("            finally:")
+        lines.append("                _set_grad(True)")
+        lines.append("        else:")
+        lines.append(f"            _r = _impl({args})")
+        lines.append("    except _ERRS as _e:")
+        lines.append("        raise _translate(_e, _op) from None")
+        lines.append("    if _STATE.recording:")
+        lines.append(f"        _r = _link(_r, {tensors})")
+    else:
+        lines.append("    if _STATE.recording:")
+        lines.append("        try:")
+        lines.append(f"            _r = _impl({args})")
+        lines.append("        except _ERRS as _e:")
+        lines.append("            raise _translate(_e, _op) from None")
+        lines.append("        if type(_r) is not _Tensor or not _r.requires_grad:")
+        lines.append(f"            _r = _link(_r, {tensors})")
+        lines.append(f"    elif ({needs}) and _grad_on():")
+        lines.append(f"        _r = _call(_impl, _op, {args})")
+        lines.append("    else:")
+        lines.append("        try:")
+        lines.append(f"            _r = _impl({args})")
+        lines.append("        except _ERRS as _e:")
+        lines.append("            raise _translate(_e, _op) from None")
+    if not nd_level:
+        lines.append("    if out is None and type(_r) is _Tensor:")
+        lines.append("        _a = _new(NDArray)")  # _wrap, inline (one call less per op)
+        lines.append(f"        _a._t, _a._ctx, _a._ag = _r, {ctx_expr}, None")
+        lines.append("        return _a")
+        lines.append(f"    return _finish(_r, {ctx_expr}, out, _op)")
     fname = name if name.isidentifier() and not keyword.iskeyword(name) else "_op_fn"
     src = f"def {fname}({sig}):\n" + "\n".join(lines) + "\n"
     # Compiling ~300 wrappers took most of `import mxcompat` (0.3 ms each), so each is
@@ -473,6 +653,7 @@ def _build(name: str, impl: Callable, inputs: list, plist: list, var_input: Opti
         return fn
     g["_materialize"] = materialize
     fn.__signature__ = _signature(inputs, safe, plist, var_input)  # type: ignore[attr-defined]
+    fn._mx_source = src  # type: ignore[attr-defined]
     fn.__name__ = name
     fn.__qualname__ = name
     fn.__module__ = "mxcompat.ndarray"
@@ -511,8 +692,9 @@ def _kw_error(op: str, kwargs: dict, pnames: tuple) -> None:
                           f"{', '.join(pnames) or '(none)'}")
 
 
-def _missing(op: str, pname: str) -> None:
-    raise MXNetValueError(f"{op}: Required parameter {pname} is not presented")
+def _missing(op: str, pname: str, tname: str = "") -> None:
+    of = f" of {tname}" if tname and tname != "any" else ""
+    raise MXNetValueError(f"{op}: Required parameter {pname}{of} is not presented")
 
 
 def stub_family(ns: str, name: str) -> str:

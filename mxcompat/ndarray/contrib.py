@@ -717,7 +717,8 @@ class _HawkesLL(torch.autograd.Function):
                 None, None, None, None)
 
 
-@register("hawkesll", family="contrib", ns="contrib",
+@register("hawkesll", outputs=("output", "out_state"),
+          family="contrib", ns="contrib",
           torch="a loop over the sequence (exp/log in float as MXNet's kernel)",
           notes="outputs [loglik (N,), new state (N, K)]; marks int32, the rest lda's float "
           "dtype; valid_length counts points j < valid_length; gradients w.r.t. lda/alpha/beta "

@@ -194,7 +194,8 @@ def _greedy(iou_gt: np.ndarray, same: np.ndarray) -> np.ndarray:
     return keep
 
 
-@register("box_nms", aliases=("box_non_maximum_suppression",), alias_ns="contrib",
+@register("box_nms", outputs=("output0",),
+          aliases=("box_non_maximum_suppression",), alias_ns="contrib",
           params={"overlap_thresh": Float, "valid_thresh": Float, "topk": Int,
                   "coord_start": Int, "score_index": Int, "id_index": Int,
                   "background_id": Int, "force_suppress": Bool, "in_format": _FMT,
@@ -271,15 +272,15 @@ def _nms_iou(boxes: torch.Tensor, center: bool) -> torch.Tensor:
 
 # ----------------------------------------------------------------------------------------
 # bipartite_matching
-@register("bipartite_matching", params={"is_ascend": Bool, "threshold": Float, "topk": Int},
+@register("bipartite_matching", required=("threshold",),
+          outputs=2,
+          params={"is_ascend": Bool, "threshold": Float, "topk": Int},
           family="nn", ns="contrib", torch="greedy matching over a stable sort (Python loop)",
           notes="greedy, as MXNet: stops at the first free pair failing the threshold; "
                 "with topk it makes topk+1 matches like MXNet; zero gradient")
 def bipartite_matching(data, is_ascend=False, threshold=None, topk=-1):
     """Greedy bipartite matching of a score matrix (..., N, M): row and column markers."""
     op = "bipartite_matching"
-    if threshold is None:
-        raise MXNetValueError(f"{op}: Required parameter threshold of float is not presented")
     _real(op, data)
     _check(data.dim() >= 2, op, f"score matrix must have dim >= 2, {data.dim()} provided")
     shape = tuple(data.shape)
@@ -318,7 +319,8 @@ def bipartite_matching(data, is_ascend=False, threshold=None, topk=-1):
 
 # ----------------------------------------------------------------------------------------
 # box_encode / box_decode
-@register("box_encode", family="nn", ns="contrib",
+@register("box_encode", outputs=2,
+          family="nn", ns="contrib",
           torch="elementwise (corner anchors/refs -> center offsets, log sizes)",
           notes="zero gradient, as MXNet")
 def box_encode(samples, matches, anchors, refs, means, stds):
@@ -445,8 +447,6 @@ def _fp32_cpu(op: str, *ts: torch.Tensor) -> None:
 
 
 def _heads(op: str, heads: Any) -> int:
-    if heads is None:
-        raise MXNetValueError(f"{op}: Required parameter heads of int is not presented")
     if heads <= 0:
         raise MXNetValueError(f"{op}: heads must be > 0, got {heads}")
     return heads
@@ -479,7 +479,8 @@ def _dim3(op: str, what: str, t: torch.Tensor, layout: str) -> None:
                               f"{t.dim()}D")
 
 
-@register("interleaved_matmul_selfatt_qk", params={"heads": Int}, family="nn", ns="contrib",
+@register("interleaved_matmul_selfatt_qk", required=("heads",),
+          params={"heads": Int}, family="nn", ns="contrib",
           torch="torch.bmm(q / sqrt(d), k.transpose(1, 2)) on the interleaved layout",
           notes="float32 only (MXNet's CPU kernel)")
 def interleaved_matmul_selfatt_qk(queries_keys_values, heads=None):
@@ -497,7 +498,8 @@ def interleaved_matmul_selfatt_qk(queries_keys_values, heads=None):
     return torch.bmm(q * scale, k.transpose(1, 2))
 
 
-@register("interleaved_matmul_selfatt_valatt", params={"heads": Int}, family="nn",
+@register("interleaved_matmul_selfatt_valatt", required=("heads",),
+          params={"heads": Int}, family="nn",
           ns="contrib", torch="torch.bmm(attention, v) on the interleaved layout",
           notes="float32 only (MXNet's CPU kernel)")
 def interleaved_matmul_selfatt_valatt(queries_keys_values, attention, heads=None):
@@ -523,7 +525,8 @@ def interleaved_matmul_selfatt_valatt(queries_keys_values, attention, heads=None
     return _unbh(torch.bmm(attention, v), b, h)
 
 
-@register("interleaved_matmul_encdec_qk", params={"heads": Int}, family="nn", ns="contrib",
+@register("interleaved_matmul_encdec_qk", required=("heads",),
+          params={"heads": Int}, family="nn", ns="contrib",
           torch="torch.bmm(q / sqrt(d), k.transpose(1, 2)) on the interleaved layout",
           notes="float32 only (MXNet's CPU kernel)")
 def interleaved_matmul_encdec_qk(queries, keys_values, heads=None):
@@ -550,7 +553,8 @@ def interleaved_matmul_encdec_qk(queries, keys_values, heads=None):
     return torch.bmm(q * scale, k.transpose(1, 2))
 
 
-@register("interleaved_matmul_encdec_valatt", params={"heads": Int}, family="nn",
+@register("interleaved_matmul_encdec_valatt", required=("heads",),
+          params={"heads": Int}, family="nn",
           ns="contrib", torch="torch.bmm(attention, v) on the interleaved layout",
           notes="float32 only (MXNet's CPU kernel)")
 def interleaved_matmul_encdec_valatt(keys_values, attention, heads=None):
@@ -645,7 +649,8 @@ def _mbox_iou(anchors: torch.Tensor, gts: torch.Tensor) -> torch.Tensor:
                        inter / torch.where(union == 0, torch.ones_like(union), union))
 
 
-@register("MultiBoxTarget", params={"overlap_threshold": Float, "ignore_label": Float,
+@register("MultiBoxTarget", outputs=("loc_target", "loc_mask", "cls_target"),
+          params={"overlap_threshold": Float, "ignore_label": Float,
                                     "negative_mining_ratio": Float,
                                     "negative_mining_thresh": Float,
                                     "minimum_negative_samples": Int, "variances": FloatTuple},
@@ -890,7 +895,8 @@ def _det_iou(b: torch.Tensor) -> torch.Tensor:
 
 # ----------------------------------------------------------------------------------------
 # SparseEmbedding
-@register("SparseEmbedding", params={"input_dim": Int, "output_dim": Int, "dtype": OptDtype,
+@register("SparseEmbedding", required=("input_dim", "output_dim"),
+          params={"input_dim": Int, "output_dim": Int, "dtype": OptDtype,
                                      "sparse_grad": Bool},
           family="nn", ns="contrib", torch="torch.nn.functional.embedding",
           notes="dense arrays only: same as Embedding; the weight gradient is dense (MXNet "
@@ -1057,6 +1063,7 @@ def _proposal(op: str, cls_prob: torch.Tensor, bbox_pred: torch.Tensor,
 
 def _proposal_op(name: str, multi: bool) -> Callable:
     @register(name, params=dict(_PROPOSAL_PARAMS), family="nn", ns="contrib",
+              outputs=lambda p: ("output", "score") if p["output_score"] else ("output",),
               torch="anchor decoding + greedy NMS in NumPy (torchvision.ops.nms is close)",
               notes="float32 only; rows [batch, x1, y1, x2, y2], rpn_post_nms_top_n per "
                     "image (kept boxes cycled when fewer survive NMS); zero gradient")

@@ -97,6 +97,11 @@ def _rpow(a: torch.Tensor, s: Any) -> torch.Tensor:
 
 def _minmax_scalar(a: torch.Tensor, s: Any, is_max: bool) -> torch.Tensor:
     r = torch.clamp_min(a, s) if is_max else torch.clamp_max(a, s)
+    if a.requires_grad:
+        # MXNet's gradient is 1 where a >= s (a <= s for minimum), the tie included; torch
+        # 2.14 changed clamp_min/clamp_max to give 0 at the tie, so select explicitly
+        # (a NaN gets none: the comparison is false)
+        r = torch.where((a >= s) if is_max else (a <= s), a, r.detach())
     if s == 0 and a.is_floating_point():
         # a tie gives the scalar in MXNet (maximum(-0.0, 0.0) is 0.0, maximum(0.0, -0.0) is
         # -0.0); torch keeps the array's zero. Adding 0.0 turns -0.0 into 0.0 (and leaves
@@ -112,10 +117,14 @@ def _minmax(a: torch.Tensor, b: torch.Tensor, is_max: bool) -> torch.Tensor:
         return torch.maximum(b, a) if is_max else torch.minimum(b, a)
     # MXNet sends the whole gradient of a tie to lhs; torch.maximum splits it in halves.
     # NaN propagates from either side, as torch.maximum does.
+    # NaN propagates from either side, as torch.maximum does, and (as in MXNet) its
+    # gradient goes to neither side.
     pick_a = (a >= b) if is_max else (a <= b)
-    if a.is_floating_point():
-        pick_a = pick_a | torch.isnan(a)
-    return torch.where(pick_a, a, b)
+    if not a.is_floating_point():
+        return torch.where(pick_a, a, b)
+    pick_b = (a < b) if is_max else (a > b)
+    nan = torch.where(torch.isnan(a), a, b).detach()
+    return torch.where(pick_a, a, torch.where(pick_b, b, nan))
 
 
 def _cmp(fn: Callable) -> Callable:
@@ -732,7 +741,12 @@ def clip(data: torch.Tensor, a_min: float, a_max: float) -> torch.Tensor:
         raise _rules.bool_unsupported("clip")
     lo, hi = _rules.f32(a_min), _rules.f32(a_max)
     if data.is_floating_point() and lo <= hi:
-        return torch.clamp(data, lo, hi)
+        r = torch.clamp(data, lo, hi)
+        if data.requires_grad:
+            # MXNet passes the gradient unless x < a_min or x > a_max (the bounds and NaN
+            # included); torch 2.14 changed clamp's to 0 at the bounds, so select explicitly
+            r = torch.where((data < lo) | (data > hi), r.detach(), data)
+        return r
     # MXNet compares in float and returns the bound cast to the dtype; torch.clamp differs
     # for a_min > a_max and for bounds outside an integer dtype's range
     dt = data.dtype

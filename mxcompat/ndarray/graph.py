@@ -9,7 +9,7 @@ sizes) mxcompat raises MXNetError naming the op and the argument.
 """
 from __future__ import annotations
 
-from typing import Any, List, Optional, Sequence, Tuple
+from typing import Any, List, Optional, Tuple
 
 import numpy as np
 import torch
@@ -18,7 +18,6 @@ from .. import _dtypes
 from ..base import MXNetError, MXNetTypeError, MXNetValueError, _Null
 from . import _op
 from .ndarray import NDArray, _wrap
-from .shape import pyfunc
 from .sparse import CSRNDArray, _csr_rows, _make, _set_layout
 
 __all__: List[str] = []
@@ -26,8 +25,21 @@ __all__: List[str] = []
 _I64 = torch.int64
 
 
-def _publish(name: str, torch_eq: str, notes: str) -> Any:
-    return pyfunc(name, torch_eq, notes, ns="contrib", family="sparse")
+def _graph_op(name: str, torch_eq: str, notes: str, **schema: Any) -> Any:
+    """Declare the contrib graph op ``name`` (an op on CSR layouts: NDArray level)."""
+    return _op.register(name, ns="contrib", family="sparse", torch=torch_eq, notes=notes,
+                        ndarray=True, **schema)
+
+
+def _n_outputs(n: int) -> tuple:
+    return ("output",) if n == 1 else tuple(f"output{i}" for i in range(n))
+
+
+def _axis_conv(v: Any, op: str = "", p: str = "") -> Optional[int]:
+    return _axis_param(v, op)
+
+
+_axis_conv._mx_type = "int or None"  # type: ignore[attr-defined]
 
 
 # ----------------------------------------------------------------------------------------
@@ -94,26 +106,8 @@ def _build_csr(shape: Tuple[int, int], data: torch.Tensor, indices: torch.Tensor
     return _make("csr", t, (indices, indptr), data, ctx)  # type: ignore[return-value]
 
 
-def _kwargs(op: str, kwargs: dict, allowed: Sequence[str]) -> Tuple[dict, Any]:
-    kw = dict(kwargs)
-    out = kw.pop("out", None)
-    kw.pop("name", None)
-    for k in kw:
-        if k not in allowed:
-            raise MXNetValueError(f"{op}: Cannot find argument '{k}', Possible Arguments: "
-                                  f"{', '.join(allowed)}")
-    return kw, out
-
-
-def _required(op: str, kw: dict, pname: str, conv: Any, what: str) -> Any:
-    if pname not in kw or kw[pname] is _Null:
-        raise MXNetValueError(f"{op}: Required parameter {pname} of {what} is not presented")
-    return conv(kw[pname], op, pname)
-
-
-def _num_args(op: str, kw: dict, n: int) -> None:
-    if "num_args" in kw and kw["num_args"] is not _Null:
-        na = _op.Int(kw["num_args"], op, "num_args")
+def _num_args(op: str, na: Optional[int], n: int) -> None:
+    if na is not None:
         if na != n:
             raise MXNetValueError(f"{op}: Check failed: num_inputs == infered_num_inputs ({n} "
                                   f"vs. {na}) : Operator {op} expects {na} inputs, but got "
@@ -166,18 +160,15 @@ def _axis_param(v: Any, op: str) -> Optional[int]:
     return int(v)
 
 
-@_publish("getnnz", "torch.diff(crow_indices) / crow_indices[-1]",
-          "stored values (explicit zeros included); int64; axis None or 1 (axis=0 only on an "
-          "empty CSR, as MXNet); CSR input only")
-def getnnz(data: Any = None, axis: Any = _Null, out: Any = None, name: Any = None,
-           **kwargs: Any) -> NDArray:
+@_graph_op("getnnz", "torch.diff(crow_indices) / crow_indices[-1]",
+           "stored values (explicit zeros included); int64; axis None or 1 (axis=0 only on an "
+           "empty CSR, as MXNet); CSR input only", params={"axis": _axis_conv})
+def getnnz(data: Any, axis: Optional[int] = None, out: Any = None) -> NDArray:
     """The number of stored values of a CSR matrix (explicit zeros included): of the whole
     matrix (``axis=None``, shape (1,)) or of each row (``axis=1``); int64."""
     op = "getnnz"
-    if kwargs:
-        _kwargs(op, kwargs, ("axis",))
     x = _need_nd(data, op, "data")
-    ax = _axis_param(axis, op)
+    ax = axis
     if ax is not None and ax not in (0, 1):
         raise MXNetValueError(f"{op}: Unexpected value for axis({ax}). Candidates are None, 0, "
                               "and 1")
@@ -201,11 +192,10 @@ def getnnz(data: Any = None, axis: Any = _Null, out: Any = None, name: Any = Non
 
 
 # ----------------------------------------------------------------------------------------
-@_publish("edge_id", "searching the row's crow/col indices",
-          "out[i] = data[u[i], v[i]] if that edge is stored, else -1, in data's dtype; u/v "
-          "truncated to integers")
-def edge_id(data: Any = None, u: Any = None, v: Any = None, out: Any = None, name: Any = None,
-            **kwargs: Any) -> NDArray:
+@_graph_op("edge_id", "searching the row's crow/col indices",
+           "out[i] = data[u[i], v[i]] if that edge is stored, else -1, in data's dtype; u/v "
+           "truncated to integers")
+def edge_id(data: Any, u: Any, v: Any, out: Any = None) -> NDArray:
     """The stored value (edge id) at (u[i], v[i]) of a CSR graph, or -1 where no value is
     stored there; output in the graph's dtype."""
     op = "edge_id"
@@ -257,10 +247,9 @@ def edge_id(data: Any = None, u: Any = None, v: Any = None, out: Any = None, nam
 
 
 # ----------------------------------------------------------------------------------------
-@_publish("dgl_adjacency", "torch.ones_like(values) on the same pattern",
-          "float32 CSR of ones on the input's pattern; int64 input only")
-def dgl_adjacency(data: Any = None, out: Any = None, name: Any = None,
-                  **kwargs: Any) -> CSRNDArray:
+@_graph_op("dgl_adjacency", "torch.ones_like(values) on the same pattern",
+           "float32 CSR of ones on the input's pattern; int64 input only")
+def dgl_adjacency(data: Any, out: Any = None) -> CSRNDArray:
     """The adjacency matrix of a CSR graph: a float32 CSR with 1.0 at every stored position
     (the input's edge ids must be int64)."""
     op = "dgl_adjacency"
@@ -283,17 +272,19 @@ def _np_layout(g: CSRNDArray) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
             p.cpu().numpy().astype(np.int64))
 
 
-@_publish("dgl_subgraph", "index_select of rows, columns filtered through a vertex map",
-          "induced subgraphs; new edge ids 0..nnz-1; with return_mapping the parent's edge ids "
-          "too; vertex lists must be sorted int64")
-def dgl_subgraph(*data: Any, **kwargs: Any) -> Any:
+@_graph_op("dgl_subgraph", "index_select of rows, columns filtered through a vertex map",
+           "induced subgraphs; new edge ids 0..nnz-1; with return_mapping the parent's edge ids "
+           "too; vertex lists must be sorted int64",
+           params={"num_args": _op.OptInt, "return_mapping": _op.Bool},
+           outputs=lambda p: _n_outputs((p["num_args"] - 1) * (2 if p["return_mapping"] else 1)))
+def dgl_subgraph(*data: Any, return_mapping: bool, num_args: Optional[int] = None,
+                 out: Any = None) -> Any:
     """The subgraphs induced by sorted int64 vertex sets: ``dgl_subgraph(graph, v1, v2, ...,
     return_mapping=...)`` gives one CSR per set with new edge ids (0, 1, ... in row order),
     then, with ``return_mapping=True``, one per set with the parent graph's edge ids."""
     op = "dgl_subgraph"
-    kw, out = _kwargs(op, kwargs, ("num_args", "return_mapping"))
-    _num_args(op, kw, len(data))
-    ret_map = _required(op, kw, "return_mapping", _op.Bool, "boolean")
+    _num_args(op, num_args, len(data))
+    ret_map = return_mapping
     g = _need_nd(data[0], op, "graph")
     if _stype(g) != "csr":
         raise MXNetError(f"{op}: Check failed: in_attrs->at(0) == kCSRStorage ('graph' must "
@@ -342,18 +333,21 @@ def dgl_subgraph(*data: Any, **kwargs: Any) -> Any:
 
 
 # ----------------------------------------------------------------------------------------
-@_publish("dgl_graph_compact", "renumbering the columns through the vertex list",
-          "drops the padding rows/columns of sampled subgraphs; new edge ids 0..nnz-1; with "
-          "return_mapping the extra outputs are empty CSRs (as MXNet: never filled)")
-def dgl_graph_compact(*graph_data: Any, **kwargs: Any) -> Any:
+@_graph_op("dgl_graph_compact", "renumbering the columns through the vertex list",
+           "drops the padding rows/columns of sampled subgraphs; new edge ids 0..nnz-1; with "
+           "return_mapping the extra outputs are empty CSRs (as MXNet: never filled)",
+           params={"num_args": _op.OptInt, "return_mapping": _op.Bool, "graph_sizes": _op.Shape},
+           types={"graph_sizes": "tuple of <long>"},
+           outputs=lambda p: _n_outputs(p["num_args"] // 2 * (2 if p["return_mapping"] else 1)))
+def dgl_graph_compact(*data: Any, return_mapping: bool, graph_sizes: tuple,
+                      num_args: Optional[int] = None, out: Any = None) -> Any:
     """Compact sampled subgraphs: ``dgl_graph_compact(g1, ..., gn, v1, ..., vn,
     graph_sizes=(...), return_mapping=...)`` renumbers each graph's columns by its vertex list
     ``vi`` (a sampler's first output) and keeps its first ``graph_sizes[i]`` rows."""
     op = "dgl_graph_compact"
-    kw, out = _kwargs(op, kwargs, ("num_args", "return_mapping", "graph_sizes"))
-    _num_args(op, kw, len(graph_data))
-    ret_map = _required(op, kw, "return_mapping", _op.Bool, "boolean")
-    sizes = _required(op, kw, "graph_sizes", _op.Shape, "tuple of <long>")
+    graph_data = data
+    _num_args(op, num_args, len(graph_data))
+    ret_map, sizes = return_mapping, graph_sizes
     n_in = len(graph_data)
     ng = n_in // 2
     if ng * 2 != n_in:
@@ -523,15 +517,12 @@ def _sample_one(op: str, gdata: np.ndarray, gind: np.ndarray, gptr: np.ndarray,
     return verts, layers, cols_out, eids_out, ptr, sub_prob
 
 
-def _sampler(op: str, args: tuple, kwargs: dict, non_uniform: bool) -> List[NDArray]:
-    kw, out = _kwargs(op, kwargs, ("num_args", "num_hops", "num_neighbor", "max_num_vertices"))
+def _sampler(op: str, args: tuple, num_args: Optional[int], num_hops: int, num_neighbor: int,
+             max_v: int, out: Any, non_uniform: bool) -> List[NDArray]:
     if out is not None:
         raise MXNetValueError(f"{op}: out= is not supported (the outputs' sizes depend on the "
                               "sampling)")
-    _num_args(op, kw, len(args))
-    num_hops = _op.Int(kw.get("num_hops", 1), op, "num_hops")
-    num_neighbor = _op.Int(kw.get("num_neighbor", 2), op, "num_neighbor")
-    max_v = _op.Int(kw.get("max_num_vertices", 100), op, "max_num_vertices")
+    _num_args(op, num_args, len(args))
     if num_neighbor < 0:  # MXNet converts it to size_t: every neighbour
         num_neighbor = 2 ** 62
     g = _need_nd(args[0], op, "csr_matrix")
@@ -589,25 +580,40 @@ def _sampler(op: str, args: tuple, kwargs: dict, non_uniform: bool) -> List[NDAr
     return vs_out + csr_out + prob_out + layer_out
 
 
-@_publish("dgl_csr_neighbor_uniform_sample", "BFS with torch.randperm neighbour choice",
-          "outputs: vertex ids (max_num_vertices+1, the last is the count, padding -1), "
-          "sub-CSRs (max_num_vertices x N, parent edge ids), layers (padding -1); random "
-          "choice from mx.random's generator")
-def dgl_csr_neighbor_uniform_sample(*seed_arrays: Any, **kwargs: Any) -> List[NDArray]:
+_SAMPLER = {"num_args": _op.OptInt, "num_hops": _op.Int, "num_neighbor": _op.Int,
+            "max_num_vertices": _op.Int}
+_SAMPLER_TYPES = {"num_hops": "long", "num_neighbor": "long", "max_num_vertices": "long"}
+
+
+@_graph_op("dgl_csr_neighbor_uniform_sample", "BFS with torch.randperm neighbour choice",
+           "outputs: vertex ids (max_num_vertices+1, the last is the count, padding -1), "
+           "sub-CSRs (max_num_vertices x N, parent edge ids), layers (padding -1); random "
+           "choice from mx.random's generator", params=_SAMPLER, types=_SAMPLER_TYPES,
+           outputs=lambda p: _n_outputs(3 * (p["num_args"] - 1)))
+def dgl_csr_neighbor_uniform_sample(*data: Any, num_args: Optional[int] = None,
+                                    num_hops: int = 1, num_neighbor: int = 2,
+                                    max_num_vertices: int = 100,
+                                    out: Any = None) -> List[NDArray]:
     """Sample subgraphs around each seed array by breadth-first search, keeping up to
     ``num_neighbor`` uniformly chosen neighbours per vertex for ``num_hops`` hops and at most
     ``max_num_vertices`` vertices: ``dgl_csr_neighbor_uniform_sample(graph, seeds1, ...)``
     returns [vertices..., sub-CSRs..., layers...]."""
-    return _sampler("dgl_csr_neighbor_uniform_sample", seed_arrays, kwargs, False)
+    return _sampler("dgl_csr_neighbor_uniform_sample", data, num_args, num_hops, num_neighbor,
+                    max_num_vertices, out, False)
 
 
-@_publish("dgl_csr_neighbor_non_uniform_sample", "BFS with weighted choice without replacement",
-          "as the uniform sampler, neighbours drawn by probability[vertex]; adds the sampled "
-          "vertices' probabilities (padding 0); sampled columns and edge ids sorted separately "
-          "(as MXNet)")
-def dgl_csr_neighbor_non_uniform_sample(*seed_arrays: Any, **kwargs: Any) -> List[NDArray]:
+@_graph_op("dgl_csr_neighbor_non_uniform_sample",
+           "BFS with weighted choice without replacement",
+           "as the uniform sampler, neighbours drawn by probability[vertex]; adds the sampled "
+           "vertices' probabilities (padding 0); sampled columns and edge ids sorted separately "
+           "(as MXNet)", params=_SAMPLER, types=_SAMPLER_TYPES,
+           outputs=lambda p: _n_outputs(4 * (p["num_args"] - 2)))
+def dgl_csr_neighbor_non_uniform_sample(*data: Any, num_args: Optional[int] = None,
+                                        num_hops: int = 1, num_neighbor: int = 2,
+                                        max_num_vertices: int = 100,
+                                        out: Any = None) -> List[NDArray]:
     """As dgl_csr_neighbor_uniform_sample, neighbours drawn with weights
     ``probability[vertex]``: ``dgl_csr_neighbor_non_uniform_sample(graph, probability,
     seeds1, ...)`` returns [vertices..., sub-CSRs..., probabilities..., layers...]."""
-    op = "dgl_csr_neighbor_non_uniform_sample"
-    return _sampler(op, seed_arrays, kwargs, True)
+    return _sampler("dgl_csr_neighbor_non_uniform_sample", data, num_args, num_hops,
+                    num_neighbor, max_num_vertices, out, True)

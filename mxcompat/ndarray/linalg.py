@@ -279,7 +279,8 @@ def syrk(A: torch.Tensor, transpose: bool = False, alpha: float = 1.0) -> torch.
     return r * alpha if alpha != 1.0 else r
 
 
-@register("gelqf", ns="linalg", aliases=("linalg_gelqf",), family="linalg",
+@register("gelqf", outputs=2,
+          ns="linalg", aliases=("linalg_gelqf",), family="linalg",
           torch="torch.linalg.qr(A.mT) transposed: Q = q.mT, L = r.mT")
 def gelqf(A: torch.Tensor) -> tuple:
     """LQ factorisation A = L Q of (m, n) matrices with m <= n: returns [Q, L]."""
@@ -291,7 +292,8 @@ def gelqf(A: torch.Tensor) -> tuple:
     return q.mT.contiguous(), r.mT.contiguous()
 
 
-@register("syevd", ns="linalg", family="linalg",
+@register("syevd", outputs=2,
+          ns="linalg", family="linalg",
           torch="torch.linalg.eigh (lower triangle) with U = V.mT, sign-normalised rows")
 def syevd(A: torch.Tensor) -> tuple:
     """Symmetric eigendecomposition A = U^T diag(L) U: returns [U, L], eigenvalues ascending,
@@ -316,7 +318,8 @@ def inverse(A: torch.Tensor) -> torch.Tensor:
     return r
 
 
-@register("det", ns="linalg", aliases=("linalg_det",), family="linalg",
+@register("det", outputs=("output0",),
+          ns="linalg", aliases=("linalg_det",), family="linalg",
           torch="torch.linalg.det", notes="a single matrix gives shape (1,)")
 def det(A: torch.Tensor) -> torch.Tensor:
     """Determinant of each square matrix; shape A.shape[:-2], or (1,) for a matrix."""
@@ -324,7 +327,8 @@ def det(A: torch.Tensor) -> torch.Tensor:
     return _full_reduce_shape(torch.linalg.det(A))
 
 
-@register("slogdet", ns="linalg", aliases=("linalg_slogdet",), family="linalg",
+@register("slogdet", outputs=2,
+          ns="linalg", aliases=("linalg_slogdet",), family="linalg",
           torch="torch.linalg.slogdet", notes="returns [sign, logabsdet]; (1,) for a matrix")
 def slogdet(A: torch.Tensor) -> tuple:
     """Sign and log of the absolute determinant: returns [sign, logabsdet]."""

@@ -137,7 +137,11 @@ def amp_cast(data: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
     return _amp_convert(data, dtype)
 
 
-@register("amp_multicast", params={"num_outputs": Int, "cast_narrow": Bool}, variadic=True,
+@register("amp_multicast",
+          input_names=lambda p: tuple(f"data_{i}" for i in range(p["num_outputs"])),
+          outputs=lambda p: ("output",) if p["num_outputs"] == 1 else tuple(
+              f"output{i}" for i in range(p["num_outputs"])),
+          params={"num_outputs": Int, "cast_narrow": Bool}, variadic=True,
           family="misc", torch="each float16/float32 input .to(the widest (or narrowest) type)")
 def amp_multicast(*data: torch.Tensor, num_outputs: int, cast_narrow: bool = False) -> list:
     """Cast every float16/float32 input to the widest of their types (``cast_narrow``: the

@@ -19,7 +19,7 @@ import torch.nn.functional as F
 from .. import _dtypes
 from .._state import STATE
 from ..base import MXNetTypeError, MXNetValueError, unsupported
-from ._op import (Any_, Bool, Enum, Float, Int, OptDtype, OptFloat, OptInt, Shape, register,
+from ._op import (Any_, Bool, Enum, Float, Int, OptDtype, OptFloat, OptInt, Shape, When, register,
                   unwrap)
 from .ndarray import _cast
 
@@ -82,15 +82,33 @@ def _training() -> bool:
     return STATE.training
 
 
+def _bn_outputs(p: dict) -> tuple:
+    """BatchNorm's visible outputs: with output_mean_var, also the batch mean and var."""
+    return ("output", "mean", "var") if p["output_mean_var"] else ("output",)
+
+
+def _norm_outputs(p: dict) -> tuple:
+    """LayerNorm's / GroupNorm's visible outputs: with output_mean_var, also mean and std."""
+    return ("output", "mean", "std") if p["output_mean_var"] else ("output",)
+
+
+def _rnn_outputs(p: dict) -> tuple:
+    if not p["state_outputs"]:
+        return ("output",)
+    if p["mode"] == "lstm":
+        return ("output", "state_output", "statecell_output")
+    return ("output", "state_output")
+
+
 # ========================================================================================
 # FullyConnected
-@register("FullyConnected", params={"bias": Any_, "num_hidden": Int}, family="nn",
+@register("FullyConnected", required=("num_hidden",),
+          optional={"bias": When("no_bias", False)},
+          params={"bias": Any_, "num_hidden": Int}, family="nn",
           torch="torch.nn.functional.linear",
           notes="weight (num_hidden, input_dim); flatten=True flattens to (N, -1) first")
 def FullyConnected(data, weight, bias=None, num_hidden=None, no_bias=False, flatten=True):
     op = "FullyConnected"
-    if num_hidden is None:
-        raise MXNetValueError(f"{op}: Required parameter num_hidden of int is not presented")
     b = _opt(bias, op, "bias")
     _bias_arity(op, no_bias, b)
     if data.dtype not in _FLOATS:
@@ -127,7 +145,9 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_LAMBDA = 1.0507009873554804934193349852946
 
 
-@register("LeakyReLU", params={"gamma": Any_,
+@register("LeakyReLU", optional={"gamma": When("act_type", "prelu")},
+          outputs=lambda p: ("output", "mask") if p["act_type"] == "rrelu" else ("output",),
+          params={"gamma": Any_,
                                "act_type": Enum("elu", "gelu", "leaky", "prelu", "rrelu",
                                                 "selu")},
           family="nn", torch="torch.where / nn.functional.elu, selu, gelu, prelu, rrelu",
@@ -202,7 +222,8 @@ def _length_mask(op: str, x: torch.Tensor, length: Any, axis: int) -> torch.Tens
     return pos < ln.unsqueeze(ax).to(torch.int32).to(torch.int64)
 
 
-@register("softmax", params={"length": Any_, "axis": Int, "temperature": OptFloat,
+@register("softmax", optional={"length": When("use_length")},
+          params={"length": Any_, "axis": Int, "temperature": OptFloat,
                              "dtype": OptDtype, "use_length": Bool},
           family="nn", torch="torch.softmax",
           notes="softmax(x / temperature); dtype= sets the output dtype; use_length masks "
@@ -340,7 +361,10 @@ _CONV_FN = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
 _DECONV_FN = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
 
 
-@register("Convolution", params={"bias": Any_, "kernel": Shape, "num_filter": Int,
+@register("Convolution", required=("kernel", "num_filter"),
+          optional={"bias": When("no_bias", False)},
+          types={"num_filter": "int (non-negative)"},
+          params={"bias": Any_, "kernel": Shape, "num_filter": Int,
                                  "stride": Shape, "dilate": Shape, "pad": Shape,
                                  "num_group": Int, "workspace": Int, "no_bias": Bool,
                                  "cudnn_tune": Any_, "cudnn_off": Bool, "layout": _LAYOUT_ENUM},
@@ -350,12 +374,6 @@ def Convolution(data, weight, bias=None, kernel=None, stride=(), dilate=(), pad=
                 num_filter=None, num_group=1, workspace=1024, no_bias=False, cudnn_tune=None,
                 cudnn_off=False, layout=None):
     op = "Convolution"
-    if kernel is None:
-        raise MXNetValueError(f"{op}: Required parameter kernel of Shape(tuple) is not "
-                              "presented")
-    if num_filter is None:
-        raise MXNetValueError(f"{op}: Required parameter num_filter of int (non-negative) "
-                              "is not presented")
     b = _opt(bias, op, "bias")
     _bias_arity(op, no_bias, b)
     s, d, p = _conv_common(op, data, kernel, stride, dilate, pad, layout)
@@ -382,7 +400,10 @@ def Convolution(data, weight, bias=None, kernel=None, stride=(), dilate=(), pad=
     return _CONV_FN[len(kernel)](data, weight, b, s, p, d, num_group)
 
 
-@register("Deconvolution", params={"bias": Any_, "kernel": Shape, "num_filter": Int,
+@register("Deconvolution", required=("kernel", "num_filter"),
+          optional={"bias": When("no_bias", False)},
+          types={"num_filter": "int (non-negative)"},
+          params={"bias": Any_, "kernel": Shape, "num_filter": Int,
                                    "stride": Shape, "dilate": Shape, "pad": Shape,
                                    "adj": Shape, "target_shape": Shape, "num_group": Int,
                                    "workspace": Int, "no_bias": Bool, "cudnn_tune": Any_,
@@ -394,12 +415,6 @@ def Deconvolution(data, weight, bias=None, kernel=None, stride=(), dilate=(), pa
                   target_shape=(), num_filter=None, num_group=1, workspace=512, no_bias=True,
                   cudnn_tune=None, cudnn_off=False, layout=None):
     op = "Deconvolution"
-    if kernel is None:
-        raise MXNetValueError(f"{op}: Required parameter kernel of Shape(tuple) is not "
-                              "presented")
-    if num_filter is None:
-        raise MXNetValueError(f"{op}: Required parameter num_filter of int (non-negative) "
-                              "is not presented")
     b = _opt(bias, op, "bias")
     _bias_arity(op, no_bias, b)
     s, d, p = _conv_common(op, data, kernel, stride, dilate, pad, layout)
@@ -562,7 +577,8 @@ class _MovingStats(torch.autograd.Function):
         return g, None, None, None, None, None, None
 
 
-@register("BatchNorm", params={"eps": Float, "momentum": Float, "fix_gamma": Bool,
+@register("BatchNorm", aux=("moving_mean", "moving_var"), outputs=_bn_outputs,
+          params={"eps": Float, "momentum": Float, "fix_gamma": Bool,
                                "use_global_stats": Bool, "output_mean_var": Bool, "axis": Int,
                                "cudnn_off": Bool, "min_calib_range": OptFloat,
                                "max_calib_range": OptFloat},
@@ -607,7 +623,8 @@ def BatchNorm(data, gamma, beta, moving_mean, moving_var, eps=1e-3, momentum=0.9
     return out
 
 
-@register("LayerNorm", params={"axis": Int, "eps": Float, "output_mean_var": Bool},
+@register("LayerNorm", outputs=_norm_outputs,
+          params={"axis": Int, "eps": Float, "output_mean_var": Bool},
           family="nn", torch="torch.var_mean + affine (like nn.functional.layer_norm)",
           notes="output_mean_var returns [out, mean, std] with the axis kept as size 1")
 def LayerNorm(data, gamma, beta, axis=-1, eps=1e-5, output_mean_var=False):
@@ -646,7 +663,8 @@ def InstanceNorm(data, gamma, beta, eps=1e-3):
     return (data - mean) / torch.sqrt(var + eps) * _bcast(gamma, nd, 1) + _bcast(beta, nd, 1)
 
 
-@register("GroupNorm", params={"num_groups": Int, "eps": Float, "output_mean_var": Bool},
+@register("GroupNorm", outputs=_norm_outputs,
+          params={"num_groups": Int, "eps": Float, "output_mean_var": Bool},
           family="nn", torch="torch.var_mean over each group",
           notes="MXNet 1.9.1: gamma/beta have shape (num_groups,) (torch: (C,)); "
                 "output_mean_var returns [out, mean, std] of shape (N, num_groups)")
@@ -690,14 +708,12 @@ def L2Normalization(data, eps=1e-10, mode="instance"):
     return data / norm
 
 
-@register("LRN", params={"alpha": Float, "beta": Float, "knorm": Float, "nsize": Int},
+@register("LRN", required=("nsize",), types={"nsize": "int (non-negative)"},
+          params={"alpha": Float, "beta": Float, "knorm": Float, "nsize": Int},
           family="nn", torch="torch.nn.functional.local_response_norm",
           notes="x / (knorm + alpha/nsize * sum of squares over nsize channels)^beta")
 def LRN(data, alpha=1e-4, beta=0.75, knorm=2.0, nsize=None):
     op = "LRN"
-    if nsize is None:
-        raise MXNetValueError(f"{op}: Required parameter nsize of int (non-negative) is not "
-                              "presented")
     _need_float(op, data)
     if data.dtype != torch.float32:  # MXNet 1.9.1's CPU kernel fails on other types
         raise MXNetTypeError(f"{op}: data type {_dname(data)} is not supported (float32 "
@@ -714,16 +730,13 @@ def LRN(data, alpha=1e-4, beta=0.75, knorm=2.0, nsize=None):
 
 # ========================================================================================
 # Embedding / UpSampling
-@register("Embedding", params={"input_dim": Int, "output_dim": Int, "dtype": OptDtype,
+@register("Embedding", required=("input_dim", "output_dim"),
+          params={"input_dim": Int, "output_dim": Int, "dtype": OptDtype,
                                "sparse_grad": Bool},
           family="nn", torch="torch.nn.functional.embedding on clamped indices",
           notes="out-of-range indices are clipped (torch raises)")
 def Embedding(data, weight, input_dim=None, output_dim=None, dtype=None, sparse_grad=False):
     op = "Embedding"
-    if input_dim is None:
-        raise MXNetValueError(f"{op}: Required parameter input_dim of int is not presented")
-    if output_dim is None:
-        raise MXNetValueError(f"{op}: Required parameter output_dim of int is not presented")
     if dtype is not None and _dtypes.name(dtype) == "bool":
         raise MXNetValueError(f"{op}: Invalid Input: 'bool', valid values are: {{'bfloat16', "
                               "'float16', 'float32', 'float64', 'int32', 'int64', 'int8', "
@@ -739,7 +752,8 @@ def Embedding(data, weight, input_dim=None, output_dim=None, dtype=None, sparse_
     return F.embedding(idx, weight)
 
 
-@register("UpSampling", params={"scale": Int, "sample_type": Enum("bilinear", "nearest"),
+@register("UpSampling", required=("sample_type", "scale"),
+          params={"scale": Int, "sample_type": Enum("bilinear", "nearest"),
                                 "num_filter": Int, "multi_input_mode": Enum("concat", "sum"),
                                 "num_args": Int, "workspace": Int},
           variadic=True, family="nn",
@@ -752,11 +766,6 @@ def UpSampling(*data, scale=None, sample_type=None, num_filter=0, multi_input_mo
         *data, scale, sample_type, num_filter, multi_input_mode, num_args, workspace = data
     if len(data) != num_args and not (sample_type == "bilinear" and len(data) == 2):
         raise MXNetValueError(f"{op}: num_args={num_args} but {len(data)} inputs were given")
-    if scale is None:
-        raise MXNetValueError(f"{op}: Required parameter scale of int is not presented")
-    if sample_type is None:
-        raise MXNetValueError(f"{op}: Required parameter sample_type of {{'bilinear', "
-                              "'nearest'}} is not presented")
     if not data:
         raise MXNetValueError(f"{op}: needs at least one input")
     for t in data:
@@ -988,7 +997,8 @@ def MakeLoss(data, grad_scale=1.0, valid_thresh=0.0, normalization="null"):
     return _MakeLossFn.apply(data, grad_scale, valid_thresh, normalization)
 
 
-@register("make_loss", family="nn", torch="identity forward; backward = ones",
+@register("make_loss", outputs=("loss",),
+          family="nn", torch="identity forward; backward = ones",
           notes="the head gradient is ignored")
 def make_loss(data):
     return _MakeLossFn.apply(data, 1.0, 0.0, "null")
@@ -1053,7 +1063,8 @@ def _seq_axis(op: str, data: torch.Tensor, axis: int) -> int:
     return axis
 
 
-@register("SequenceMask", params={"sequence_length": Any_, "use_sequence_length": Bool,
+@register("SequenceMask", optional={"sequence_length": When("use_sequence_length")},
+          params={"sequence_length": Any_, "use_sequence_length": Bool,
                                   "value": Float, "axis": Int},
           family="nn", torch="torch.where(arange(T) < length, x, value)")
 def SequenceMask(data, sequence_length=None, use_sequence_length=False, value=0.0, axis=0):
@@ -1071,7 +1082,8 @@ def SequenceMask(data, sequence_length=None, use_sequence_length=False, value=0.
     return torch.where(keep, data, v)
 
 
-@register("SequenceLast", params={"sequence_length": Any_, "use_sequence_length": Bool,
+@register("SequenceLast", optional={"sequence_length": When("use_sequence_length")},
+          params={"sequence_length": Any_, "use_sequence_length": Bool,
                                   "axis": Int},
           family="nn", torch="gather of step length-1")
 def SequenceLast(data, sequence_length=None, use_sequence_length=False, axis=0):
@@ -1087,7 +1099,8 @@ def SequenceLast(data, sequence_length=None, use_sequence_length=False, axis=0):
     return data[idx, batch] if ax == 0 else data[batch, idx]
 
 
-@register("SequenceReverse", params={"sequence_length": Any_, "use_sequence_length": Bool,
+@register("SequenceReverse", optional={"sequence_length": When("use_sequence_length")},
+          params={"sequence_length": Any_, "use_sequence_length": Bool,
                                      "axis": Int},
           family="nn", torch="index gather reversing the first length steps")
 def SequenceReverse(data, sequence_length=None, use_sequence_length=False, axis=0):
@@ -1145,7 +1158,12 @@ def _rnn_unpack(params: torch.Tensor, mode: str, layers: int, dirs: int, inp: in
     return [t for grp in ws for t in grp]
 
 
-@register("RNN", params={"state_cell": Any_, "sequence_length": Any_, "state_size": Int,
+@register("RNN", required=("mode", "num_layers", "state_size"),
+          types={"num_layers": "int (non-negative)", "state_size": "int (non-negative)"},
+          optional={"state_cell": When("mode", "lstm"),
+                           "sequence_length": When("use_sequence_length")},
+          outputs=_rnn_outputs,
+          params={"state_cell": Any_, "sequence_length": Any_, "state_size": Int,
                          "num_layers": Int, "bidirectional": Bool,
                          "mode": Enum("gru", "lstm", "rnn_relu", "rnn_tanh"), "p": Float,
                          "state_outputs": Bool, "projection_size": OptInt,
@@ -1160,9 +1178,6 @@ def RNN(data, parameters, state, state_cell=None, sequence_length=None, state_si
         projection_size=None, lstm_state_clip_min=None, lstm_state_clip_max=None,
         lstm_state_clip_nan=False, use_sequence_length=False):
     op = "RNN"
-    for name, v in (("state_size", state_size), ("num_layers", num_layers), ("mode", mode)):
-        if v is None:
-            raise MXNetValueError(f"{op}: Required parameter {name} is not presented")
     if projection_size is not None or lstm_state_clip_min is not None or \
             lstm_state_clip_max is not None or use_sequence_length:
         raise unsupported(f"{op} with projection_size / lstm_state_clip_* / "
@@ -1200,7 +1215,10 @@ def RNN(data, parameters, state, state_cell=None, sequence_length=None, state_si
 
 # ========================================================================================
 # CTC loss, im2col / col2im
-@register("CTCLoss", params={"data_lengths": Any_, "label_lengths": Any_,
+@register("CTCLoss", optional={"data_lengths": When("use_data_lengths"),
+                               "label_lengths": When("use_label_lengths")},
+          outputs=("output0",),
+          params={"data_lengths": Any_, "label_lengths": Any_,
                              "use_data_lengths": Bool, "use_label_lengths": Bool,
                              "blank_label": Enum("first", "last")},
           aliases=("ctc_loss",), family="nn",
@@ -1251,28 +1269,23 @@ def _im2col_args(op: str, data: torch.Tensor, kernel: tuple, stride: tuple, dila
     return tuple(kernel), d, p, s
 
 
-@register("im2col", params={"kernel": Shape, "stride": Shape, "dilate": Shape, "pad": Shape},
+@register("im2col", required=("kernel",),
+          params={"kernel": Shape, "stride": Shape, "dilate": Shape, "pad": Shape},
           family="nn", torch="torch.nn.functional.unfold", notes="2-D (N, C, H, W) only")
 def im2col(data, kernel=None, stride=(), dilate=(), pad=()):
     op = "im2col"
-    if kernel is None:
-        raise MXNetValueError(f"{op}: Required parameter kernel of Shape(tuple) is not "
-                              "presented")
     if data.dim() != 4:
         raise MXNetValueError(f"{op}: data must be 4-D (N, C, H, W), got {list(data.shape)}")
     k, d, p, s = _im2col_args(op, data, kernel, stride, dilate, pad)
     return F.unfold(data, k, d, p, s)
 
 
-@register("col2im", params={"output_size": Shape, "kernel": Shape, "stride": Shape,
+@register("col2im", required=("kernel", "output_size"),
+          params={"output_size": Shape, "kernel": Shape, "stride": Shape,
                             "dilate": Shape, "pad": Shape},
           family="nn", torch="torch.nn.functional.fold", notes="2-D only; overlaps are summed")
 def col2im(data, output_size=None, kernel=None, stride=(), dilate=(), pad=()):
     op = "col2im"
-    if output_size is None or kernel is None:
-        raise MXNetValueError(f"{op}: Required parameter "
-                              f"{'output_size' if output_size is None else 'kernel'} of "
-                              "Shape(tuple) is not presented")
     if data.dim() != 3:
         raise MXNetValueError(f"{op}: data must be 3-D (N, C*kh*kw, L), got "
                               f"{list(data.shape)}")

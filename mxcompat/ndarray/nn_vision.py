@@ -24,7 +24,7 @@ from .._state import STATE
 from ..base import MXNetError, MXNetTypeError, MXNetValueError
 from . import nn as _nn
 from .nn import _opt
-from ._op import Any_, Bool, Enum, Float, Int, OptFloat, OptInt, Shape, register, unwrap
+from ._op import Any_, Bool, Enum, Float, Int, OptFloat, OptInt, Shape, When, register, unwrap
 
 _FLOATS = (torch.float16, torch.float32, torch.float64)
 
@@ -104,7 +104,8 @@ def _warp_grid(flow: torch.Tensor) -> torch.Tensor:
     return (flow + base) / scale - 1.0
 
 
-@register("GridGenerator", params={"transform_type": Enum("affine", "warp"),
+@register("GridGenerator", required=("transform_type",),
+          params={"transform_type": Enum("affine", "warp"),
                                    "target_shape": Shape},
           family="nn", torch="torch.nn.functional.affine_grid(align_corners=True), permuted "
                              "to (N, 2, H, W)",
@@ -112,9 +113,6 @@ def _warp_grid(flow: torch.Tensor) -> torch.Tensor:
                 "added to pixel coordinates and normalised to [-1, 1]")
 def GridGenerator(data, transform_type=None, target_shape=(0, 0)):
     op = "GridGenerator"
-    if transform_type is None:
-        raise MXNetValueError(f"{op}: Required parameter transform_type of {{'affine', "
-                              "'warp'}} is not presented")
     _only_f32(op, data)
     if transform_type == "affine":
         h, w = _hw(op, "target_shape", tuple(target_shape), allow_zero=False)
@@ -156,7 +154,8 @@ def BilinearSampler(data, grid, cudnn_off=None):
     return _bilinear_sample(data, grid)
 
 
-@register("SpatialTransformer", params={"target_shape": Shape,
+@register("SpatialTransformer", required=("sampler_type", "transform_type"),
+          params={"target_shape": Shape,
                                         "transform_type": Enum("affine"),
                                         "sampler_type": Enum("bilinear"),
                                         "cudnn_off": OptInt},
@@ -165,12 +164,6 @@ def BilinearSampler(data, grid, cudnn_off=None):
 def SpatialTransformer(data, loc, target_shape=(0, 0), transform_type=None,
                        sampler_type=None, cudnn_off=None):
     op = "SpatialTransformer"
-    if transform_type is None:
-        raise MXNetValueError(f"{op}: Required parameter transform_type of {{'affine'}} is "
-                              "not presented")
-    if sampler_type is None:
-        raise MXNetValueError(f"{op}: Required parameter sampler_type of {{'bilinear'}} is "
-                              "not presented")
     _need_float(op, ("data", data), ("loc", loc))
     _same_dtype(op, ("data", data), ("loc", loc))
     if data.dtype == torch.float16:
@@ -199,16 +192,10 @@ def _roi_check(op: str, data: torch.Tensor, rois: torch.Tensor) -> None:
 
 def _pooled(op: str, pooled_size: Any, spatial_scale: Any = 1.0) -> tuple:
     """The (height, width) of ``pooled_size``; the ROI ops also require ``spatial_scale``."""
-    if pooled_size is None:
-        raise MXNetValueError(f"{op}: Required parameter pooled_size of Shape(tuple) is not "
-                              "presented")
     ps = tuple(pooled_size)
     if len(ps) != 2 or ps[0] <= 0 or ps[1] <= 0:
         raise MXNetValueError(f"{op}: invalid value {tuple(pooled_size)} for parameter "
                               "'pooled_size' (expected dimension=2: two positive integers)")
-    if spatial_scale is None:
-        raise MXNetValueError(f"{op}: Required parameter spatial_scale of float is not "
-                              "presented")
     return ps
 
 
@@ -225,7 +212,8 @@ def _batch_index(op: str, r: torch.Tensor, n: int) -> int:
     return b
 
 
-@register("ROIPooling", params={"pooled_size": Shape, "spatial_scale": Float},
+@register("ROIPooling", required=("pooled_size", "spatial_scale"),
+          params={"pooled_size": Shape, "spatial_scale": Float},
           family="nn", torch="per ROI: torch.amax over each bin (no torch equivalent; "
                              "torchvision.ops.roi_pool is close)",
           notes="ROI corners rounded half away from zero after scaling; bins "
@@ -300,7 +288,8 @@ def _interp_matrix(pos: torch.Tensor, size: int, dtype: torch.dtype) -> torch.Te
     return m
 
 
-@register("ROIAlign", ns="contrib",
+@register("ROIAlign", required=("pooled_size", "spatial_scale"),
+          ns="contrib",
           params={"pooled_size": Shape, "spatial_scale": Float, "sample_ratio": Int,
                   "position_sensitive": Bool, "aligned": Bool},
           family="nn", torch="torchvision.ops.roi_align (not a dependency here: per ROI, "
@@ -363,7 +352,8 @@ def ROIAlign(data, rois, pooled_size=None, spatial_scale=None, sample_ratio=-1,
     return torch.stack(outs).to(dt)
 
 
-@register("PSROIPooling", ns="contrib",
+@register("PSROIPooling", required=("output_dim", "pooled_size", "spatial_scale"),
+          ns="contrib",
           params={"spatial_scale": Float, "output_dim": Int, "pooled_size": Int,
                   "group_size": Int},
           family="nn", torch="per ROI: average of each bin over its position-sensitive "
@@ -373,10 +363,6 @@ def ROIAlign(data, rois, pooled_size=None, spatial_scale=None, sample_ratio=-1,
 def PSROIPooling(data, rois, spatial_scale=None, output_dim=None, pooled_size=None,
                  group_size=0):
     op = "PSROIPooling"
-    for p, v in (("spatial_scale", spatial_scale), ("output_dim", output_dim),
-                 ("pooled_size", pooled_size)):
-        if v is None:
-            raise MXNetValueError(f"{op}: Required parameter {p} is not presented")
     if pooled_size <= 0 or output_dim <= 0:
         raise MXNetValueError(f"{op}: pooled_size ({pooled_size}) and output_dim "
                               f"({output_dim}) must be positive")
@@ -494,7 +480,10 @@ def _renamed(e: MXNetError, old: str, new: str) -> MXNetError:
     return type(e)(msg)
 
 
-@register("Convolution_v1", params={"bias": Any_, "kernel": Shape, "num_filter": Int,
+@register("Convolution_v1", required=("kernel", "num_filter"),
+          optional={"bias": When("no_bias", False)},
+          types={"num_filter": "int (non-negative)"},
+          params={"bias": Any_, "kernel": Shape, "num_filter": Int,
                                     "stride": Shape, "dilate": Shape, "pad": Shape,
                                     "num_group": Int, "workspace": Int, "no_bias": Bool,
                                     "cudnn_tune": Any_, "cudnn_off": Bool,
@@ -571,7 +560,9 @@ def _need_aux(op: str, names: tuple, got: tuple, n_in: int) -> None:
             f"argument{'s' if len(names) > 1 else ''}; MXNet's mx.nd cannot pass them at all)")
 
 
-@register("BatchNorm_v1", params={"eps": Float, "momentum": Float, "fix_gamma": Bool,
+@register("BatchNorm_v1", optional={"moving_mean": None, "moving_var": None},
+          aux=("moving_mean", "moving_var"), outputs=_nn._bn_outputs,
+          params={"eps": Float, "momentum": Float, "fix_gamma": Bool,
                                   "use_global_stats": Bool, "output_mean_var": Bool,
                                   "moving_mean": Any_, "moving_var": Any_},
           family="nn", torch="as BatchNorm (axis 1)",
@@ -610,8 +601,6 @@ def BatchNorm_v1(data, gamma, beta, eps=1e-3, momentum=0.9, fix_gamma=True,
                 "(y, x) or center_crop; no gradient to the crop_like input")
 def Crop(*data, num_args=None, offset=(0, 0), h_w=(0, 0), center_crop=False):
     op = "Crop"
-    if num_args is None:
-        raise MXNetValueError(f"{op}: Required parameter num_args of int is not presented")
     if num_args not in (1, 2):
         raise MXNetValueError(f"{op}: invalid value {num_args} for parameter 'num_args' "
                               "(expected 1 or 2)")
@@ -670,7 +659,8 @@ class _KLSparse(torch.autograd.Function):
         return g + reg.unsqueeze(0), None, None, None, None
 
 
-@register("IdentityAttachKLSparseReg", params={"sparseness_target": Float, "penalty": Float,
+@register("IdentityAttachKLSparseReg", optional={"moving_avg": None}, aux=("moving_avg",),
+          params={"sparseness_target": Float, "penalty": Float,
                                                "momentum": Float, "moving_avg": Any_},
           family="nn", torch="identity forward; custom torch.autograd.Function backward",
           notes="backward updates moving_avg (momentum-weighted batch mean) and adds "
@@ -722,7 +712,8 @@ def _resize_linear_weights(n_in: int, n_out: int, align: bool, dtype: torch.dtyp
     return torch.from_numpy(m).to(dtype=dtype, device=device)
 
 
-@register("BilinearResize2D", ns="contrib",
+@register("BilinearResize2D", optional={"like": When("mode", "like")},
+          ns="contrib",
           params={"like": Any_, "height": Int, "width": Int, "scale_height": OptFloat,
                   "scale_width": OptFloat, "mode": Enum(*_RESIZE_MODES),
                   "align_corners": Bool},
@@ -801,7 +792,9 @@ def AdaptiveAvgPooling2D(data, output_size=()):
 
 # ========================================================================================
 # contrib.SyncBatchNorm / BatchNormWithReLU
-@register("SyncBatchNorm", ns="contrib",
+@register("SyncBatchNorm", required=("key",), types={"key": "string"},
+          aux=("moving_mean", "moving_var"), outputs=_nn._bn_outputs,
+          ns="contrib",
           params={"eps": Float, "momentum": Float, "fix_gamma": Bool,
                   "use_global_stats": Bool, "output_mean_var": Bool, "ndev": Int,
                   "key": Any_},
@@ -811,8 +804,6 @@ def SyncBatchNorm(data, gamma, beta, moving_mean, moving_var, eps=1e-3, momentum
                   fix_gamma=True, use_global_stats=False, output_mean_var=False, ndev=1,
                   key=None):
     op = "SyncBatchNorm"
-    if key is None:
-        raise MXNetValueError(f"{op}: Required parameter key of string is not presented")
     _only_f32(op, data, "TBlob.get_with_shape: data type do not match")
     try:
         return _nn.BatchNorm._mx_impl(data, gamma, beta, moving_mean, moving_var, eps=eps,
@@ -823,7 +814,8 @@ def SyncBatchNorm(data, gamma, beta, moving_mean, moving_var, eps=1e-3, momentum
         raise _renamed(e, "BatchNorm", op) from None
 
 
-@register("BatchNormWithReLU", ns="contrib",
+@register("BatchNormWithReLU", aux=("moving_mean", "moving_var"), outputs=_nn._bn_outputs,
+          ns="contrib",
           params={"eps": Float, "momentum": Float, "fix_gamma": Bool,
                   "use_global_stats": Bool, "output_mean_var": Bool, "axis": Int,
                   "cudnn_off": Bool, "min_calib_range": OptFloat,
@@ -902,12 +894,6 @@ def _deform_conv(op: str, data: torch.Tensor, offset: torch.Tensor,
                  kernel: Any, stride: tuple, dilate: tuple, pad: tuple, num_filter: Any,
                  num_group: int, num_deformable_group: int, no_bias: bool,
                  layout: Any) -> torch.Tensor:
-    if kernel is None:
-        raise MXNetValueError(f"{op}: Required parameter kernel of Shape(tuple) is not "
-                              "presented")
-    if num_filter is None:
-        raise MXNetValueError(f"{op}: Required parameter num_filter of int (non-negative) is "
-                              "not presented")
     if len(kernel) != 2:
         raise MXNetValueError(f"{op}: only 2-D kernels are supported, got kernel={kernel}")
     if layout not in (None, "None", "NCHW"):
@@ -989,7 +975,9 @@ _DCONV_PARAMS = {"bias": Any_, "kernel": Shape, "stride": Shape, "dilate": Shape
                  "layout": Any_}
 
 
-@register("DeformableConvolution", ns="contrib", params=_DCONV_PARAMS, family="nn",
+@register("DeformableConvolution", required=("kernel", "num_filter"),
+          optional={"bias": When("no_bias", False)},
+          ns="contrib", params=_DCONV_PARAMS, family="nn",
           torch="torchvision.ops.deform_conv2d (not a dependency here: bilinear-sampling "
                 "im2col written with torch.gather, then a grouped matmul)",
           notes="offset (N, 2*kh*kw*num_deformable_group, Ho, Wo), (dy, dx) per kernel tap; "
@@ -1003,7 +991,10 @@ def DeformableConvolution(data, offset, weight, bias=None, kernel=None, stride=(
                         no_bias, layout)
 
 
-@register("ModulatedDeformableConvolution", ns="contrib",
+@register("ModulatedDeformableConvolution", required=("kernel", "num_filter"),
+          types={"num_filter": "int (non-negative)"},
+          optional={"bias": When("no_bias", False)},
+          ns="contrib",
           params=dict(_DCONV_PARAMS, im2col_step=Int), family="nn",
           torch="torchvision.ops.deform_conv2d(mask=...) (not a dependency here)",
           notes="DCNv2: sampled values multiplied by mask (N, kh*kw*num_deformable_group, Ho, "
@@ -1107,7 +1098,8 @@ def _rroi_align(data: torch.Tensor, rois: torch.Tensor, ph: int, pw: int,
     return torch.stack(outs).to(dt)
 
 
-@register("RROIAlign", ns="contrib",
+@register("RROIAlign", required=("pooled_size", "spatial_scale"),
+          ns="contrib",
           params={"pooled_size": Shape, "spatial_scale": Float, "sampling_ratio": Int},
           family="nn", torch="no torch equivalent (torchvision.ops.roi_align has no rotation; "
                              "detectron2's ROIAlignRotated is the same kernel): bilinear "
@@ -1138,7 +1130,10 @@ def _c_round_np(a: np.ndarray) -> np.ndarray:
     return np.sign(a) * np.floor(np.abs(a) + 0.5)
 
 
-@register("DeformablePSROIPooling", ns="contrib",
+@register("DeformablePSROIPooling",
+          required=("group_size", "output_dim", "pooled_size", "spatial_scale"),
+          optional={"trans": When("no_trans", False)},
+          ns="contrib",
           params={"trans": Any_, "spatial_scale": Float, "output_dim": Int, "group_size": Int,
                   "pooled_size": Int, "part_size": Int, "sample_per_part": Int,
                   "trans_std": Float, "no_trans": Bool},
@@ -1153,11 +1148,6 @@ def DeformablePSROIPooling(data, rois, trans=None, spatial_scale=None, output_di
                            group_size=None, pooled_size=None, part_size=0, sample_per_part=1,
                            trans_std=0.0, no_trans=False):
     op = "DeformablePSROIPooling"
-    for p, v, kind in (("spatial_scale", spatial_scale, "float"),
-                       ("output_dim", output_dim, "int"), ("group_size", group_size, "int"),
-                       ("pooled_size", pooled_size, "int")):
-        if v is None:
-            raise MXNetValueError(f"{op}: Required parameter {p} of {kind} is not presented")
     for p, v in (("spatial_scale", spatial_scale), ("trans_std", trans_std)):
         if not 0.0 <= v <= 1.0:
             raise MXNetValueError(f"{op}: value {v:g} for Parameter {p} exceed bound [0,1]")

@@ -9,7 +9,7 @@ All arithmetic is done in the weight's dtype (the ``mp_*`` ops in float32 on ``w
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable
+from typing import Any, Callable, Dict
 
 import math
 import threading
@@ -86,31 +86,26 @@ def _d(t: torch.Tensor) -> torch.Tensor:
     return t.detach()
 
 
-@register("sgd_update", params=dict(_COMMON, lazy_update=Bool), family=_FAM,
+@register("sgd_update", required=("lr",),
+          params=dict(_COMMON, lazy_update=Bool), family=_FAM,
           torch="w * (1 - lr*wd) - lr * clip(rescale_grad * grad)")
 def sgd_update(weight, grad, lr=None, wd=0.0, rescale_grad=1.0, clip_gradient=-1.0,
                lazy_update=True):
     op = "sgd_update"
-    _req(op, lr=lr)
     w, g = _d(weight), _d(grad)
     _check(op, w, g)
     _same_dt(op, w, g)
     return w * (1 - lr * wd) - lr * _rescale(g, rescale_grad, clip_gradient)
 
 
-def _req(op: str, **kw: Any) -> None:
-    for k, v in kw.items():
-        if v is None:
-            raise MXNetValueError(f"{op}: Required parameter {k} of float is not presented")
-
-
-@register("sgd_mom_update", params=dict(_COMMON, momentum=Float, lazy_update=Bool),
+@register("sgd_mom_update", required=("lr",),
+          aux=("mom",),
+          params=dict(_COMMON, momentum=Float, lazy_update=Bool),
           family=_FAM, torch="mom = momentum*mom - lr*wd*w - lr*clip(rescale*grad); w += mom",
           notes="mom updated in place")
 def sgd_mom_update(weight, grad, mom, lr=None, momentum=0.0, wd=0.0, rescale_grad=1.0,
                    clip_gradient=-1.0, lazy_update=True):
     op = "sgd_mom_update"
-    _req(op, lr=lr)
     w, g, m = _d(weight), _d(grad), mom
     _check(op, w, g, m)
     _same_dt(op, w, g, m)
@@ -119,13 +114,14 @@ def sgd_mom_update(weight, grad, mom, lr=None, momentum=0.0, wd=0.0, rescale_gra
     return w + nm
 
 
-@register("nag_mom_update", params=dict(_COMMON, momentum=Float), family=_FAM,
+@register("nag_mom_update", required=("lr",),
+          aux=("mom",),
+          params=dict(_COMMON, momentum=Float), family=_FAM,
           torch="g = clip(rescale*grad) + wd*w; mom = momentum*mom - lr*g; "
                 "w += momentum*mom - lr*g", notes="mom updated in place")
 def nag_mom_update(weight, grad, mom, lr=None, momentum=0.0, wd=0.0, rescale_grad=1.0,
                    clip_gradient=-1.0):
     op = "nag_mom_update"
-    _req(op, lr=lr)
     w, g = _d(weight), _d(grad)
     _check(op, w, g, mom)
     _same_dt(op, w, g, mom)
@@ -188,17 +184,20 @@ def _nag_public(fn: Callable) -> Callable:
 nag_mom_update = _nag_public(nag_mom_update)
 
 
-@register("mp_nag_mom_update", params=dict(_COMMON, momentum=Float), family=_FAM,
+@register("mp_nag_mom_update", required=("lr",),
+          aux=("mom", "weight32"),
+          params=dict(_COMMON, momentum=Float), family=_FAM,
           torch="nag_mom_update on the float32 master copy weight32",
           notes="mom and weight32 updated in place")
 def mp_nag_mom_update(weight, grad, mom, weight32, lr=None, momentum=0.0, wd=0.0,
                       rescale_grad=1.0, clip_gradient=-1.0):
-    _req("mp_nag_mom_update", lr=lr)
     _check("mp_nag_mom_update", weight, grad, mom, weight32)
     return _mp_nag(weight, grad, mom, weight32, lr, momentum, wd, rescale_grad, clip_gradient)
 
 
-@register("adam_update", params=dict(_COMMON, beta1=Float, beta2=Float, epsilon=Float,
+@register("adam_update", required=("lr",),
+          aux=("mean", "var"),
+          params=dict(_COMMON, beta1=Float, beta2=Float, epsilon=Float,
                                      lazy_update=Bool),
           family=_FAM, torch="g = clip(rescale*grad + wd*w); mean, var EMAs; "
                              "w -= lr * mean / (sqrt(var) + epsilon)",
@@ -206,7 +205,6 @@ def mp_nag_mom_update(weight, grad, mom, weight32, lr=None, momentum=0.0, wd=0.0
 def adam_update(weight, grad, mean, var, lr=None, beta1=0.9, beta2=0.999, epsilon=1e-8,
                 wd=0.0, rescale_grad=1.0, clip_gradient=-1.0, lazy_update=True):
     op = "adam_update"
-    _req(op, lr=lr)
     w, g = _d(weight), _d(grad)
     _check(op, w, g, mean, var)
     _same_dt(op, w, g, mean, var)
@@ -230,14 +228,15 @@ def _rms_grad(g: torch.Tensor, w: torch.Tensor, rescale: float, wd: float,
     return gg.clamp(-clip, clip) if clip >= 0 else gg
 
 
-@register("rmsprop_update", params=dict(_COMMON, gamma1=Float, epsilon=Float,
+@register("rmsprop_update", required=("lr",),
+          aux=("n",),
+          params=dict(_COMMON, gamma1=Float, epsilon=Float,
                                         clip_weights=Float),
           family=_FAM, torch="n = gamma1*n + (1-gamma1)*g^2; w -= lr*g/sqrt(n + epsilon)",
           notes="n updated in place")
 def rmsprop_update(weight, grad, n, lr=None, gamma1=0.95, epsilon=1e-8, wd=0.0,
                    rescale_grad=1.0, clip_gradient=-1.0, clip_weights=-1.0):
     op = "rmsprop_update"
-    _req(op, lr=lr)
     w, g = _d(weight), _d(grad)
     _check(op, w, g, n)
     _same_dt(op, w, g, n)
@@ -247,7 +246,9 @@ def rmsprop_update(weight, grad, n, lr=None, gamma1=0.95, epsilon=1e-8, wd=0.0,
     return _clip_w(w - lr * gg / torch.sqrt(nn_ + epsilon), clip_weights)
 
 
-@register("rmspropalex_update", params=dict(_COMMON, gamma1=Float, gamma2=Float,
+@register("rmspropalex_update", required=("lr",),
+          aux=("n", "g", "delta"),
+          params=dict(_COMMON, gamma1=Float, gamma2=Float,
                                             epsilon=Float, clip_weights=Float),
           family=_FAM, torch="centered RMSProp (Graves 2013)",
           notes="n, g, delta updated in place")
@@ -255,7 +256,6 @@ def rmspropalex_update(weight, grad, n, g, delta, lr=None, gamma1=0.95, gamma2=0
                        epsilon=1e-8, wd=0.0, rescale_grad=1.0, clip_gradient=-1.0,
                        clip_weights=-1.0):
     op = "rmspropalex_update"
-    _req(op, lr=lr)
     w, gr = _d(weight), _d(grad)
     _check(op, w, gr, n, g, delta)
     _same_dt(op, w, gr, n, g, delta)
@@ -269,12 +269,13 @@ def rmspropalex_update(weight, grad, n, g, delta, lr=None, gamma1=0.95, gamma2=0
     return _clip_w(w + nd_, clip_weights)
 
 
-@register("ftrl_update", params=dict(_COMMON, lamda1=Float, beta=Float), family=_FAM,
+@register("ftrl_update", required=("lr",),
+          aux=("z", "n"),
+          params=dict(_COMMON, lamda1=Float, beta=Float), family=_FAM,
           torch="FTRL-Proximal (McMahan et al. 2013)", notes="z and n updated in place")
 def ftrl_update(weight, grad, z, n, lr=None, lamda1=0.01, beta=1.0, wd=0.0, rescale_grad=1.0,
                 clip_gradient=-1.0):
     op = "ftrl_update"
-    _req(op, lr=lr)
     w, g = _d(weight), _d(grad)
     _check(op, w, g, z, n)
     _same_dt(op, w, g, z, n)
@@ -288,16 +289,15 @@ def ftrl_update(weight, grad, z, n, lr=None, lamda1=0.01, beta=1.0, wd=0.0, resc
     return torch.where(nz.abs() > lamda1, nw, torch.zeros_like(nw))
 
 
-@register("ftml_update", params={"lr": Float, "beta1": Float, "beta2": Float,
+@register("ftml_update", required=("lr", "t"),
+          aux=("d", "v", "z"),
+          params={"lr": Float, "beta1": Float, "beta2": Float,
                                  "epsilon": Float, "t": Int, "wd": Float,
                                  "rescale_grad": Float, "clip_grad": Float},
           family=_FAM, torch="FTML (Zheng & Kwok 2017)", notes="d, v, z updated in place")
 def ftml_update(weight, grad, d, v, z, lr=None, beta1=0.6, beta2=0.999, epsilon=1e-8,
                 t=None, wd=0.0, rescale_grad=1.0, clip_grad=-1.0):
     op = "ftml_update"
-    _req(op, lr=lr)
-    if t is None:
-        raise MXNetValueError(f"{op}: Required parameter t of int is not presented")
     w, g = _d(weight), _d(grad)
     _check(op, w, g, d, v, z)
     _same_dt(op, w, g, d, v, z)
@@ -319,24 +319,25 @@ def ftml_update(weight, grad, d, v, z, lr=None, beta1=0.6, beta2=0.999, epsilon=
     return -nz / dt
 
 
-@register("signsgd_update", params=dict(_COMMON), family=_FAM,
+@register("signsgd_update", required=("lr",),
+          params=dict(_COMMON), family=_FAM,
           torch="w * (1 - lr*wd) - lr * sign(grad)")
 def signsgd_update(weight, grad, lr=None, wd=0.0, rescale_grad=1.0, clip_gradient=-1.0):
     op = "signsgd_update"
-    _req(op, lr=lr)
     w, g = _d(weight), _d(grad)
     _check(op, w, g)
     _same_dt(op, w, g)
     return w * (1 - lr * wd) - lr * torch.sign(_rescale(g, rescale_grad, clip_gradient))
 
 
-@register("signum_update", params=dict(_COMMON, momentum=Float, wd_lh=Float), family=_FAM,
+@register("signum_update", required=("lr",),
+          aux=("mom",),
+          params=dict(_COMMON, momentum=Float, wd_lh=Float), family=_FAM,
           torch="mom = momentum*mom - (1-momentum)*(clip(rescale*grad) + wd*w); "
                 "w = w*(1 - lr*wd_lh) + lr*sign(mom)", notes="mom updated in place")
 def signum_update(weight, grad, mom, lr=None, momentum=0.0, wd=0.0, rescale_grad=1.0,
                   clip_gradient=-1.0, wd_lh=0.0):
     op = "signum_update"
-    _req(op, lr=lr)
     w, g = _d(weight), _d(grad)
     _check(op, w, g, mom)
     _same_dt(op, w, g, mom)
@@ -348,10 +349,6 @@ def signum_update(weight, grad, mom, lr=None, momentum=0.0, wd=0.0, rescale_grad
 
 def _lamb1(op, weight, grad, mean, var, beta1, beta2, epsilon, t, bias_correction, wd,
            rescale_grad, clip_gradient):
-    if t is None:
-        raise MXNetValueError(f"{op}: Required parameter t of int is not presented")
-    if wd is None:
-        raise MXNetValueError(f"{op}: Required parameter wd of float is not presented")
     w, g = weight, _d(grad).to(weight.dtype)
     gg = _rescale(g, rescale_grad, clip_gradient)
     m = beta1 * mean.detach() + (1 - beta1) * gg
@@ -368,7 +365,9 @@ _LAMB1 = {"beta1": Float, "beta2": Float, "epsilon": Float, "t": Int,
           "bias_correction": Bool, "wd": Float, "rescale_grad": Float, "clip_gradient": Float}
 
 
-@register("lamb_update_phase1", params=_LAMB1, family=_FAM,
+@register("lamb_update_phase1", required=("t", "wd"),
+          aux=("mean", "var"),
+          params=_LAMB1, family=_FAM,
           torch="Adam-style direction + wd*w (LAMB phase 1)",
           notes="returns the update direction g; mean/var updated in place")
 def lamb_update_phase1(weight, grad, mean, var, beta1=0.9, beta2=0.999, epsilon=1e-6, t=None,
@@ -380,7 +379,9 @@ def lamb_update_phase1(weight, grad, mean, var, beta1=0.9, beta2=0.999, epsilon=
                   wd, rescale_grad, clip_gradient)
 
 
-@register("mp_lamb_update_phase1", params=_LAMB1, family=_FAM,
+@register("mp_lamb_update_phase1", required=("t", "wd"),
+          aux=("mean", "var"),
+          params=_LAMB1, family=_FAM,
           torch="lamb_update_phase1 on the float32 master copy weight32",
           notes="returns float32 g; mean/var updated in place")
 def mp_lamb_update_phase1(weight, grad, mean, var, weight32, beta1=0.9, beta2=0.999,
@@ -409,17 +410,19 @@ def _lamb2(weight, g, r1, r2, lr, lower_bound, upper_bound):
     return weight - lr * ratio * g.detach()
 
 
-@register("lamb_update_phase2", params={"lr": Float, "lower_bound": Float,
+@register("lamb_update_phase2", required=("lr",),
+          params={"lr": Float, "lower_bound": Float,
                                         "upper_bound": Float},
           family=_FAM, torch="w -= lr * (r1/r2 or 1) * g (LAMB phase 2)")
 def lamb_update_phase2(weight, g, r1, r2, lr=None, lower_bound=-1.0, upper_bound=-1.0):
     op = "lamb_update_phase2"
-    _req(op, lr=lr)
     _check(op, weight, g)
     return _lamb2(_d(weight), g, r1, r2, lr, lower_bound, upper_bound)
 
 
-@register("mp_lamb_update_phase2", params={"lr": Float, "lower_bound": Float,
+@register("mp_lamb_update_phase2", required=("lr",),
+          aux=("weight32",),
+          params={"lr": Float, "lower_bound": Float,
                                            "upper_bound": Float},
           family=_FAM, torch="lamb_update_phase2 on weight32",
           notes="returns (weight32 - lr*ratio*g) cast to the weight dtype; as in MXNet 1.9.1, "
@@ -427,7 +430,6 @@ def lamb_update_phase2(weight, g, r1, r2, lr=None, lower_bound=-1.0, upper_bound
 def mp_lamb_update_phase2(weight, g, r1, r2, weight32, lr=None, lower_bound=-1.0,
                           upper_bound=-1.0):
     op = "mp_lamb_update_phase2"
-    _req(op, lr=lr)
     _check(op, weight, g, weight32)
     nw = _lamb2(weight32.detach(), g.to(weight32.dtype), r1, r2, lr, lower_bound, upper_bound)
     return nw.to(weight.dtype)
@@ -447,24 +449,26 @@ def _mp_sgd(weight, grad, mom, weight32, lr, momentum, wd, rescale_grad, clip_gr
     return nw.to(weight.dtype)
 
 
-@register("mp_sgd_update", params=dict(_COMMON, lazy_update=Bool), family=_FAM,
+@register("mp_sgd_update", required=("lr",),
+          aux=("weight32",),
+          params=dict(_COMMON, lazy_update=Bool), family=_FAM,
           torch="sgd_update on the float32 master copy weight32",
           notes="weight32 updated in place; returns weight32 cast to weight's dtype")
 def mp_sgd_update(weight, grad, weight32, lr=None, wd=0.0, rescale_grad=1.0,
                   clip_gradient=-1.0, lazy_update=True):
     op = "mp_sgd_update"
-    _req(op, lr=lr)
     _check(op, weight, grad, weight32)
     return _mp_sgd(weight, grad, None, weight32, lr, 0.0, wd, rescale_grad, clip_gradient)
 
 
-@register("mp_sgd_mom_update", params=dict(_COMMON, momentum=Float, lazy_update=Bool),
+@register("mp_sgd_mom_update", required=("lr",),
+          aux=("mom", "weight32"),
+          params=dict(_COMMON, momentum=Float, lazy_update=Bool),
           family=_FAM, torch="sgd_mom_update on the float32 master copy weight32",
           notes="mom and weight32 updated in place")
 def mp_sgd_mom_update(weight, grad, mom, weight32, lr=None, momentum=0.0, wd=0.0,
                       rescale_grad=1.0, clip_gradient=-1.0, lazy_update=True):
     op = "mp_sgd_mom_update"
-    _req(op, lr=lr)
     _check(op, weight, grad, mom, weight32)
     return _mp_sgd(weight, grad, mom, weight32, lr, momentum, wd, rescale_grad, clip_gradient)
 
@@ -496,6 +500,25 @@ def _bare_single(name: str, fn: Callable) -> Callable:
 
 
 # ---- multi-tensor variants: data = [w0, g0, (mom0), (w32_0), w1, g1, ...] -----------------
+def _multi_schema(per: int, has_mom: bool, mp: bool, preloaded: bool) -> Dict[str, Any]:
+    """The register() schema arguments of a multi-tensor update: MXNet names its inputs
+    weight_0, grad_0, (mom_0,) (weight32_0,), weight_1, ... (then lrs, wds when preloaded);
+    mom_i and weight32_i are auxiliary states; one output per weight."""
+    kinds = ["weight", "grad"] + (["mom"] if has_mom else []) + (["weight32"] if mp else [])
+
+    def names(p: Dict[str, Any]) -> tuple:
+        ns = tuple(f"{k}_{i}" for i in range(p["num_weights"]) for k in kinds)
+        return ns + (("lrs", "wds") if preloaded else ())
+
+    def aux(p: Dict[str, Any]) -> tuple:
+        return tuple(f"{k}_{i}" for i in range(p["num_weights"]) for k in kinds[2:])
+
+    def outputs(p: Dict[str, Any]) -> tuple:
+        n = p["num_weights"]
+        return ("output",) if n == 1 else tuple(f"output{i}" for i in range(n))
+    return {"input_names": names, "aux": aux, "outputs": outputs}
+
+
 def _multi(name: str, per: int, has_mom: bool, mp: bool) -> Callable:
     params = {"lrs": FloatTuple, "wds": FloatTuple, "rescale_grad": Float,
               "clip_gradient": Float, "num_weights": Int}
@@ -550,6 +573,7 @@ def _multi(name: str, per: int, has_mom: bool, mp: bool) -> Callable:
         fn = impl
     fn.__name__ = name
     return _bare_single(name, register(name, params=params, family=_FAM,
+                    **_multi_schema(per, has_mom, mp, False),
                     torch=f"a loop of {'mp_' if mp else ''}sgd{'_mom' if has_mom else ''}"
                           "_update",
                     notes="returns a list of num_weights arrays (one bare array when "
@@ -581,7 +605,9 @@ def _all_finite(data, init_output=True):
     return _finite("all_finite", [data])
 
 
-@register("multi_all_finite", params={"num_arrays": Int, "init_output": Bool}, family=_FAM,
+@register("multi_all_finite",
+          input_names=lambda p: tuple(f"array_{i}" for i in range(p["num_arrays"])),
+          params={"num_arrays": Int, "init_output": Bool}, family=_FAM,
           torch="torch.isfinite over all inputs, float32 (1,)")
 def _multi_all_finite(*data, num_arrays=1, init_output=True):
     if _positional(data):
@@ -625,7 +651,9 @@ def _publish_finite() -> None:
 _publish_finite()
 
 
-@register("multi_sum_sq", params={"num_arrays": OptInt}, family=_FAM,
+@register("multi_sum_sq", input_names=lambda p: tuple(f"array_{i}" for i in range(p["num_arrays"])),
+          required=("num_arrays",), types={"num_arrays": "int"},
+          params={"num_arrays": OptInt}, family=_FAM,
           torch="torch.stack([(x.float()**2).sum() for x in data])",
           notes="float32 result of shape (num_arrays,)")
 def multi_sum_sq(*data, num_arrays=None):
@@ -637,8 +665,6 @@ def multi_sum_sq(*data, num_arrays=None):
             raise MXNetTypeError(f"{op}: This layer requires uniform type. Expected "
                                  f"'{_dtypes.name(data[0].dtype)}' v.s. given "
                                  f"'{_dtypes.name(t.dtype)}' at 'array_{i}'")
-    if num_arrays is None:
-        raise MXNetValueError(f"{op}: Required parameter num_arrays of int is not presented")
     if len(data) != num_arrays:
         raise MXNetValueError(f"{op}: expects num_arrays={num_arrays} inputs, got {len(data)}")
     vals = [(t.detach().to(torch.float32) ** 2).sum() for t in data]
@@ -654,8 +680,6 @@ def _reset_arrays_public(*data: Any, **kwargs: Any) -> list:
     if kwargs:
         raise MXNetValueError(f"{op}: Cannot find argument '{next(iter(kwargs))}', Possible "
                               "Arguments: num_arrays")
-    if n is None:
-        raise MXNetValueError(f"{op}: Required parameter num_arrays of int is not presented")
     n = Int(n, op, "num_arrays")
     if len(data) != n:
         raise MXNetValueError(f"{op}: expects num_arrays={n} inputs, got {len(data)}")
@@ -740,8 +764,6 @@ def _scale_of(op: str, rescale_grad: Any, dt: torch.dtype) -> float:
         if t.numel() == 0:
             raise MXNetValueError(f"{op}: rescale_grad is empty")
         return float(t.reshape(-1)[0])
-    if rescale_grad is None:
-        raise MXNetValueError(f"{op}: Required parameter rescale_grad is not presented")
     if dt != torch.float32:
         raise MXNetTypeError(f"{op}: Incompatible attr in node: expected {_dtypes.name(dt)}, "
                              "got float32 (a numeric rescale_grad becomes a float32 array; "
@@ -863,8 +885,6 @@ def _groups(op: str, per: int, lists: list, size: int) -> list:
 
 
 def _floats(op: str, v: Any, what: str, n: int) -> tuple:
-    if v is None:
-        raise MXNetValueError(f"{op}: Required parameter {what} is not presented")
     t = _q(FloatTuple(v, op, what))
     if len(t) != n:
         raise MXNetValueError(f"{op}: Number of {what} is inconsistent with the number of "
@@ -943,8 +963,6 @@ def _multi_lamb(op, mp, lists, step_count, lrs, wds, out, num_tensors, kwargs):
         raise MXNetValueError(f"{op}: Invalid number of tensors, the maximum value is 45, and "
                               f"got {n}")
     lrs, wds = _floats(op, lrs, "lrs", n), _floats(op, wds, "wds", n)
-    if step_count is None:
-        raise MXNetValueError(f"{op}: Required parameter step_count is not presented")
     steps = Shape(step_count, op, "step_count")
     if len(steps) != n:
         raise MXNetValueError(f"{op}: Number of step counts is inconsistent with num_tensors: "
@@ -1089,7 +1107,7 @@ def _preloaded(name: str, per: int, has_mom: bool, mp: bool) -> Callable:
     else:
         fn = impl
     return _bare_single(name, register(
-        name, params=params, family=_FAM,
+        name, params=params, family=_FAM, **_multi_schema(per, has_mom, mp, True),
                     torch=f"a loop of {'mp_' if mp else ''}sgd{'_mom' if has_mom else ''}"
                           "_update with lrs/wds read from float32 arrays",
                     notes="inputs: per weight (w, g[, mom][, w32]), then lrs and wds; returns "
@@ -1104,12 +1122,12 @@ preloaded_multi_mp_sgd_mom_update = _preloaded("preloaded_multi_mp_sgd_mom_updat
                                                True)
 
 
-@register("multi_lars", params={"eta": Float, "eps": Float, "rescale_grad": Float},
+@register("multi_lars", required=("eps", "eta"),
+          params={"eta": Float, "eps": Float, "rescale_grad": Float},
           family=_FAM, torch="torch.where(valid, lrs*eta*|w| / (|g|*rescale + wds*|w| + eps), "
                              "lrs)", notes="float32 only, as MXNet")
 def multi_lars(lrs, weights_sum_sq, grads_sum_sq, wds, eta=None, eps=None, rescale_grad=1.0):
     op = "multi_lars"
-    _req(op, eta=eta, eps=eps)
     ts = (lrs, weights_sum_sq, grads_sum_sq, wds)
     for what, t in zip(("lrs", "weights_sum_sq", "grads_sum_sq", "wds"), ts):
         _floating(op, t, what)
@@ -1125,7 +1143,9 @@ def multi_lars(lrs, weights_sum_sq, grads_sum_sq, wds, eta=None, eps=None, resca
     return torch.where(valid, v, lr)
 
 
-@register("group_adagrad_update", ns="contrib",
+@register("group_adagrad_update", required=("lr",),
+          aux=("history",),
+          ns="contrib",
           params={"lr": Float, "rescale_grad": Float, "clip_gradient": Float,
                   "epsilon": Float}, family=_FAM,
           torch="h += mean(clip(rescale*g)**2 over each row); w - lr*g/sqrt(h + epsilon)",
@@ -1134,7 +1154,6 @@ def multi_lars(lrs, weights_sum_sq, grads_sum_sq, wds, eta=None, eps=None, resca
 def group_adagrad_update(weight, grad, history, lr=None, rescale_grad=1.0, clip_gradient=-1.0,
                          epsilon=1e-5):
     op = "group_adagrad_update"
-    _req(op, lr=lr)
     _floating(op, weight, "weight")
     _want_dt(op, grad, weight.dtype, "grad")
     _want_dt(op, history, weight.dtype, "history")

@@ -15,6 +15,7 @@ float32 as MXNet does. The ops are inference-only: no gradient flows through the
 """
 from __future__ import annotations
 
+import inspect
 import math
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
@@ -23,12 +24,9 @@ import torch
 import torch.nn.functional as F
 
 from .. import _dtypes
-from .._state import STATE
-from ..autograd import link
-from ..base import MXNetError, MXNetTypeError, MXNetValueError, _Null
+from ..base import MXNetTypeError, MXNetValueError, _Null
 from . import _op
 from ._op import Bool, Enum, Int, OptFloat, OptInt, Shape
-from .ndarray import NDArray
 
 _F32 = np.float32
 _K_INT8 = _F32(127.5)
@@ -37,85 +35,40 @@ _I32_RANGE = _F32(2147483647.0)  # float(INT32_MAX) == 2**31
 
 
 # ---------------------------------------------------------------------------------------
-# the op boundary: MXNet's generated functions collect the non-None array arguments in
-# signature order (so ``quantized_fully_connected(d, w, min_d, max_d, min_w, max_w,
-# no_bias=True)`` works), then parse the parameters.
+# declarations: each op goes through _op.register, with its arrays taken as MXNet's generated
+# functions pass them (the given ones, in signature order: so
+# ``quantized_fully_connected(d, w, min_d, max_d, min_w, max_w, no_bias=True)`` works) and no
+# autograd (MXNet's quantization ops have zero gradients: MakeZeroGradNodes).
+_P = inspect.Parameter
+#: bias and its range take part unless no_bias
+_BIAS = {n: _op.When("no_bias", False) for n in ("bias", "min_bias", "max_bias")}
+
+
 def _qop(name: str, inputs: Sequence[str], params: Dict[str, Tuple[Callable, Any]],
-         torch_eq: str = "", notes: str = "", variadic: bool = False) -> Callable:
+         torch_eq: str = "", notes: str = "", variadic: bool = False,
+         optional: Optional[Dict[str, Any]] = None,
+         outputs: Any = ("output", "min_output", "max_output"), **schema: Any) -> Callable:
+    """Declare the quantization op ``contrib.<name>``: ``params`` maps each parameter to
+    (converter, default), ``_Null`` meaning required. The body is ``body(op, arrays,
+    **params)`` with ``op`` the name its messages use."""
     qual = f"contrib.{name}"
 
-    def deco(impl: Callable) -> Callable:
-        def fn(*args: Any, out: Any = None, name: Any = None, **kwargs: Any) -> Any:
-            arrays: List[Any] = []
-            if variadic:
-                arrays = [a for a in args if a is not None]
-            else:
-                if len(args) > len(inputs):
-                    raise MXNetValueError(f"{qual}: takes at most {len(inputs)} array "
-                                          f"arguments, got {len(args)}")
-                slots: List[Any] = list(args) + [None] * (len(inputs) - len(args))
-                for i, n in enumerate(inputs):
-                    if n in kwargs:
-                        v = kwargs.pop(n)
-                        if slots[i] is not None:
-                            raise MXNetValueError(f"{qual}: got multiple values for "
-                                                  f"argument '{n}'")
-                        slots[i] = v
-                arrays = [a for a in slots if a is not None]
-            p: Dict[str, Any] = {}
-            for pn, (conv, default) in params.items():
-                v = kwargs.pop(pn, _Null)
-                if v is _Null:
-                    if default is _Null:
-                        raise MXNetValueError(f"{qual}: Required parameter {pn} is not "
-                                              "presented")
-                    p[pn] = default
-                elif v is None:
-                    p[pn] = None
-                else:
-                    p[pn] = conv(v, qual, pn)
-            if kwargs:
-                bad = next(iter(kwargs))
-                raise MXNetValueError(f"{qual}: Cannot find argument '{bad}', Possible "
-                                      f"Arguments: {', '.join(params) or '(none)'}")
-            ts = []
-            for i, a in enumerate(arrays):
-                if not isinstance(a, NDArray):
-                    raise MXNetTypeError(f"{qual}: array argument {i} must be an NDArray, "
-                                         f"got {type(a).__name__}")
-                ts.append(a._t)
-            if not ts:
-                raise MXNetValueError(f"{qual}: required input '{inputs[0] if inputs else 'data'}'"
-                                      " is missing")
-            try:
-                with torch.no_grad():
-                    r = impl(qual, ts, **p)
-            except MXNetError:
-                raise
-            except _op._TORCH_ERRORS as e:
-                raise _op.translate(e, qual) from None
+    def deco(body: Callable) -> Callable:
+        def impl(*ts: torch.Tensor, **p: Any) -> Any:
+            r = body(qual, list(ts), **p)
             dev = ts[0].device
             if dev.type != "cpu":  # range outputs are built on the CPU: follow the data
                 r = (tuple(x.to(dev) for x in r) if isinstance(r, tuple) else r.to(dev))
-            if STATE.recording:
-                # MXNet's quantization ops have zero gradients (MakeZeroGradNodes): float
-                # outputs stay connected to the recorded inputs with a zero gradient
-                r = link(r, ts)
-            return _op.finish(list(r) if isinstance(r, tuple) else r, arrays[0]._ctx, out,
-                              qual)
-        fn.__name__ = name
-        fn.__qualname__ = name
-        fn.__module__ = "mxcompat.ndarray"
-        fn.__doc__ = (impl.__doc__ or "") + (f"\n\ntorch equivalent: {torch_eq}"
-                                             if torch_eq else "")
-        info = _op.OpInfo(name=name, fn=fn, family="quantization", namespace="contrib",
-                          torch=torch_eq, notes=notes, inputs=tuple(inputs) or ("data",),
-                          params=tuple(params))
-        _op.OPS[f"contrib.{name}"] = info
-        _op._add("contrib", name, fn)
-        fn._mx_impl = impl  # type: ignore[attr-defined]
-        fn._mx_info = info  # type: ignore[attr-defined]
-        return fn
+            return list(r) if isinstance(r, tuple) else r
+        impl.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+            [_P("data", _P.VAR_POSITIONAL)]
+            + [_P(pn, _P.KEYWORD_ONLY, default=_P.empty if d is _Null else d)
+               for pn, (_c, d) in params.items()])
+        impl.__doc__ = body.__doc__
+        return _op.register(name, ns="contrib", family="quantization", torch=torch_eq,
+                            notes=notes, params={pn: c for pn, (c, _d) in params.items()},
+                            inputs=None if variadic else tuple(inputs), optional=optional,
+                            outputs=outputs, differentiable=False, **schema)(impl)
     return deco
 
 
@@ -210,7 +163,8 @@ _OT_AUTO = Enum("auto", "int8", "uint8")
 
 @_qop("quantize", ["data", "min_range", "max_range"], {"out_type": (_OT, "uint8")},
       torch_eq="torch.round(x * scale).clamp(...) (oneDNN reorder)",
-      notes="oneDNN maths: round-half-even, saturating; uint8 has no zero point")
+      notes="oneDNN maths: round-half-even, saturating; uint8 has no zero point",
+      outputs=3)
 def _quantize(op: str, ts: list, out_type: str) -> tuple:
     """Quantize float32 data to int8/uint8 with the given range (MXNet 1.9.1 CPU)."""
     _n(op, ts, 3, "data, min_range, max_range")
@@ -234,7 +188,8 @@ def _calib(lo: Optional[float], hi: Optional[float]) -> bool:
                                 "min_calib_range": (OptFloat, None),
                                 "max_calib_range": (OptFloat, None)},
       torch_eq="torch.round(x * scale).clamp(...) (oneDNN reorder)",
-      notes="range from calibration or the data's min/max; int8/uint8 data pass through")
+      notes="range from calibration or the data's min/max; int8/uint8 data pass through",
+      outputs=3)
 def _quantize_v2(op: str, ts: list, out_type: str, min_calib_range: Optional[float],
                  max_calib_range: Optional[float]) -> tuple:
     """Quantize float32 data with calibrated or runtime ranges (MXNet 1.9.1 CPU)."""
@@ -267,7 +222,8 @@ def _quantize_v2(op: str, ts: list, out_type: str, min_calib_range: Optional[flo
 @_qop("quantize_asym", ["data"], {"min_calib_range": (OptFloat, None),
                                   "max_calib_range": (OptFloat, None)},
       torch_eq="torch.round(x * scale + shift).clamp(0, 255)",
-      notes="3-D float32 data only (MXNet 1.9.1's CPU build crashes on other shapes)")
+      notes="3-D float32 data only (MXNet 1.9.1's CPU build crashes on other shapes)",
+      outputs=("output", "scale", "shift"))
 def _quantize_asym(op: str, ts: list, min_calib_range: Optional[float],
                    max_calib_range: Optional[float]) -> tuple:
     """Asymmetric uint8 quantization; returns (data, scale, shift) (MXNet 1.9.1 CPU)."""
@@ -294,7 +250,8 @@ def _quantize_asym(op: str, ts: list, min_calib_range: Optional[float],
 @_qop("dequantize", ["data", "min_range", "max_range"],
       {"out_type": (Enum("float32"), "float32")},
       torch_eq="q.float() * (max(|min|, |max|) / 127.5)",
-      notes="scale uses 127.5 (int8) / 255.5 (uint8), as the CPU build")
+      notes="scale uses 127.5 (int8) / 255.5 (uint8), as the CPU build",
+      outputs=1)
 def _dequantize(op: str, ts: list, out_type: str) -> torch.Tensor:
     """Dequantize int8/uint8 data to float32 (MXNet 1.9.1 CPU)."""
     _n(op, ts, 3, "data, min_range, max_range")
@@ -310,7 +267,8 @@ def _dequantize(op: str, ts: list, out_type: str) -> torch.Tensor:
 @_qop("requantize", ["data", "min_range", "max_range"],
       {"out_type": (_OT_AUTO, "int8"), "min_calib_range": (OptFloat, None),
        "max_calib_range": (OptFloat, None)},
-      torch_eq="torch.round(q.float() * scale).clamp(...)")
+      torch_eq="torch.round(q.float() * scale).clamp(...)",
+      outputs=3)
 def _requantize(op: str, ts: list, out_type: str, min_calib_range: Optional[float],
                 max_calib_range: Optional[float]) -> tuple:
     """Requantize int32 data to int8/uint8 (MXNet 1.9.1 CPU)."""
@@ -357,7 +315,8 @@ def _i32(x: torch.Tensor) -> torch.Tensor:
       ["data", "weight", "bias", "min_data", "max_data", "min_weight", "max_weight",
        "min_bias", "max_bias"],
       {"num_hidden": (Int, _Null), "no_bias": (Bool, False), "flatten": (Bool, True)},
-      torch_eq="x.double() @ w.double().T + trunc(bias * rescale) -> int32")
+      torch_eq="x.double() @ w.double().T + trunc(bias * rescale) -> int32",
+      optional=_BIAS)
 def _qfc(op: str, ts: list, num_hidden: int, no_bias: bool, flatten: bool) -> tuple:
     """int8/uint8 x int8 fully connected layer accumulating in int32 (MXNet 1.9.1 CPU)."""
     k = 6 if no_bias else 9
@@ -404,7 +363,8 @@ def _qfc(op: str, ts: list, num_hidden: int, no_bias: bool, flatten: bool) -> tu
        "cudnn_tune": (Enum("None", "fastest", "limited_workspace", "off"), None),
        "cudnn_off": (Bool, False),
        "layout": (Enum("None", "NCDHW", "NCHW", "NCW", "NDHWC", "NHWC"), None)},
-      torch_eq="torch.nn.functional.conv2d/conv3d in float64 (exact) -> int32")
+      torch_eq="torch.nn.functional.conv2d/conv3d in float64 (exact) -> int32",
+      optional=_BIAS, types={"num_filter": "int (non-negative)"})
 def _qconv(op: str, ts: list, kernel: tuple, stride: tuple, dilate: tuple, pad: tuple,
            num_filter: int, num_group: int, workspace: int, no_bias: bool,
            cudnn_tune: Any, cudnn_off: bool, layout: Any) -> tuple:
@@ -539,7 +499,9 @@ def _qpool(op: str, ts: list, kernel: tuple, pool_type: str, global_pool: bool,
 
 
 @_qop("quantized_concat", [], {"num_args": (Int, _Null), "dim": (Int, 1)}, variadic=True,
-      torch_eq="torch.cat after rescaling each input to the joint range")
+      torch_eq="torch.cat after rescaling each input to the joint range",
+      input_names=lambda p: tuple(f"arg{i}" for i in range(p["num_args"])) + tuple(
+          f"arg{i}_{m}" for i in range(p["num_args"]) for m in ("min", "max")))
 def _qconcat(op: str, ts: list, num_args: int, dim: int) -> tuple:
     """Concatenate int8/uint8 arrays, rescaled to the widest range (MXNet 1.9.1 CPU)."""
     if num_args < 1 or len(ts) != 3 * num_args:
@@ -678,7 +640,8 @@ def _qembedding(op: str, ts: list, input_dim: int, output_dim: int, dtype: str,
        "fix_gamma": (Bool, True), "use_global_stats": (Bool, False),
        "output_mean_var": (Bool, False), "axis": (Int, 1), "cudnn_off": (Bool, False),
        "min_calib_range": (OptFloat, None), "max_calib_range": (OptFloat, None)},
-      torch_eq="round(x * gamma/sqrt(var+eps) + shift) with calibrated output range")
+      torch_eq="round(x * gamma/sqrt(var+eps) + shift) with calibrated output range",
+      aux=("moving_mean", "moving_var"))
 def _qbn(op: str, ts: list, eps: float, momentum: float, fix_gamma: bool,
          use_global_stats: bool, output_mean_var: bool, axis: int, cudnn_off: bool,
          min_calib_range: Optional[float], max_calib_range: Optional[float]) -> tuple:
@@ -728,7 +691,9 @@ def _qbn(op: str, ts: list, eps: float, momentum: float, fix_gamma: bool,
        "enable_float_output": (Bool, False)},
       torch_eq="a.int() * b.int() (int32), or scaled to int8 / float32",
       notes="extension: MXNet 1.9.1 cannot run it from mx.nd (shape-inference bug); "
-            "mxcompat computes its CPU kernel's maths")
+            "mxcompat computes its CPU kernel's maths",
+      outputs=lambda p: ("output",) if p["enable_float_output"] else (
+          "output", "min_output", "max_output"))
 def _qmul(op: str, ts: list, min_calib_range: Optional[float],
           max_calib_range: Optional[float], enable_float_output: bool) -> Any:
     """Multiply two int8 arrays element-wise (MXNet's CPU kernel maths; MXNet 1.9.1 itself
@@ -775,7 +740,8 @@ def _smooth(p: np.ndarray, eps: float = 0.0001) -> Optional[np.ndarray]:
 @_qop("calibrate_entropy", ["hist", "hist_edges"],
       {"num_quantized_bins": (Int, 255)},
       torch_eq="(NumPy) KL-divergence threshold search over the histogram",
-      notes="MXNet's CPU kernel; even-length histograms read past hist_edges in MXNet")
+      notes="MXNet's CPU kernel; even-length histograms read past hist_edges in MXNet",
+      outputs=("threshold", "divergence"))
 def _calibrate_entropy(op: str, ts: list, num_quantized_bins: int) -> tuple:
     """The threshold minimising the KL divergence between a histogram and its quantized
     version, and that divergence (MXNet 1.9.1's calibrate_entropy)."""

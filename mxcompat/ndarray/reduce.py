@@ -363,7 +363,8 @@ def norm(data: torch.Tensor, ord: int = 2, axis: Any = None, out_dtype: Any = No
 
 
 # ---- moments ---------------------------------------------------------------------------------
-@register("moments", params={"axes": Axis, "keepdims": Bool}, family="reduce",
+@register("moments", outputs=2,
+          params={"axes": Axis, "keepdims": Bool}, family="reduce",
           torch="torch.var_mean(x, dim=axes, correction=0)",
           notes="returns [mean, biased variance]; axes is required; integer inputs use "
           "truncating integer arithmetic")

@@ -458,7 +458,8 @@ def stack(*data: torch.Tensor, axis: int = 0, num_args: Any = None) -> torch.Ten
     return torch.stack(ts, axis + nd_ if axis < 0 else axis)
 
 
-@register("split", params={"num_outputs": Int, "axis": Int, "squeeze_axis": Bool},
+@register("split", outputs=lambda p: tuple(f"output{i}" for i in range(p["num_outputs"])),
+          params={"num_outputs": Int, "axis": Int, "squeeze_axis": Bool},
           aliases=("SliceChannel",), family="shape",
           torch="torch.chunk (default axis=1; one output is returned bare)")
 def split(data: torch.Tensor, num_outputs: int, axis: int = 1,
@@ -486,7 +487,8 @@ def split(data: torch.Tensor, num_outputs: int, axis: int = 1,
     return parts[0] if num_outputs == 1 else parts
 
 
-@register("_split_v2", params={"indices": Shape, "axis": Int, "squeeze_axis": Bool},
+@register("_split_v2", required=("indices",),
+          params={"indices": Shape, "axis": Int, "squeeze_axis": Bool},
           family="shape", ns="_internal", torch="torch.tensor_split")
 def _split_v2(data: torch.Tensor, indices: tuple = (), axis: int = 0,
               squeeze_axis: bool = False) -> Any:
@@ -550,7 +552,8 @@ def _opt_tuple(v: Any, op: str, p: str) -> tuple:
     return t
 
 
-@register("slice", params={"begin": _opt_tuple, "end": _opt_tuple, "step": _opt_tuple},
+@register("slice", types={"begin": "Shape(tuple)", "end": "Shape(tuple)"},
+          params={"begin": _opt_tuple, "end": _opt_tuple, "step": _opt_tuple},
           aliases=("crop",), family="shape",
           torch="tensor[b0:e0:s0, b1:e1:s1, ...] (copy; negative steps via flip)")
 def slice(data: torch.Tensor, begin: tuple, end: tuple, step: tuple = ()) -> torch.Tensor:

@@ -45,7 +45,8 @@ def _sorted(x: torch.Tensor, dim: int, ascend: bool) -> Any:
     return torch.sort(x, dim=dim, descending=not ascend, stable=True)
 
 
-@register("sort", params={"axis": OptInt, "is_ascend": Bool}, family="sorting",
+@register("sort", outputs=("output0",),
+          params={"axis": OptInt, "is_ascend": Bool}, family="sorting",
           torch="torch.sort(stable=True).values",
           notes="axis=None flattens; float16 and bool are rejected as in MXNet")
 def sort(data: torch.Tensor, axis: Optional[int] = -1, is_ascend: bool = True) -> torch.Tensor:
@@ -65,7 +66,14 @@ def argsort(data: torch.Tensor, axis: Optional[int] = -1, is_ascend: bool = True
     return _sorted(x, dim, is_ascend).indices.to(_IDX[dtype])
 
 
-@register("topk", params={"axis": OptInt, "k": Int,
+def _topk_outputs(p: dict) -> tuple:
+    """topk's visible outputs: both value and indices with ret_typ='both'."""
+    return {"both": ("output0", "output1"), "value": ("output0",)}.get(p["ret_typ"],
+                                                                      ("output",))
+
+
+@register("topk", outputs=_topk_outputs,
+          params={"axis": OptInt, "k": Int,
                           "ret_typ": Enum("both", "indices", "mask", "value"),
                           "is_ascend": Bool, "dtype": IndexDtype}, family="sorting",
           torch="torch.sort(stable=True) narrowed to k (torch.topk orders ties arbitrarily)",
