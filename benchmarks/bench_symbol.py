@@ -52,7 +52,7 @@ def _weights(mx, net, shape):
     arg_shapes, _, aux_shapes = net.infer_shape(data=shape)
     rs = np.random.RandomState(0)
     args = {}
-    for n, s in zip(net.list_arguments(), arg_shapes):
+    for n, s in zip(net.list_arguments(), arg_shapes, strict=False):
         if n == "data":
             continue
         fan = int(np.prod(s[1:])) if len(s) > 1 else 1
@@ -61,7 +61,7 @@ def _weights(mx, net, shape):
                             np.zeros(s, "float32"))
     auxs = {n: (np.ones(s, "float32") if n.endswith("var") else
                 rs.uniform(-0.1, 0.1, s).astype("float32"))
-            for n, s in zip(net.list_auxiliary_states(), aux_shapes)}
+            for n, s in zip(net.list_auxiliary_states(), aux_shapes, strict=False)}
     x = rs.uniform(-1, 1, shape).astype("float32")
     return x, args, auxs
 

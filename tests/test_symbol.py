@@ -188,10 +188,11 @@ def test_infer_shape_partial_unknown_and_errors():
     with pytest.warns(UserWarning, match="Cannot decide shape"):
         assert out.infer_shape(data=(4, 3)) == (None, None, None)
     arg, _, _ = out.infer_shape_partial(data=(4, 3))
-    d = dict(zip(out.list_arguments(), arg))
+    d = dict(zip(out.list_arguments(), arg, strict=False))
     assert d["x2h_weight"] == (8, 3) and d["h2h_weight"] == ()
     arg, outs, _ = out.infer_shape(data=(4, 3), prev=(4, 5))
-    assert dict(zip(out.list_arguments(), arg))["h2h_weight"] == (8, 5) and outs == [(4, 8)]
+    assert dict(zip(out.list_arguments(), arg, strict=False))["h2h_weight"] == (8, 5)
+    assert outs == [(4, 8)]
     with pytest.raises(MXNetError):
         out.infer_shape(data=(4, 3), prev=(4, 5), x2h_weight=(7, 3))
     # unknown dimensions (0) propagate
@@ -220,7 +221,7 @@ def test_executor_gradients_against_torch():
     ty = tx["x"] @ tx["w"].T + tx["b"]
     t_out = [torch.tanh(ty) * 2, (ty * ty).sum(1)]
     torch.autograd.backward(t_out, [torch.tensor(h) for h in heads])
-    for mine, ref in zip(o, t_out):
+    for mine, ref in zip(o, t_out, strict=False):
         np.testing.assert_allclose(mine.asnumpy(), ref.detach().numpy(), rtol=1e-5, atol=1e-6)
     for k in vals:
         np.testing.assert_allclose(grads[k].asnumpy(), tx[k].grad.numpy(), rtol=1e-5,
@@ -355,10 +356,10 @@ def test_fx_matches_executor_and_exports():
     gm = mx.sym.fx.to_fx(out, {k: nd.array(v) for k, v in vals.items() if k != "x"})
     assert gm.mx_input_names == ["x"]
     got = gm(torch.from_numpy(vals["x"]))
-    for g, w in zip(got, want):
+    for g, w in zip(got, want, strict=False):
         np.testing.assert_allclose(g.detach().numpy(), w, rtol=1e-5, atol=1e-6)
     prog = torch.export.export(gm, (torch.from_numpy(vals["x"]),))
-    for g, w in zip(prog.module()(torch.from_numpy(vals["x"])), want):
+    for g, w in zip(prog.module()(torch.from_numpy(vals["x"])), want, strict=False):
         np.testing.assert_allclose(g.detach().numpy(), w, rtol=1e-5, atol=1e-6)
     with pytest.raises(MXNetError, match="no value for c_bias"):
         mx.sym.fx.to_fx(out, {"c_weight": nd.ones((4, 3, 3, 3))}, data_names=["x"])

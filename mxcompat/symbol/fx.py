@@ -68,7 +68,7 @@ def mx_op(op: str, names: Optional[Tuple[str, ...]], *tensors: Any, **params: An
     args = _wrap_all(tensors)
     if names is None:
         return _unwrap_result(fn(*args, **params))
-    return _unwrap_result(fn(**dict(zip(names, args)), **params))
+    return _unwrap_result(fn(**dict(zip(names, args, strict=False)), **params))
 
 
 def mx_lazy_op(op: str, attrs: Tuple[Tuple[str, str], ...], slots: Tuple[Any, ...],

@@ -79,7 +79,7 @@ def _given(sym: Symbol, args: tuple, kwargs: Dict[str, Any], what: str) -> Dict[
         if len(args) > len(names):
             raise MXNetError(f"{what}: {len(args)} positional arguments, the symbol has "
                              f"{len(names)} arguments")
-        for n, v in zip(names, args):
+        for n, v in zip(names, args, strict=False):
             if v is not None:
                 given[n] = v
     for k, v in kwargs.items():
@@ -195,7 +195,7 @@ def _unify(shapes: List[Optional[tuple]]) -> Optional[tuple]:
     if any(len(s) != ndim for s in known):
         return None
     out = []
-    for dims in zip(*known):
+    for dims in zip(*known, strict=False):
         nz = {d for d in dims if d}
         if len(nz) > 1:
             raise MXNetError(f"infer_shape error: inconsistent shapes {known}")
@@ -216,11 +216,12 @@ def _run_shapes(n: _Node, ins: List[Tuple[tuple, Any]]) -> List[Tuple[tuple, Any
         except MXNetError:
             return []
     res = []
-    for a, b in zip(*runs):
+    for a, b in zip(*runs, strict=False):
         if a.dim() != b.dim():
             res.append(((), a.dtype))
             continue
-        res.append((tuple(x if x == y else 0 for x, y in zip(a.shape, b.shape)), a.dtype))
+        dims = tuple(x if x == y else 0 for x, y in zip(a.shape, b.shape, strict=False))
+        res.append((dims, a.dtype))
     return res
 
 
@@ -265,14 +266,15 @@ def _propagate(sym: Symbol, shapes: Dict[str, Any], types: Dict[str, Any]) -> Tu
                         var_shape[id(src)] = u
                     ins[j] = (u, ins[j][1] if ins[j] is not None else first_dtype)
         if any(x is None for x in ins):
-            known = {iname: (x[0] if x is not None else None) for x, iname in zip(ins, names)}
+            known = {iname: (x[0] if x is not None else None)
+                     for x, iname in zip(ins, names, strict=False)}
             inferred = rule_shapes(n, known)
-            for j, ((src, _), iname) in enumerate(zip(n.inputs, names)):
+            for j, ((src, _), iname) in enumerate(zip(n.inputs, names, strict=False)):
                 if ins[j] is None and iname in inferred:
                     if src.op is None:
                         var_shape[id(src)] = inferred[iname]
                     ins[j] = (inferred[iname], var_dtype.get(id(src)) or first_dtype)
-        for (src, _), x in zip(n.inputs, ins):
+        for (src, _), x in zip(n.inputs, ins, strict=False):
             if src.op is None and var_dtype[id(src)] is None and x is not None:
                 var_dtype[id(src)] = first_dtype or _dtypes.DEFAULT
         if any(x is None for x in ins):

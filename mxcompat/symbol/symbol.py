@@ -112,7 +112,7 @@ def _aux_nodes(order: Sequence[_Node]) -> set:
         d = n.opdef
         if not d.aux:
             continue
-        for (src, _), iname in zip(n.inputs, n.input_names()):
+        for (src, _), iname in zip(n.inputs, n.input_names(), strict=False):
             if iname in d.aux and src.op is None:
                 aux.add(id(src))
     return aux
@@ -322,7 +322,7 @@ class Symbol:
                 raise MXNetError(f"compose: {len(args)} positional arguments given, the "
                                  f"symbol has {len(args_names)}")
             by_name = {n.name: n for n in variables}
-            for nm, a in zip(args_names, args):
+            for nm, a in zip(args_names, args, strict=False):
                 replace[id(by_name[nm])] = a._outputs[0]
         else:
             for n in variables:
@@ -590,7 +590,7 @@ def _create(op: str, inputs: List[Any], params: Dict[str, str], name: Optional[s
         if len(inputs) > len(present):
             raise MXNetError(f"{d.name}: too many inputs ({len(inputs)}), it takes "
                              f"{', '.join(present)}")
-        for iname, s in zip(present, inputs):
+        for iname, s in zip(present, inputs, strict=False):
             if iname in named:
                 raise MXNetError(f"{d.name}: input '{iname}' given twice")
             named[iname] = s
@@ -772,7 +772,7 @@ def _to_json(sym: Symbol, remove_amp_cast: bool = True) -> str:
             lines.append(f'      "attrs": {_dict_str(n.attrs, "      ")}')
         ins = []
         names = n.input_names()
-        for j, ((src, i), iname) in enumerate(zip(n.inputs, names)):
+        for j, ((src, i), iname) in enumerate(zip(n.inputs, names, strict=False)):
             if n.versions is not None and j < len(n.versions):
                 ins.append(f"[{index[id(src)]}, {i}, {n.versions[j]}]")
                 continue
@@ -945,7 +945,7 @@ def _upgrade_inputs(node: _Node, d: "_opinfo.OpDef", nodes: List[_Node]) -> None
         if m in _AUX_INIT:
             vattrs["__init__"] = _AUX_INIT[m]
         node.inputs.append((_Node(None, f"{node.name}_{m}", vattrs), 0))
-    for (src, _), iname in zip(node.inputs, present):
+    for (src, _), iname in zip(node.inputs, present, strict=False):
         if src.op is not None:
             continue
         for key in ("lr_mult", "wd_mult"):
