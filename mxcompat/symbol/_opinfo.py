@@ -164,6 +164,8 @@ def _internal_ops() -> Dict[str, Callable]:
         "_grad_add": nd.elemwise_add,
         # Gluon's RNN layers join their flattened weights with it
         "_rnn_param_concat": nd.concat,
+        # a shape constraint for inference; the identity when running
+        "_identity_with_attr_like_rhs": lambda lhs, rhs: nd.identity(lhs),
     }
 
 
