@@ -126,7 +126,7 @@ class BaseModule:
                 break
             self.prepare(eval_batch, sparse_row_id_fn=sparse_row_id_fn)
             self.forward(eval_batch, is_train=False)
-            pad = eval_batch.pad or 0
+            pad = eval_batch.pad
             outputs = [o[0:o.shape[0] - pad] for o in self.get_outputs()]
             yield outputs, nbatch, eval_batch
 
@@ -150,7 +150,7 @@ class BaseModule:
                 break
             self.prepare(eval_batch, sparse_row_id_fn=sparse_row_id_fn)
             self.forward(eval_batch, is_train=False)
-            pad = eval_batch.pad or 0
+            pad = eval_batch.pad
             output_list.append([o[0:o.shape[0] - pad].copy() for o in self.get_outputs()])
         if not output_list:
             return output_list

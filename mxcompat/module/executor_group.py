@@ -198,7 +198,7 @@ class DataParallelExecutorGroup:
                        if label_shapes is not None else [])
             if reshape:
                 self.execs[i] = self._default_execs[i].reshape(  # type: ignore[index]
-                    partial_shaping=True, allow_up_sizing=True, **dict(dshapes + lshapes))
+                    allow_up_sizing=True, **dict(dshapes + lshapes))
                 for m in self._monitors:
                     m.install(self.execs[i])
             else:
