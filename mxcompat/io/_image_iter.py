@@ -21,7 +21,7 @@ import numpy as np
 from ..base import MXNetError, unsupported
 from ..recordio import _HEAD, _LEN_MASK, _MAGIC, MXRecordIO, unpack
 from ._native import (_COMMON, _REQUIRED, _BatchLoader, _bool, _make, _num, _params, _part,
-                      _shape, _str)
+                      _shape, _StdShuffle, _str)
 
 _UNSUPPORTED_AUGS = ("max_rotate_angle", "max_shear_ratio", "max_aspect_ratio",
                      "max_random_scale", "min_random_scale", "max_crop_size", "min_crop_size",
@@ -86,7 +86,10 @@ class _RecSource:
         self.offs = offs
         self.rows = np.asarray(rows)
         self.n = len(self.rows)
-        self.rng = np.random.RandomState(p["seed"])
+        self.rng = np.random.RandomState(p["seed"])  # crops and mirrors (not MXNet's draws)
+        # the record order: MXNet's std::shuffle over std::mt19937(111 + seed), reshuffling
+        # the original order at every epoch (and at every round_batch wrap)
+        self.shuffler = _StdShuffle(111 + p["seed"])
         self.local = threading.local()
         c, h, w = p["data_shape"]
         if c not in (1, 3):
@@ -104,7 +107,7 @@ class _RecSource:
 
     def order(self) -> Any:
         if self.p["shuffle"]:
-            return self.rng.permutation(self.rows)
+            return self.shuffler.shuffle(self.rows)
         return self.rows
 
     def _reader(self) -> Any:
