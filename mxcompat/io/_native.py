@@ -139,11 +139,16 @@ class _BatchLoader:
             return None
         bs = self.batch_size
         picked: list = []
+        # what a source needs to know at the time an instance is picked (its pass)
+        token = getattr(self.source, "token", None)
+        tokens: list = []
         while len(picked) < bs:
             i = self._next_inst()
             if i is None:
                 break
             picked.append(i)
+            if token is not None:
+                tokens.append(token(i))
         if not picked:
             return None
         top = len(picked)
@@ -158,11 +163,13 @@ class _BatchLoader:
                         raise MXNetError(f"{self.it}: Check failed: base_->Next(): number of "
                                          f"input must be bigger than batch size ({bs})")
                     picked.append(i)
+                    if token is not None:
+                        tokens.append(token(i))
                     self.num_overflow += 1
                 pad = self.num_overflow
             else:
                 pad = bs - top
-        insts = self.source.fetch(picked)
+        insts = self.source.fetch(tokens if token is not None else picked)
         for k, (i, inst) in enumerate(zip(picked, insts)):
             self.slots[k] = inst
             self.index[k] = i
