@@ -251,7 +251,8 @@ class Executor:
     def _simple_bind(sym: Symbol, ctx: Any, grad_req: Any, type_dict: Any,
                      shared_buffer: Any, shapes: Dict[str, Any]) -> "Executor":
         from .. import ndarray as nd
-        arg_shapes, _, aux_shapes = sym.infer_shape(**shapes)
+        from .infer import infer_shape
+        arg_shapes, _, aux_shapes = infer_shape(sym, (), shapes, False, types=type_dict)
         if arg_shapes is None:
             raise MXNetError("simple_bind: cannot infer the shapes of all arguments from "
                              f"{shapes}")

@@ -430,14 +430,16 @@ def _propagate(sym: Symbol, shapes: Dict[str, Any], types: Dict[str, Any]) -> Tu
     return {"shape": var_shape, "dtype": var_dtype, "order": order}, outs
 
 
-def infer_shape(sym: Symbol, args: tuple, kwargs: Dict[str, Any], partial: bool) -> Tuple[
-        Any, Any, Any]:
+def infer_shape(sym: Symbol, args: tuple, kwargs: Dict[str, Any], partial: bool,
+                types: Optional[Dict[str, Any]] = None) -> Tuple[Any, Any, Any]:
+    """``types``: the arguments' dtypes where known (simple_bind's type_dict), so that ops
+    checking their inputs' dtypes (integer indices) see the right ones."""
     given = _given(sym, args, kwargs, "infer_shape")
     for k, v in given.items():
         if not isinstance(v, (tuple, list, int)):
             raise TypeError("Arguments need to be shapes (tuple), but argument "
                             f"'{k}' is {type(v).__name__}")
-    info, outs = _propagate(sym, given, {})
+    info, outs = _propagate(sym, given, dict(types or {}))
     order = info["order"]
     aux = _aux_nodes(order)
     vs = info["shape"]

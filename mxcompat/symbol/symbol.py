@@ -502,6 +502,13 @@ class Symbol:
     def get_backend_symbol(self, backend: str) -> "Symbol":
         return self._deepcopy()
 
+    def _gen_atomic_symbol(self) -> "Symbol":
+        """The head op alone (same op, name and attributes, no inputs)."""
+        node = self._outputs[0][0]
+        if node.op is None:
+            raise MXNetError("_gen_atomic_symbol: a variable is not an op")
+        return Symbol([(_Node(node.op, node.name, dict(node.attrs), []), 0)])
+
     def _num_outputs(self) -> int:
         return len(self._outputs)
 
