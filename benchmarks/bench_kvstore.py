@@ -76,7 +76,7 @@ def bench_local(lib: str, quick: bool, repeats: int) -> float:
         outs = [torch.zeros_like(t) for t in g0]
 
         def step() -> None:
-            for a, b, s, o in zip(g0, g1, stored, outs):
+            for a, b, s, o in zip(g0, g1, stored, outs, strict=False):
                 torch.add(a, b, out=s)
                 o.copy_(s)
         return _median_ms(step, repeats)
@@ -91,7 +91,7 @@ def bench_local(lib: str, quick: bool, repeats: int) -> float:
     outs = [mx.nd.zeros(s) for s in shapes]
     kv = mx.kv.create("local")
     kv.init(keys, [mx.nd.zeros(s) for s in shapes])
-    vals = [[a, b] for a, b in zip(g0, g1)]
+    vals = [[a, b] for a, b in zip(g0, g1, strict=False)]
     wait()
 
     def step() -> None:
@@ -164,6 +164,11 @@ def main(argv: List[str]) -> int:
     ap.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--dist-worker", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--no-dist", action="store_true", help="skip the 2-process measurement")
+    ap.add_argument("--no-local", action="store_true", help="skip the local-store measurement")
+    ap.add_argument("--dist", action="store_true", help="with --quick: run the 2-process part")
+    ap.add_argument("--rounds", type=int, default=3, help="fresh processes per library")
+    ap.add_argument("--threads", type=int, default=None,
+                    help="OMP_NUM_THREADS for the local-store processes (all libraries)")
     a = ap.parse_args(argv)
     repeats = a.repeats or (2 if a.quick else 7)
     if a.dist_worker:
@@ -176,28 +181,39 @@ def main(argv: List[str]) -> int:
         pythons["mxnet"] = sys.executable
     elif a.mxnet_python:
         pythons["mxnet"] = a.mxnet_python
-    local: Dict[str, float] = {}
-    for lib, py in pythons.items():
-        if a.quick and py == sys.executable:
-            local[lib] = bench_local(lib, True, repeats)
-            continue
-        r = subprocess.run([py, os.path.abspath(__file__), "--worker", lib, "--repeats",
-                            str(repeats)] + (["--quick"] if a.quick else []),
-                           capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=ROOT))
-        if r.returncode:
-            print(f"{lib} run failed:\n{r.stderr[-1500:]}", file=sys.stderr)
-            if lib != "mxnet":
-                return 1
-            continue
-        local[lib] = json.loads(r.stdout.strip().splitlines()[-1])
+    if a.no_local:
+        pythons = {}
+    runs: Dict[str, List[float]] = {lib: [] for lib in pythons}
+    # fresh processes, rounds interleaving the libraries so background load hits them alike
+    for _ in range(1 if a.quick else a.rounds):
+        for lib, py in pythons.items():
+            if a.quick and py == sys.executable:
+                runs[lib].append(bench_local(lib, True, repeats))
+                continue
+            env = dict(os.environ, PYTHONPATH=ROOT)
+            if a.threads:
+                env["OMP_NUM_THREADS"] = str(a.threads)
+            r = subprocess.run([py, os.path.abspath(__file__), "--worker", lib, "--repeats",
+                                str(repeats)] + (["--quick"] if a.quick else []),
+                               capture_output=True, text=True, env=env)
+            if r.returncode:
+                print(f"{lib} run failed:\n{r.stderr[-1500:]}", file=sys.stderr)
+                if lib != "mxnet":
+                    return 1
+                continue
+            runs[lib].append(json.loads(r.stdout.strip().splitlines()[-1]))
+    local = {lib: statistics.median(v) for lib, v in runs.items() if v}
     shapes = _shapes(a.quick)
     n = sum(int(__import__("math").prod(s)) for s in shapes)
     print(f"{len(shapes)} float32 arrays, {n} values ({n * 4 / 1e6:.1f} MB); median of "
           f"{repeats} runs")
-    print(f"{'local store: push 2 devices + pull':<44}{'ms':>10}{'x mxcompat':>12}")
+    if local:
+        print(f"{'local store: push 2 devices + pull':<44}{'ms':>10}{'x mxcompat':>12}")
     for lib, ms in local.items():
         print(f"  {lib:<42}{ms:>10.2f}{ms / local['mxcompat']:>12.2f}")
-    if not a.no_dist:
+    if a.quick and not a.dist:
+        print("(--quick: the 2-process dist_sync measurement is skipped; add --dist to run it)")
+    elif not a.no_dist:
         d = bench_dist(a.quick, repeats)
         print(f"{'dist_sync, 2 processes (gloo, loopback)':<44}{'ms':>10}{'x raw torch':>12}")
         print(f"  {'mxcompat kv.pushpull':<42}{d['kv']:>10.2f}{d['kv'] / d['torch']:>12.2f}")

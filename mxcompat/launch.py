@@ -41,6 +41,10 @@ def worker_env(rank: int, num_workers: int, host: str, port: int,
     env = dict(os.environ if base is None else base)
     for k in ("RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT", "LOCAL_RANK"):
         env.pop(k, None)  # torchrun's variables would take precedence in the workers
+    if "OMP_NUM_THREADS" not in env and num_workers > 1:
+        # as torchrun does: N workers each running as many threads as there are cores would
+        # oversubscribe the machine (torch's parallel regions then stall on descheduled threads)
+        env["OMP_NUM_THREADS"] = str(max(1, (os.cpu_count() or 1) // num_workers))
     env.update({"DMLC_ROLE": "worker", "DMLC_NUM_WORKER": str(num_workers),
                 "DMLC_NUM_SERVER": "0", "DMLC_PS_ROOT_URI": host,
                 "DMLC_PS_ROOT_PORT": str(port), "DMLC_WORKER_ID": str(rank),
@@ -86,7 +90,7 @@ def launch(command: Sequence[str], num_workers: int, host: str = "127.0.0.1",
         raise MXNetError(f"mxcompat launch: -n must be >= 1, got {num_workers}")
     cmd = _python_command(command, redirect)
     sink = stdout if stdout is not None else sys.stdout
-    grace = timeout_seconds() + 5.0
+    grace = timeout_seconds(env) + 5.0
     if port is None:
         port = free_port(host)
     try:

@@ -73,6 +73,34 @@ def train(kv, rank, nworkers, steps=4):
     return [w.asnumpy().tolist(), b.asnumpy().tolist()]
 
 
+def train_gluon(kind, rank, nworkers, update_on_kvstore, steps=4):
+    """The same training through gluon.Trainer(kvstore=...), two contexts per worker."""
+    from mxnet import autograd, gluon
+    ctxs = [mx.cpu(0), mx.cpu(1)]
+    w = gluon.Parameter("w", shape=(1, 3))
+    b = gluon.Parameter("b", shape=(1,))
+    w.initialize(ctx=ctxs, init=mx.init.Constant(0.5))
+    b.initialize(ctx=ctxs, init="zeros")
+    w.set_data(mx.nd.array(W0))  # the same start on every worker, as with a common seed
+    trainer = gluon.Trainer([w, b], "sgd", {"learning_rate": 0.1, "momentum": 0.9,
+                                            "wd": 0.01}, kvstore=kind,
+                            update_on_kvstore=update_on_kvstore)
+    mine = np.array_split(np.arange(8), nworkers)[rank]
+    halves = np.array_split(mine, 2)
+    for _ in range(steps):
+        with autograd.record():
+            losses = []
+            for ctx, rows in zip(ctxs, halves, strict=False):
+                x = mx.nd.array(X[rows], ctx=ctx)
+                y = mx.nd.array(Y[rows], ctx=ctx)
+                pred = mx.nd.dot(x, w.data(ctx).T).reshape((-1,)) + b.data(ctx)
+                losses.append(0.5 * ((pred - y) ** 2).sum())
+        for loss in losses:
+            loss.backward()
+        trainer.step(8)  # the global batch: gradients are summed over every worker
+    return [w.data(ctxs[1]).asnumpy().tolist(), b.data(ctxs[1]).asnumpy().tolist()]
+
+
 def main():
     if MODE == "single":  # the reference: one process, the full batch, a local store
         kv = mx.kv.create("local")
@@ -120,6 +148,8 @@ def main():
         res["compression"] = seq
         kv3 = mx.kv.create(KIND)
         res["train"] = train(kv3, rank, n)
+        res["trainer"] = train_gluon(KIND, rank, n, None)
+        res["trainer_local_update"] = train_gluon(mx.kv.create(KIND), rank, n, False)
         with open(os.path.join(OUT_DIR, f"states{rank}.bin"), "wb") as f:
             f.write(b"")
         kv3.save_optimizer_states(os.path.join(OUT_DIR, f"states{rank}.bin"))

@@ -172,7 +172,7 @@ def test_twobit_compression_against_numpy():
     pushes = [[rng.randn(50).astype(np.float32) * 0.4 for _ in range(3)] for _ in range(6)]
     want = _twobit_reference(pushes, 0.3)
     out = mx.nd.zeros((50,))
-    for p, w in zip(pushes, want):
+    for p, w in zip(pushes, want, strict=False):
         kv.push("g", [mx.nd.array(g) for g in p])
         kv.pull("g", out=out)
         np.testing.assert_allclose(out.asnumpy(), w, rtol=0, atol=1e-6)
@@ -224,17 +224,38 @@ WORKER = HERE / "kvstore_dist_worker.py"
 RUN_LIMIT = 240  # seconds a launch may take on a busy machine before it is killed
 
 
-def _launch(n, mode, out_dir, timeout_env="20"):
-    env = dict(os.environ, MXCOMPAT_DIST_TIMEOUT=timeout_env, PYTHONPATH=str(ROOT))
-    cmd = [sys.executable, "-m", "mxcompat", "launch", "-n", str(n), "--timeout",
-           str(RUN_LIMIT), "python", str(WORKER), mode, str(out_dir)]
-    p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=RUN_LIMIT + 30)
+def _results(n, out_dir):
     results = {}
     for r in range(n):
         f = Path(out_dir) / f"rank{r}.json"
         if f.exists():
             results[r] = json.loads(f.read_text())
-    return p.returncode, p.stdout + p.stderr, results
+    return results
+
+
+def _launch_cli(n, mode, out_dir, timeout_env="20"):
+    """``mxcompat launch -n N python worker.py ...`` as a user types it."""
+    env = dict(os.environ, MXCOMPAT_DIST_TIMEOUT=timeout_env, PYTHONPATH=str(ROOT))
+    cmd = [sys.executable, "-m", "mxcompat", "launch", "-n", str(n), "--timeout",
+           str(RUN_LIMIT), "python", str(WORKER), mode, str(out_dir)]
+    p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=RUN_LIMIT + 30)
+    return p.returncode, p.stdout + p.stderr, _results(n, out_dir)
+
+
+def _launch(n, mode, out_dir, timeout_env="20"):
+    """``mxcompat.launch.launch`` from this process (no launcher process to start)."""
+    import io
+    from mxcompat.launch import launch
+    env = dict(os.environ, MXCOMPAT_DIST_TIMEOUT=timeout_env, PYTHONPATH=str(ROOT))
+    if mode == "never_join":  # worker 1 is a shell that exits: it never imports anything
+        cmd = ["sh", "-c", 'if [ "$DMLC_WORKER_ID" = 1 ]; then exit 0; fi; '
+               'exec "$0" -m mxcompat run "$1" never_join "$2"', sys.executable, str(WORKER),
+               str(out_dir)]
+    else:
+        cmd = [sys.executable, "-m", "mxcompat", "run", str(WORKER), mode, str(out_dir)]
+    sink = io.StringIO()
+    rc = launch(cmd, n, timeout=RUN_LIMIT, redirect=False, stdout=sink, env=env)
+    return rc, sink.getvalue(), _results(n, out_dir)
 
 
 def _launch_like_mxnet(n, mode, out_dir, timeout_env="20"):
@@ -262,26 +283,22 @@ def _launch_like_mxnet(n, mode, out_dir, timeout_env="20"):
             if p.poll() is None:
                 p.kill()
                 p.wait()
-    results = {}
-    for r in range(n):
-        f = Path(out_dir) / f"rank{r}.json"
-        if f.exists():
-            results[r] = json.loads(f.read_text())
-    return (max(codes, key=abs) if codes else -1), log, results
+    return (max(codes, key=abs) if codes else -1), log, _results(n, out_dir)
 
 
 @pytest.fixture(scope="module")
 def dist_runs(tmp_path_factory):
     """All launches at once (each bounded), so the machine's cores overlap their start-up:
-    2 workers by ``mxcompat launch``, 4 workers the way MXNet's tools/launch.py starts them
-    (with a scheduler and a server process), and the two fault cases."""
+    2 workers by ``mxcompat.launch``, 4 workers the way MXNet's tools/launch.py starts them
+    (with a scheduler and a server process), and the two fault cases (one through the
+    ``mxcompat launch`` command line)."""
     jobs = {"api2": (2, "api", "20"), "api4": (4, "api", "20"), "die": (2, "die", "20"),
             "never_join": (2, "never_join", "3")}
     results = {}
 
     def run(name, n, mode, t):
         d = tmp_path_factory.mktemp(name)
-        how = _launch_like_mxnet if name == "api4" else _launch
+        how = {"api4": _launch_like_mxnet, "die": _launch_cli}.get(name, _launch)
         results[name] = how(n, mode, d, t) + (d,)
 
     threads = [threading.Thread(target=run, args=(k,) + v) for k, v in jobs.items()]
@@ -333,6 +350,9 @@ def test_dist_sync_api_and_training(dist_runs, run, n):
         np.testing.assert_allclose(d["compression"], comp, atol=1e-6)
         np.testing.assert_allclose(d["train"][0], rw, rtol=1e-5, atol=1e-6)
         np.testing.assert_allclose(d["train"][1], rb, rtol=1e-5, atol=1e-6)
+        for how in ("trainer", "trainer_local_update"):  # gluon.Trainer(kvstore=...)
+            np.testing.assert_allclose(d[how][0], rw, rtol=1e-5, atol=1e-6, err_msg=how)
+            np.testing.assert_allclose(d[how][1], rb, rtol=1e-5, atol=1e-6, err_msg=how)
         assert "key 99 has not been inited" in d["pull_uninit"]
 
 
@@ -348,3 +368,39 @@ def test_worker_that_never_joins_raises_mxneterror(dist_runs):
     assert rc == 1, log[-3000:]
     err = res[0]["error"]
     assert "could not join a group of 2 workers within 3 s" in err, log[-3000:]
+
+
+def test_launcher_command_and_environment(monkeypatch):
+    from mxcompat import launch as L
+    from mxcompat.cli import build_parser
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    py = sys.executable
+    assert L._python_command(["python", "train.py", "--lr", "1"], True) == \
+        [py, "-m", "mxcompat", "run", "train.py", "--lr", "1"]
+    assert L._python_command(["train.py"], True) == [py, "-m", "mxcompat", "run", "train.py"]
+    assert L._python_command(["python", "train.py"], False) == [py, "train.py"]
+    assert L._python_command(["bash", "run.sh"], True) == ["bash", "run.sh"]
+    with pytest.raises(MXNetError, match="no command"):
+        L._python_command([], True)
+    with pytest.raises(MXNetError, match="-n must be >= 1"):
+        L.launch(["python", "x.py"], 0)
+    env = L.worker_env(1, 2, "127.0.0.1", 1234, base={"RANK": "5", "PATH": "/bin"})
+    assert "RANK" not in env and env["PATH"] == "/bin"
+    assert {k: env[k] for k in ("DMLC_ROLE", "DMLC_NUM_WORKER", "DMLC_NUM_SERVER",
+                                "DMLC_PS_ROOT_URI", "DMLC_PS_ROOT_PORT", "DMLC_WORKER_ID")} == \
+        {"DMLC_ROLE": "worker", "DMLC_NUM_WORKER": "2", "DMLC_NUM_SERVER": "0",
+         "DMLC_PS_ROOT_URI": "127.0.0.1", "DMLC_PS_ROOT_PORT": "1234", "DMLC_WORKER_ID": "1"}
+    assert int(env["OMP_NUM_THREADS"]) >= 1
+    args = build_parser().parse_args(["launch", "-n", "3", "-s", "1", "--launcher", "local",
+                                      "python", "train.py", "--epochs", "2"])
+    assert (args.num_workers, args.command) == (3, ["python", "train.py", "--epochs", "2"])
+
+
+def test_bad_timeout_setting(monkeypatch):
+    from mxcompat.kvstore.dist import timeout_seconds
+    monkeypatch.setenv("MXCOMPAT_DIST_TIMEOUT", "soon")
+    with pytest.raises(MXNetError, match="MXCOMPAT_DIST_TIMEOUT must be a number"):
+        timeout_seconds()
+    monkeypatch.setenv("MXCOMPAT_DIST_TIMEOUT", "0")
+    with pytest.raises(MXNetError, match="must be > 0"):
+        timeout_seconds()

@@ -8,7 +8,8 @@ read and write MXNet's states files (a pickle of the updater's states and the op
 KVStore: with one context and a non-distributed kvstore type, MXNet uses no KVStore at all;
 with several contexts, ``'device'``/``'local'`` sum the gradients across contexts and (by
 default, ``update_on_kvstore``) update once and copy the result to every context. mxcompat
-does the same with an in-process store (:class:`_LocalKVStore`). Everything that creates or
+does the same with ``mx.kv`` stores (``dist_*`` kinds across processes on
+``torch.distributed``, see docs/distributed.md). Everything that creates or
 talks to a KVStore goes through :meth:`Trainer._create_kvstore` and :meth:`_allreduce_grads`,
 the hooks where distributed kvstores (``mx.kvstore``) plug in.
 
@@ -23,11 +24,10 @@ import tempfile
 from typing import Any, Dict, List, Optional
 
 import numpy as np
-import torch
 
 from .. import optimizer as opt
-from ..base import (MXNetAssertionError, MXNetError, MXNetTypeError, MXNetValueError,
-                    unsupported)
+from ..autograd import _Grad
+from ..base import MXNetAssertionError, MXNetError, MXNetTypeError, MXNetValueError
 from ..ndarray import NDArray
 from .parameter import Parameter, ParameterDict
 
@@ -141,18 +141,17 @@ class Trainer:
         """(kvstore or None, update_on_kvstore), as MXNet's ``model._create_kvstore``.
 
         A KVStore object (anything with ``type`` / ``pushpull``, e.g. from ``mx.kvstore``)
-        is used as given; ``'device'``/``'local'`` over several contexts become an in-process
-        :class:`_LocalKVStore`; ``'dist_*'`` need ``mx.kvstore``."""
+        is used as given; a name goes to ``mx.kv.create`` (``'device'``/``'local'`` over
+        several contexts, or a ``'dist_*'`` kind across worker processes)."""
         update = bool(int(os.getenv("MXNET_UPDATE_ON_KVSTORE", "1")))
         if kvstore is None:
             kv = None
         elif isinstance(kvstore, str):
             if num_device == 1 and "dist" not in kvstore:
                 kv = None
-            elif "dist" in kvstore or kvstore not in ("local", "device"):
-                kv = _external_kvstore(kvstore)
             else:
-                kv = _LocalKVStore(kvstore)
+                from .. import kvstore as kvs  # mx.kv: local/device stores, dist_* kinds
+                kv = kvs.create(kvstore)
                 if kvstore == "local":
                     biggest = max(int(np.prod(a.shape)) for a in arg_arrays.values())
                     if biggest > 1024 * 1024 * 16:
@@ -167,28 +166,53 @@ class Trainer:
             update = update and kv.is_capable("optimizer")
         return kv, update
 
+    def _create_sparse_kvstore(self, kvstore: Any) -> tuple:
+        """Row-sparse weights always update on a kvstore (MXNet's
+        ``model._create_sparse_kvstore``)."""
+        if isinstance(kvstore, str):
+            from .. import kvstore as kvs  # mx.kv: local/device stores, dist_* kinds
+            return kvs.create(kvstore), True
+        if kvstore is not None and hasattr(kvstore, "pushpull") and hasattr(kvstore, "type"):
+            return kvstore, True
+        raise MXNetTypeError(f"Cannot create '{kvstore}' KVStore with row_sparse parameters. "
+                             "The type must be KVStore or str.")
+
     def _init_kvstore(self) -> None:
         config = self._kvstore_params
-        arg_arrays = {p.name: p.data(self._contexts[0]) for p in self._params} \
-            if not self._contains_sparse_weight else {}
-        if self._contains_sparse_weight or self._contains_sparse_grad:
-            raise unsupported("gluon.Trainer with row_sparse weights or gradients",
-                              "sparse gradients are not supported by mxcompat's Trainer")
-        kvstore, update_on_kvstore = self._create_kvstore(config["kvstore"],
-                                                          len(self._contexts), arg_arrays)
-        self._distributed = "dist" in kvstore.type if kvstore else False
-        if self._distributed and "async" in kvstore.type:
-            update_on_kvstore = True
+        if self._contains_sparse_weight:
+            kvstore, update_on_kvstore = self._create_sparse_kvstore(config["kvstore"])
+            self._distributed = "dist" in kvstore.type
             if config["update_on_kvstore"] is False:
-                raise MXNetValueError("Please set update_on_kvstore=True when training in "
-                                      "async mode.")
-        if config["update_on_kvstore"] is not None:
-            update_on_kvstore = config["update_on_kvstore"]
-        if update_on_kvstore and not kvstore.is_capable("optimizer"):
-            if config["update_on_kvstore"]:
-                raise MXNetValueError("Please set update_on_kvstore=False when training with "
-                                      f"{type(kvstore)}")
-            update_on_kvstore = False
+                raise MXNetValueError("Cannot set update_on_kvstore=False when sparse weights "
+                                      "are present.")
+        elif self._contains_sparse_grad:
+            arg_arrays = {p.name: p.data(self._contexts[0]) for p in self._params}
+            kvstore, _ = self._create_kvstore(config["kvstore"], len(self._contexts),
+                                              arg_arrays)
+            self._distributed = "dist" in kvstore.type if kvstore else False
+            update_on_kvstore = self._distributed
+            if config["update_on_kvstore"] is not None:
+                if config["update_on_kvstore"] is False and self._distributed:
+                    raise MXNetValueError("Cannot set update_on_kvstore=False on dist kvstore "
+                                          "when sparse gradients are present.")
+                update_on_kvstore = config["update_on_kvstore"]
+        else:
+            arg_arrays = {p.name: p.data(self._contexts[0]) for p in self._params}
+            kvstore, update_on_kvstore = self._create_kvstore(config["kvstore"],
+                                                              len(self._contexts), arg_arrays)
+            self._distributed = "dist" in kvstore.type if kvstore else False
+            if self._distributed and "async" in kvstore.type:
+                update_on_kvstore = True
+                if config["update_on_kvstore"] is False:
+                    raise MXNetValueError("Please set update_on_kvstore=True when training in "
+                                          "async mode.")
+            if config["update_on_kvstore"] is not None:
+                update_on_kvstore = config["update_on_kvstore"]
+            if update_on_kvstore and not kvstore.is_capable("optimizer"):
+                if config["update_on_kvstore"]:
+                    raise MXNetValueError("Please set update_on_kvstore=False when training "
+                                          f"with {type(kvstore)}")
+                update_on_kvstore = False
         if kvstore:
             if self._compression_params:
                 kvstore.set_gradient_compression(self._compression_params)
@@ -210,6 +234,12 @@ class Trainer:
             if param.grad_req == "null":
                 continue
             grads = param.list_grad()
+            if grads[0].stype != "default":
+                self._kvstore.push(i, grads, priority=-i)
+                if param._stype == "default":
+                    pull = param.list_data() if self._update_on_kvstore else grads
+                    self._kvstore.pull(i, pull, priority=-i, ignore_sparse=self._distributed)
+                continue
             if self._update_on_kvstore:
                 self._kvstore.pushpull(i, grads, out=param.list_data(), priority=-i)
             else:
@@ -238,8 +268,16 @@ class Trainer:
 
     def _row_sparse_pull(self, parameter: Any, out: Any, row_id: Any,
                          full_idx: bool = False) -> None:
-        raise unsupported("Trainer row_sparse pull", "sparse parameters are not supported by "
-                          "mxcompat's Trainer")
+        """Fill ``out`` (a row_sparse parameter's arrays) with the rows ``row_id`` of the
+        kvstore's weight (Parameter.row_sparse_data calls this)."""
+        self._prepare()
+        idx = self._param2idx[parameter.name]
+        if full_idx and "dist" not in self._kvstore.type:
+            if row_id.size != out.shape[0]:
+                raise MXNetAssertionError("row_sparse_pull: full_idx needs every row id")
+            self._kvstore.pull(idx, out=out, priority=-idx, ignore_sparse=False)
+        else:
+            self._kvstore.row_sparse_pull(idx, out=out, row_ids=row_id, priority=-idx)
 
     def _check_and_rescale_grad(self, scale: float) -> None:
         if self._update_on_kvstore and self._distributed and self._kv_initialized:
@@ -291,6 +329,12 @@ class Trainer:
         if loss_scaler is not None and loss_scaler.has_overflow(self._params):
             return
         on_kv = bool(self._kvstore and self._update_on_kvstore)
+        if not on_kv and not ignore_stale_grad and len(self._updaters) == 1:
+            batch = self._one_context_batch()
+            if batch is not None:
+                if batch[0]:
+                    self._updaters[0](*batch)
+                return
         updates: List[list] = [[] for _ in self._updaters]
         for i, param in enumerate(self._params):
             if param.grad_req == "null":
@@ -299,14 +343,7 @@ class Trainer:
             if not ignore_stale_grad:
                 for data in datas:
                     if not data._fresh_grad:
-                        raise UserWarning(
-                            f"Gradient of Parameter `{param.name}` on context {data.context} "
-                            "has not been updated by backward since last `step`. This could "
-                            "mean a bug in your model that made it only use a subset of the "
-                            "Parameters (Blocks) for this iteration. If you are intentionally "
-                            "only using a subset, call step with ignore_stale_grad=True to "
-                            "suppress this warning and skip updating of Parameters with stale "
-                            "gradient")
+                        raise _stale(param, data)
             if on_kv:
                 continue
             for upd, arr, grad in zip(updates, datas, param.list_grad()):
@@ -318,8 +355,32 @@ class Trainer:
         for updater, upd in zip(self._updaters, updates):
             if upd:
                 i, g, w = zip(*upd)
-                if not _fast_update(updater, list(i), list(w), list(g)):
-                    updater(list(i), list(g), list(w))
+                updater(list(i), list(g), list(w))
+
+    def _one_context_batch(self) -> Optional[tuple]:
+        """The (indices, grads, weights) of a one-context step, checking and clearing the
+        fresh-gradient flags as the general loop does; None for anything unusual (sparse,
+        uninitialized) so that the general loop handles it."""
+        idx: list = []
+        grads: list = []
+        weights: list = []
+        for i, param in enumerate(self._params):
+            if param.grad_req == "null":
+                continue
+            d, g = param._data, param._grad
+            if d is None or g is None or param._grad_stype != "default" or len(d) != 1:
+                for arr in weights:  # undo: the general loop clears them itself
+                    arr._ag.fresh = True
+                return None
+            arr = d[0]
+            ag = arr._ag
+            if not (isinstance(ag, _Grad) and ag.fresh):
+                raise _stale(param, arr)
+            ag.fresh = False
+            idx.append(i)
+            grads.append(g[0])
+            weights.append(arr)
+        return idx, grads, weights
 
     def save_states(self, fname: str) -> None:
         """Save the optimizer and its states to ``fname`` in MXNet's format (atomically)."""
@@ -352,6 +413,15 @@ class Trainer:
         self._optimizer.param_dict = {i: p for i, p in enumerate(self._params)}
 
 
+def _stale(param: Any, data: NDArray) -> UserWarning:
+    return UserWarning(
+        f"Gradient of Parameter `{param.name}` on context {data.context} has not been "
+        "updated by backward since last `step`. This could mean a bug in your model that "
+        "made it only use a subset of the Parameters (Blocks) for this iteration. If you are "
+        "intentionally only using a subset, call step with ignore_stale_grad=True to "
+        "suppress this warning and skip updating of Parameters with stale gradient")
+
+
 def _check_batch(batch_size: Any, what: str) -> None:
     if isinstance(batch_size, bool) or not isinstance(batch_size, (int, float, np.number)):
         raise MXNetValueError(f"Trainer.{what}: batch_size must be a number, got "
@@ -381,82 +451,3 @@ def _atomic_write(fname: str, data: bytes) -> None:
         raise
 
 
-def _external_kvstore(name: str) -> Any:
-    try:
-        from .. import kvstore as kvs  # provided by the KVStore part of mxcompat
-    except ImportError:
-        kvs = None
-    if kvs is None or not hasattr(kvs, "create"):
-        raise unsupported(f"gluon.Trainer(kvstore={name!r})",
-                          "only 'device' and 'local' kvstores are available in this build")
-    return kvs.create(name)
-
-
-class _LocalKVStore:
-    """In-process kvstore of type 'device'/'local' for several contexts: pushpull sums the
-    values of a key, runs the optimizer on the stored weight when one is set, and copies the
-    result out (MXNet's local KVStore semantics)."""
-
-    def __init__(self, kind: str):
-        self.type = kind
-        self._store: Dict[Any, NDArray] = {}
-        self._updater: Any = None
-        self.rank = 0
-        self.num_workers = 1
-
-    def is_capable(self, capability: str) -> bool:
-        return capability.lower() == "optimizer"
-
-    def set_optimizer(self, optimizer: Any) -> None:
-        self._updater = opt.get_updater(optimizer)
-
-    def set_gradient_compression(self, compression_params: Any) -> None:
-        raise unsupported("gradient compression", "the local kvstore of mxcompat does not "
-                          "compress gradients")
-
-    def init(self, key: Any, value: NDArray) -> None:
-        self._store[key] = value.copy()
-
-    def broadcast(self, key: Any, value: NDArray, out: Any) -> None:
-        self.init(key, value)
-        self.pull(key, out)
-
-    def push(self, key: Any, values: Any, priority: int = 0) -> None:
-        values = values if isinstance(values, (list, tuple)) else [values]
-        merged = values[0].copy()
-        for v in values[1:]:
-            merged += v.as_in_context(merged.context)
-        if self._updater is not None:
-            stored = self._store[key]
-            self._updater(key, merged, stored)
-        else:
-            self._store[key] = merged
-
-    def pull(self, key: Any, out: Any = None, priority: int = 0,
-             ignore_sparse: bool = True) -> None:
-        outs = out if isinstance(out, (list, tuple)) else [out]
-        src = self._store[key]
-        for o in outs:
-            with torch.no_grad():
-                o._t.copy_(src._t.to(o._t.device))
-
-    def pushpull(self, key: Any, value: Any, out: Any = None, priority: int = 0) -> None:
-        self.push(key, value, priority)
-        self.pull(key, value if out is None else out, priority)
-
-    def save_optimizer_states(self, fname: str, dump_optimizer: bool = False) -> None:
-        if self._updater is None:
-            raise MXNetAssertionError("Cannot save states for distributed training")
-        _atomic_write(fname, self._updater.get_states(dump_optimizer))
-
-    def load_optimizer_states(self, fname: str) -> None:
-        if self._updater is None:
-            raise MXNetAssertionError("Cannot load states for distributed training")
-        data = _read(fname)
-        opt.get_updater(self._updater.optimizer).set_states(data)  # validate first
-        self._updater.set_states(data)
-
-
-def _fast_update(updater: Any, indices: list, weights: list, grads: list) -> bool:
-    """Placeholder for the multi-tensor fast path (returns False: use the Updater)."""
-    return False

@@ -23,7 +23,7 @@ from __future__ import annotations
 import atexit
 import datetime
 import os
-from typing import List, Optional
+from typing import List, Mapping, Optional
 
 import torch
 
@@ -36,9 +36,10 @@ _BUCKET_BYTES = 16 << 20
 _DIRECT_BYTES = 1 << 20
 
 
-def timeout_seconds() -> float:
-    """The bound on every distributed wait (``MXCOMPAT_DIST_TIMEOUT``, seconds)."""
-    raw = os.environ.get("MXCOMPAT_DIST_TIMEOUT", "300")
+def timeout_seconds(env: Optional[Mapping[str, str]] = None) -> float:
+    """The bound on every distributed wait (``MXCOMPAT_DIST_TIMEOUT``, seconds, read from
+    ``env`` or else this process's environment)."""
+    raw = (os.environ if env is None else env).get("MXCOMPAT_DIST_TIMEOUT", "300")
     try:
         t = float(raw)
     except ValueError:

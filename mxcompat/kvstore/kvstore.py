@@ -37,9 +37,15 @@ def _nd():
     return ndarray
 
 
+_NDARRAY: Any = None
+
+
 def _is_nd(x: Any) -> bool:
-    from ..ndarray import NDArray
-    return isinstance(x, NDArray)
+    global _NDARRAY
+    if _NDARRAY is None:
+        from ..ndarray import NDArray
+        _NDARRAY = NDArray
+    return isinstance(x, _NDARRAY)
 
 
 def _flatten(keys: Any, vals: Any, what: str) -> Tuple[List[Any], List[Any], Optional[bool]]:
@@ -50,7 +56,7 @@ def _flatten(keys: Any, vals: Any, what: str) -> Tuple[List[Any], List[Any], Opt
         out_k: List[Any] = []
         out_v: List[Any] = []
         use_str = None
-        for k, v in zip(keys, vals):
+        for k, v in zip(keys, vals, strict=False):
             ks, vs, s = _flatten(k, v, what)
             out_k += ks
             out_v += vs
@@ -157,7 +163,7 @@ class KVStore(KVStoreBase):
         ks, vs, use_str = _flatten(keys, vals, what)
         self._check_key_type(use_str)
         grouped: Dict[Any, List[Any]] = {}
-        for k, v in zip(ks, vs):
+        for k, v in zip(ks, vs, strict=False):
             grouped.setdefault(k, []).append(v)
         if len(grouped) > 1:
             # MXNet's order: int keys ascending; str keys by the id they got at init (ids are
@@ -272,9 +278,10 @@ class KVStore(KVStoreBase):
         merged = [self._merge(k, vs, stored) for k, vs, stored in work]
         if self._dist is not None and merged:
             if self._compression is not None:
-                merged = [self._compression(k, 0, m) for (k, _, _), m in zip(work, merged)]
+                merged = [self._compression(k, 0, m)
+                          for (k, _, _), m in zip(work, merged, strict=True)]
             self._dist.all_reduce(merged, "push")
-        for (k, vs, stored), m in zip(work, merged):
+        for (k, vs, stored), m in zip(work, merged, strict=False):
             self._apply(k, vs, stored, m)
 
     def _apply(self, key: Any, vals: List[Any], stored: Any, merged: torch.Tensor) -> None:
@@ -333,7 +340,7 @@ class KVStore(KVStoreBase):
         from ..ndarray.ndarray import _wrap
         ts = [vs[0]._t.detach() for _, vs, _ in work]
         self._dist.all_reduce(ts, "pushpull")
-        for (k, vs, stored), t in zip(work, ts):
+        for (k, vs, stored), t in zip(work, ts, strict=False):
             if self._updater is None:
                 st = stored._t
                 if st.dtype == t.dtype and st.device == t.device:
@@ -371,7 +378,7 @@ class KVStore(KVStoreBase):
                               "row_sparse_pull")
         assert len(rids) == len(outs), \
             "the number of row_ids doesn't match the number of values"
-        jobs = list(zip(ks, outs, rids))
+        jobs = list(zip(ks, outs, rids, strict=False))
         for k, o, rid in jobs:
             stored = self._stored(k, "row_sparse_pull")
             if o.stype != "row_sparse":
