@@ -306,6 +306,30 @@ def _use_mp(opt: Optimizer, index: Any, weight: Any) -> bool:
     return bool(opt.multi_precision and w.dtype == numpy.float16)
 
 
+def _lazy(op: Any, weight: NDArray, grad: NDArray, states: tuple, **kwargs: Any) -> bool:
+    """MXNet's lazy update for a row_sparse gradient: the dense update operator ``op`` runs
+    on the rows the gradient stores only (weight decay and momentum leave the other rows
+    alone). False when ``grad`` is not row_sparse (nothing done)."""
+    if getattr(grad, "stype", "default") != "row_sparse":
+        return False
+    import torch
+    from ..ndarray.ndarray import _wrap
+    rows = grad.indices._t.to(torch.int64).to(weight._t.device)
+    if rows.numel() == 0:
+        return True
+    sub = [_wrap(s._t[rows].clone(), s.context) for s in states]
+    new_w = op(_wrap(weight._t[rows].clone(), weight.context),
+               _wrap(grad._t[rows].clone(), grad.context), *sub, **kwargs)
+    with torch.no_grad():
+        weight._t[rows] = new_w._t
+        for s, part in zip(states, sub):
+            s._t[rows] = part._t
+    for a in (weight,) + tuple(states):
+        if hasattr(a, "_ver"):
+            a._ver = -1  # a sparse array's stored rows follow its values
+    return True
+
+
 def _aggregation_size(default: str) -> int:
     return int(os.getenv("MXNET_OPTIMIZER_AGGREGATION_SIZE", default))
 
@@ -380,6 +404,10 @@ class SGD(Optimizer):
 def _sgd_one(weight: NDArray, grad: NDArray, state: Any, lr: float, wd: float, mp: bool,
              lazy: bool, kwargs: dict) -> None:
     if not mp:
+        if lazy and _lazy(_nd.sgd_mom_update if state is not None else _nd.sgd_update,
+                          weight, grad, (state,) if state is not None else (), lr=lr, wd=wd,
+                          **kwargs):
+            return
         if state is not None:
             _nd.sgd_mom_update(weight, grad, state, out=weight, lazy_update=lazy, lr=lr, wd=wd,
                                **kwargs)
@@ -970,6 +998,9 @@ class Adam(Optimizer):
         if self.clip_gradient:
             kwargs["clip_gradient"] = self.clip_gradient
         mean, var = state
+        if self.lazy_update and _lazy(_nd.adam_update, weight, grad, (mean, var), lr=lr, wd=wd,
+                                      **kwargs):
+            return
         _nd.adam_update(weight, grad, mean, var, out=weight, lazy_update=self.lazy_update,
                         lr=lr, wd=wd, **kwargs)
 
@@ -994,19 +1025,22 @@ class AdaGrad(Optimizer):
         wd = self._get_wd(index)
         history = state
         if grad.stype == "row_sparse":
-            kwargs: Dict[str, Any] = {"epsilon": self.float_stable_eps,
-                                      "rescale_grad": self.rescale_grad}
-            if self.clip_gradient:
-                kwargs["clip_gradient"] = self.clip_gradient
-            _nd.sparse.adagrad_update(weight, grad, history, out=weight, lr=lr, wd=wd,
-                                      **kwargs)
+            # MXNet's sparse adagrad_update: only the rows the gradient stores change
+            _lazy(self._dense_rows, weight, grad, (history,), lr=lr, wd=wd)
             return
+        self._dense_rows(weight, grad, history, lr=lr, wd=wd, out=weight)
+
+    def _dense_rows(self, weight: NDArray, grad: NDArray, history: NDArray, lr: float,
+                    wd: float, out: Any = None) -> NDArray:
         grad = grad * self.rescale_grad
         if self.clip_gradient is not None:
             grad = clip(grad, -self.clip_gradient, self.clip_gradient)
         history[:] += square(grad)
         div = grad / sqrt(history + self.float_stable_eps)
-        weight[:] += (div + weight * wd) * -lr
+        if out is not None:
+            out[:] += (div + weight * wd) * -lr
+            return out
+        return weight + (div + weight * wd) * -lr
 
 
 @register
@@ -1114,6 +1148,8 @@ class Ftrl(Optimizer):
         if self.clip_gradient:
             kwargs["clip_gradient"] = self.clip_gradient
         z, n = state
+        if _lazy(_nd.ftrl_update, weight, grad, (z, n), lr=lr, wd=wd, **kwargs):
+            return
         _nd.ftrl_update(weight, grad, z, n, out=weight, lr=lr, wd=wd, **kwargs)
 
 
