@@ -2,6 +2,9 @@
 int64 labels, batch 64), with 0 and with 2 worker processes: mxcompat's
 ``gluon.data.DataLoader`` against ``torch.utils.data.DataLoader`` over the same arrays
 (``TensorDataset``), and, where installed, real MXNet 1.9.1's ``gluon.data.DataLoader``.
+Then the same over a RecordIO file of 512 JPEGs (64x64): ``ImageRecordDataset`` +
+``transforms.ToTensor`` against a torch Dataset reading the same records by offset and
+decoding with Pillow (needs ``mx.recordio``).
 
     python benchmarks/bench_data.py [--quick] [--mxnet-python PATH]
 
@@ -63,6 +66,99 @@ def gluon_epoch(workers: int, quick: bool, lib: str):
     return epoch
 
 
+def _write_rec(prefix: str, n: int) -> None:
+    """n 64x64 JPEGs in MXNet's RecordIO layout (magic, length, IRHeader, image, padding)."""
+    import io
+    import struct
+    import numpy as np
+    from PIL import Image
+    rs = np.random.RandomState(1)
+    base = rs.randint(0, 256, (64, 64, 3)).astype(np.uint8)
+    offsets = []
+    with open(prefix + ".rec", "wb") as f:
+        for i in range(n):
+            buf = io.BytesIO()
+            Image.fromarray(np.roll(base, i, axis=1)).save(buf, format="JPEG", quality=90)
+            rec = struct.pack("<IfQQ", 0, float(i % 10), i, 0) + buf.getvalue()
+            offsets.append(f.tell())
+            f.write(struct.pack("<II", 0xCED7230A, len(rec)) + rec + b"\0" * (-len(rec) % 4))
+    with open(prefix + ".idx", "w") as f:
+        f.writelines(f"{i}\t{o}\n" for i, o in enumerate(offsets))
+
+
+class _TorchRec:
+    """The torch side of the .rec case: records read by offset, decoded with Pillow."""
+
+    def __init__(self, prefix: str):
+        with open(prefix + ".idx") as f:
+            self.offsets = [int(line.split("\t")[1]) for line in f]
+        self.path = prefix + ".rec"
+        self.f = None
+
+    def __len__(self):
+        return len(self.offsets)
+
+    def __getitem__(self, i):
+        import io
+        import struct
+        import numpy as np
+        import torch
+        from PIL import Image
+        if self.f is None:
+            self.f = open(self.path, "rb")
+        self.f.seek(self.offsets[i])
+        _, length = struct.unpack("<II", self.f.read(8))
+        rec = self.f.read(length)
+        label = struct.unpack("<f", rec[4:8])[0]
+        img = np.asarray(Image.open(io.BytesIO(rec[24:])).convert("RGB"))
+        return torch.from_numpy(img).permute(2, 0, 1).float().div(255), label
+
+
+def rec_epochs(prefix: str, workers: int, quick: bool, lib: str):
+    import numpy as np  # noqa: F401
+    if lib == "torch":
+        import torch
+        from torch.utils.data import DataLoader
+        torch.set_num_threads(int(os.environ.get("BENCH_THREADS", "2")))
+        loader = DataLoader(_TorchRec(prefix), batch_size=32, num_workers=workers,
+                            persistent_workers=workers > 0)
+
+        def epoch():
+            for xb, _yb in loader:
+                xb[0, 0, 0, 0].item()
+        return epoch
+    if lib == "mxnet":
+        import mxnet as mx
+    else:
+        import mxcompat as mx
+    T = mx.gluon.data.vision.transforms
+    ds = mx.gluon.data.vision.ImageRecordDataset(prefix + ".rec").transform_first(T.ToTensor())
+    loader = mx.gluon.data.DataLoader(ds, batch_size=32, num_workers=workers)
+
+    def epoch():
+        for xb, _yb in loader:
+            xb[0, 0, 0, 0].asscalar()
+    return epoch
+
+
+def rec_pair_worker(prefix: str, workers: int, quick: bool) -> list:
+    fns = [rec_epochs(prefix, workers, quick, "torch"),
+           rec_epochs(prefix, workers, quick, "mxcompat")]
+    for f in fns:
+        f()
+    times: list = [[] for _ in fns]
+    for _ in range(1 if quick else 5):
+        for i, f in enumerate(fns):
+            times[i].append(_time(f))
+    return [statistics.median(t) for t in times]
+
+
+def rec_mxnet_worker(prefix: str, workers: int, quick: bool) -> float:
+    f = rec_epochs(prefix, workers, quick, "mxnet")
+    f()
+    return statistics.median(_time(f) for _ in range(1 if quick else 5))
+
+
 def _time(fn) -> float:
     t0 = time.perf_counter()
     fn()
@@ -74,7 +170,7 @@ def pair_worker(workers: int, quick: bool) -> list:
     for f in fns:
         f()  # warm-up epoch (starts the workers)
     times: list = [[] for _ in fns]
-    for _ in range(2 if quick else 7):
+    for _ in range(1 if quick else 7):
         for i, f in enumerate(fns):
             times[i].append(_time(f))
     return [statistics.median(t) for t in times]
@@ -83,7 +179,7 @@ def pair_worker(workers: int, quick: bool) -> list:
 def mxnet_worker(workers: int, quick: bool) -> float:
     f = gluon_epoch(workers, quick, "mxnet")
     f()
-    return statistics.median(_time(f) for _ in range(2 if quick else 7))
+    return statistics.median(_time(f) for _ in range(1 if quick else 7))
 
 
 def _spawn(python: str, args: list):
@@ -101,6 +197,7 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--worker", help=argparse.SUPPRESS)
     p.add_argument("--workers", type=int, help=argparse.SUPPRESS)
+    p.add_argument("--rec", help=argparse.SUPPRESS)
     p.add_argument("--quick", action="store_true")
     p.add_argument("--mxnet-python", default=None)
     args = p.parse_args(argv)
@@ -109,6 +206,12 @@ def main(argv=None) -> int:
         return 0
     if args.worker == "mxnet":
         print(json.dumps(mxnet_worker(args.workers, args.quick)))
+        return 0
+    if args.worker == "rec_pair":
+        print(json.dumps(rec_pair_worker(args.rec, args.workers, args.quick)))
+        return 0
+    if args.worker == "rec_mxnet":
+        print(json.dumps(rec_mxnet_worker(args.rec, args.workers, args.quick)))
         return 0
     q = ["--quick"] if args.quick else []
     n = 512 if args.quick else 4096
@@ -123,6 +226,27 @@ def main(argv=None) -> int:
             x = _spawn(args.mxnet_python, ["--worker", "mxnet", "--workers", str(w)] + q)
             print(f"{'  MXNet 1.9.1 gluon.data.DataLoader':40} {x * 1e3:8.2f} ms "
                   f"{x / t:8.2f}x   (mxcompat {m / x:.2f}x MXNet)")
+    import importlib.util
+    if importlib.util.find_spec("mxcompat.recordio") is None:
+        print("-- .rec of JPEGs: skipped (this build has no mx.recordio)")
+        return 0
+    import tempfile
+    n = 64 if args.quick else 512
+    with tempfile.TemporaryDirectory() as tmp:
+        prefix = os.path.join(tmp, "images")
+        _write_rec(prefix, n)
+        print(f"{'ImageRecordDataset epoch, ' + str(n) + ' JPEGs 64x64, batch 32':40}")
+        for w in WORKERS:
+            t, m = _spawn(sys.executable, ["--worker", "rec_pair", "--rec", prefix,
+                                           "--workers", str(w)] + q)
+            print(f"-- num_workers={w}")
+            print(f"{'  torch DataLoader, Pillow decode':40} {t * 1e3:8.2f} ms {1.0:8.2f}x")
+            print(f"{'  mxcompat ImageRecordDataset':40} {m * 1e3:8.2f} ms {m / t:8.2f}x")
+            if args.mxnet_python:
+                x = _spawn(args.mxnet_python, ["--worker", "rec_mxnet", "--rec", prefix,
+                                               "--workers", str(w)] + q)
+                print(f"{'  MXNet 1.9.1 ImageRecordDataset':40} {x * 1e3:8.2f} ms "
+                      f"{x / t:8.2f}x   (mxcompat {m / x:.2f}x MXNet)")
     return 0
 
 

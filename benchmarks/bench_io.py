@@ -110,6 +110,9 @@ def bench(lib: str, folder: str, quick: bool, repeats: int) -> Dict[str, float]:
         res["nditer_ms"] = _median_ms(nd_epoch, repeats)
     elif lib.startswith("torch"):
         import torch
+        # one intra-op thread, as in DataLoader workers (torch's pool of 2 threads made the
+        # per-image normalization 10x slower on the busy machine the figures come from)
+        torch.set_num_threads(1)
         from PIL import Image
         workers = 4 if lib == "torch-4workers" else 0
         offsets = []

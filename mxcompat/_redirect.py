@@ -76,25 +76,16 @@ class _Finder(importlib.abc.MetaPathFinder):
 
 
 class ScopeFinder(importlib.abc.MetaPathFinder):
-    """Last on sys.meta_path, added by ``import mxcompat``:
+    """Last on sys.meta_path: ``import mxcompat.X`` (which ``from mxnet import X`` becomes under
+    the redirect) of a part outside mxcompat's scope fails with a message saying so, instead
+    of a bare 'cannot import name'.
 
-    - ``import mxcompat.X`` (which ``from mxnet import X`` becomes under the redirect) of a
-      part outside mxcompat's scope fails with a message saying so, instead of a bare
-      'cannot import name';
-    - ``import mxnet`` / ``mxnet.*``, when no real MXNet is installed (every other finder
-      came first and found none), resolves to mxcompat as under :func:`install`: a pickle
-      written under ``mxcompat run`` names MXNet's classes (``mxnet.ndarray.ndarray.NDArray``,
-      so that real MXNet loads it) and loads in a plain ``import mxcompat`` process too.
-    """
+    It does not answer ``import mxnet`` without :func:`install`: code that probes for a real
+    MXNet (``importlib.util.find_spec("mxnet")``, ``try: import mxnet``) must not find
+    mxcompat just because something imported it."""
 
     def find_spec(self, fullname: str, path: Any = None,
                   target: Any = None) -> Optional[importlib.machinery.ModuleSpec]:
-        if fullname == "mxnet" or fullname.startswith("mxnet."):
-            # ``mxnet.*`` must come through the redirect too (else the path finder would load
-            # a second copy of mxcompat's modules from the package's __path__)
-            if _FINDER not in sys.meta_path:
-                sys.meta_path.insert(0, _FINDER)
-            return _FINDER.find_spec(fullname, path, target)
         if fullname.startswith("mxcompat.") and fullname.count(".") == 1:
             from . import _OUT_OF_SCOPE
             if fullname.split(".")[1] in _OUT_OF_SCOPE:

@@ -200,10 +200,10 @@ class EvalMetric:
 
     def reset(self) -> None:
         """Clear the local and the global statistics."""
-        self.num_inst = 0
-        self.sum_metric = 0.0
-        self.global_num_inst = 0
-        self.global_sum_metric = 0.0
+        self.num_inst: Any = 0
+        self.sum_metric: Any = 0.0
+        self.global_num_inst: Any = 0
+        self.global_sum_metric: Any = 0.0
 
     def reset_local(self) -> None:
         """Clear the local statistics only."""
@@ -382,13 +382,14 @@ class TopKAccuracy(EvalMetric):
             if order.ndim == 1:
                 # MXNet compares the partition of a 1-d score vector with the labels, and
                 # leaves the global sum alone there
-                self.sum_metric = _add(self.sum_metric, (order.flat == label.flat).sum())
+                hits: Any = order.flat == label.flat
+                self.sum_metric = _add(self.sum_metric, hits.sum())
             else:
                 classes = order.shape[1]
                 for j in range(min(classes, self.top_k)):
-                    hits = (order[:, classes - 1 - j].flat == label.flat).sum()
-                    self.sum_metric = _add(self.sum_metric, hits)
-                    self.global_sum_metric = _add(self.global_sum_metric, hits)
+                    hits = order[:, classes - 1 - j].flat == label.flat
+                    self.sum_metric = _add(self.sum_metric, hits.sum())
+                    self.global_sum_metric = _add(self.global_sum_metric, hits.sum())
             self.num_inst += n
             self.global_num_inst += n
 
@@ -504,12 +505,15 @@ class _BinaryMetric(EvalMetric):
     def _score(self, use_global: bool) -> float:
         raise NotImplementedError
 
+    def _mode(self) -> str:
+        raise NotImplementedError
+
     def update(self, labels: Any, preds: Any) -> None:
         labels, preds = check_label_shapes(labels, preds, True)
         stats = self._stats
         for label, pred in zip(labels, preds):
             stats.update_binary_stats(label, pred)
-        if self._avg == "macro":
+        if self._mode() == "macro":
             self.sum_metric += self._score(False)
             self.global_sum_metric += self._score(True)
             self.num_inst += 1
@@ -537,8 +541,7 @@ class F1(_BinaryMetric):
     def _stats(self) -> _BinaryClassificationMetrics:  # type: ignore[override]
         return self.metrics
 
-    @property
-    def _avg(self) -> str:
+    def _mode(self) -> str:
         return self.average
 
     def _score(self, use_global: bool) -> float:
@@ -572,8 +575,7 @@ class MCC(_BinaryMetric):
     def _stats(self) -> _BinaryClassificationMetrics:  # type: ignore[override]
         return self._metrics
 
-    @property
-    def _avg(self) -> str:
+    def _mode(self) -> str:
         return self._average
 
     def _score(self, use_global: bool) -> float:
@@ -824,6 +826,9 @@ class PCC(EvalMetric):
     """Multiclass Pearson correlation (the generalised Matthews coefficient) of the
     confusion matrix accumulated over all updates; grows with the classes seen."""
 
+    lcm: Any
+    gcm: Any
+
     def __init__(self, name: str = "pcc", output_names: Optional[List[str]] = None,
                  label_names: Optional[List[str]] = None, has_global_stats: bool = True) -> None:
         self.k = 2
@@ -831,8 +836,9 @@ class PCC(EvalMetric):
                          has_global_stats=has_global_stats)
 
     def _grow(self, inc: int) -> None:
-        self.lcm = _np.pad(self.lcm, ((0, inc), (0, inc)), "constant", constant_values=0)
-        self.gcm = _np.pad(self.gcm, ((0, inc), (0, inc)), "constant", constant_values=0)
+        width = ((0, inc), (0, inc))
+        self.lcm = _np.pad(self.lcm, width, mode="constant", constant_values=0)
+        self.gcm = _np.pad(self.gcm, width, mode="constant", constant_values=0)
         self.k += inc
 
     @staticmethod

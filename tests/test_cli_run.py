@@ -1,5 +1,5 @@
 """The command line's edges: ``--version``, one-line errors, ``mxcompat run`` reaching child
-processes, pickles written under ``run`` loading without it, and ``install()`` after a real
+processes, pickles written under ``run``, and ``install()`` after a real
 ``mxnet`` import."""
 from __future__ import annotations
 
@@ -96,7 +96,7 @@ SPAWN_SCRIPT = textwrap.dedent("""
 """)
 
 
-def test_run_reaches_child_processes_and_pickles_load_without_run(tmp_path):
+def test_run_reaches_child_processes_and_its_pickles_load(tmp_path):
     script = tmp_path / "pool.py"
     script.write_text(SPAWN_SCRIPT)
     pkl = tmp_path / "x.pkl"
@@ -104,10 +104,12 @@ def test_run_reaches_child_processes_and_pickles_load_without_run(tmp_path):
     assert r.returncode == 0, r.stderr
     assert r.stdout.splitlines() == ["spawn [2.0, 4.0, 6.0]", "forkserver [2.0, 4.0, 6.0]",
                                      "subprocess 3.0 0"]
-    # the pickle names MXNet's class (so that real MXNet loads it) ...
+    # the pickle names MXNet's class (so that real MXNet loads it); mxcompat loads it with the
+    # redirect installed, as its own class
     assert b"mxnet.ndarray.ndarray" in pkl.read_bytes()
-    # ... and loads in a plain `import mxcompat` process, as mxcompat's own class
-    code = ("import pickle, mxcompat\n"
+    code = ("import pickle, mxcompat, importlib.util\n"
+            "assert importlib.util.find_spec('mxnet') is None\n"
+            "mxcompat.install()\n"
             f"x = pickle.load(open({str(pkl)!r}, 'rb'))\n"
             "assert type(x) is mxcompat.nd.NDArray\n"
             "print(x.asnumpy().tolist(), x.dtype.__name__)\n")

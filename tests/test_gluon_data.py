@@ -347,3 +347,65 @@ def test_pin_memory_pins(workers):
     for x, y in loader:
         assert x.context == mx.cpu_pinned(0) and x.tensor.is_pinned()
         assert y.tensor.is_pinned()
+
+
+def test_rgb_decode_matches_the_general_decoder():
+    """flag=1 decodes in one Pillow conversion; it must equal the OpenCV-like general decoder
+    (mx.nd.imdecode's pixels, B, G, R(, A) reversed, alpha dropped, grey replicated)."""
+    from PIL import Image
+    from mxcompat.gluon.data.vision.datasets import _decode
+    from mxcompat.ndarray.image import _decode_pixels
+    rs = np.random.RandomState(0)
+    rgb = rs.randint(0, 256, (6, 7, 3)).astype(np.uint8)
+    images = {"jpeg": (Image.fromarray(rgb), "JPEG"),
+              "grey_jpeg": (Image.fromarray(rgb[:, :, 0]), "JPEG"),
+              "rgba_png": (Image.fromarray(np.dstack([rgb, rgb[:, :, :1]])), "PNG"),
+              "palette_png": (Image.fromarray(rgb).convert("P"), "PNG"),
+              "grey_png": (Image.fromarray(rgb[:, :, 1]), "PNG")}
+    for name, (im, fmt) in images.items():
+        buf = io.BytesIO()
+        im.save(buf, format=fmt)
+        got = _decode(buf.getvalue(), 1, name).asnumpy()
+        px = _decode_pixels(buf.getvalue(), False)
+        want = np.repeat(px, 3, axis=2) if px.shape[2] == 1 else px[:, :, 2::-1]
+        np.testing.assert_array_equal(got, want, err_msg=name)
+
+
+def test_random_transforms_stay_random_in_compose():
+    img = mx.nd.array(np.arange(18).reshape(2, 3, 3), dtype="uint8")
+    c = T.Compose([T.RandomFlipLeftRight(), T.RandomBrightness(0.5), T.ToTensor()])
+    outs = {tuple(c(img).asnumpy().ravel().round(5).tolist()) for _ in range(6)}
+    assert len(outs) > 1
+
+
+def _first_row(samples):
+    return samples[0]  # a row view of the dataset's array, not a new batch
+
+
+def test_views_from_workers_carry_only_their_rows():
+    src = mx.nd.arange(4000).reshape((1000, 4))
+    loader = gluon.data.DataLoader(gluon.data.ArrayDataset(src), 2, num_workers=1,
+                                   batchify_fn=_first_row)
+    rows = [b for b, _ in zip(loader, range(3))]
+    assert [r.asnumpy().tolist() for r in rows] == [[0, 1, 2, 3], [8, 9, 10, 11],
+                                                    [16, 17, 18, 19]]
+    assert rows[0].tensor.untyped_storage().nbytes() == 16
+
+
+def test_loader_recovers_after_a_worker_error():
+    class Flaky(gluon.data.Dataset):
+        fail = True
+
+        def __len__(self):
+            return 4
+
+        def __getitem__(self, idx):
+            if Flaky.fail and idx == 2:
+                raise ValueError("flaky sample")
+            return idx
+
+    loader = gluon.data.DataLoader(Flaky(), 2, num_workers=2)
+    with pytest.raises(ValueError, match="flaky sample"):
+        list(loader)
+    Flaky.fail = False  # the next pass forks fresh workers, which see the change
+    assert [b.asnumpy().tolist() for b in loader] == [[0, 1], [2, 3]]

@@ -147,12 +147,19 @@ def test_mnist_errors(tmp_path):
         mx.io.MNISTIter(image=str(FIX / "data.csv"), label=str(FIX / "mnist-labels-idx1-ubyte"))
 
 
-def test_mnist_shuffle_is_a_permutation():
+def test_mnist_shuffle_is_mxnets_std_shuffle():
+    from mxcompat.io._native import _cxx_shuffle
+    # std::shuffle(..., std::mt19937(seed)) of 0..36, as recorded from MXNet's MNISTIter
+    assert _cxx_shuffle(np.arange(37), 10).tolist() == [
+        25, 32, 13, 20, 16, 18, 30, 8, 2, 26, 35, 4, 15, 11, 27, 22, 9, 6, 7, 31, 24, 3, 23, 21,
+        33, 28, 36, 5, 12, 17, 34, 1, 19, 29, 10, 14, 0]
     it = mx.io.MNISTIter(image=str(FIX / "mnist-images-idx3-ubyte"),
                          label=str(FIX / "mnist-labels-idx1-ubyte"), batch_size=7, seed=3,
                          silent=True)
-    labels = it.next().label[0].asnumpy()
-    assert sorted(labels.tolist()) == list(range(7))
+    first = it.next().label[0].asnumpy().tolist()
+    assert sorted(first) == list(range(7))
+    it.reset()
+    assert it.next().label[0].asnumpy().tolist() == first  # shuffled once, at load
 
 
 def test_image_record_iter_random_aug_and_threads():
@@ -238,3 +245,24 @@ def test_dummy_iter_from_test_utils():
     d = DummyIter(it)
     assert d.next() is d.next()
     assert os.path.basename(__file__) == "test_io.py"
+
+
+def test_dropped_image_record_iters_stop_their_threads():
+    import gc
+    import threading
+    import time
+    kw = dict(path_imgrec=str(FIX / "images.rec"), data_shape=(3, 6, 6), batch_size=2,
+              preprocess_threads=2, prefetch_buffer=1)
+    mx.io.ImageRecordIter(**kw)
+    gc.collect()
+    time.sleep(0.5)
+    before = threading.active_count()
+    for _ in range(5):
+        it = mx.io.ImageRecordIter(**kw)
+        it.next()
+        del it
+    gc.collect()
+    deadline = time.time() + 10
+    while threading.active_count() > before and time.time() < deadline:
+        time.sleep(0.1)
+    assert threading.active_count() <= before

@@ -166,3 +166,12 @@ def test_imageiter_from_list_and_broken_image(tmp_path):
     it = mx.image.ImageIter(1, (3, 5, 5), imglist=[[1.0, "bad.png"]], path_root=str(tmp_path))
     with pytest.raises(RuntimeError, match="Broken image filename: bad.png"):
         it.next()
+
+
+def test_detection_parts_say_they_are_missing():
+    with pytest.raises(MXNetError, match="mx.image.detection"):
+        _ = mx.image.ImageDetIter
+    assert not hasattr(mx.image, "CreateDetAugmenter")
+    with pytest.raises(MXNetError, match="ImageDetRecordIter"):
+        mx.io.ImageDetRecordIter(path_imgrec="x.rec")
+    assert mx.io.ImageRecordIter_v1 is mx.io.ImageRecordIter

@@ -366,3 +366,34 @@ def test_gluon_train_example_prints_what_mxnet_prints():
     assert len(got_n) == len(exp_n) > 10
     np.testing.assert_allclose(got_n, exp_n, rtol=1e-4, atol=2e-6)
     assert num.sub("N", r.stdout) == num.sub("N", expected)
+
+
+def test_row_sparse_parameter_updates_on_kvstore(tmp_path):
+    """A row_sparse weight always lives on a kvstore (even on one context, as MXNet): rows
+    are pulled by row_sparse_data, the update runs there, states save and load."""
+    x = gluon.Parameter("x", shape=(4, 2), stype="row_sparse", grad_stype="row_sparse")
+    x.initialize(ctx=[mx.cpu(0)], init="ones")
+    tr = gluon.Trainer([x], "sgd", {"learning_rate": 0.5, "momentum": 0.5})
+    rows = mx.nd.arange(0, 4)
+    for _ in range(2):
+        with mx.autograd.record():
+            for w in x.list_row_sparse_data(rows):
+                y = w * mx.nd.array([[1, 2]])
+                y.backward()
+        tr.step(1)
+    assert tr._kvstore is not None and tr._update_on_kvstore is True
+    # mom1 = -0.5*g, w1 = 1 - 0.5g; mom2 = 0.5*mom1 - 0.5g = -0.75g, w2 = w1 + mom2
+    exp = 1 - 1.25 * np.array([[1.0, 2.0]] * 4)
+    np.testing.assert_allclose(x.row_sparse_data(rows).asnumpy(), exp, rtol=1e-6)
+    part = x.row_sparse_data(mx.nd.array([1, 3])).asnumpy()
+    np.testing.assert_allclose(part[[1, 3]], exp[[1, 3]], rtol=1e-6)
+    assert (part[[0, 2]] == 0).all()
+    tr.save_states(str(tmp_path / "s.states"))
+    tr.load_states(str(tmp_path / "s.states"))
+    assert tr._kvstore._updater.optimizer.num_update == 2
+    with pytest.raises(MXNetError, match="More than one trainers"):
+        gluon.Trainer([x], "sgd")
+    z = gluon.Parameter("z", shape=(4, 2), stype="row_sparse", grad_stype="row_sparse")
+    z.initialize(ctx=[mx.cpu(0)])
+    with pytest.raises(MXNetError, match="update_on_kvstore=False"):
+        gluon.Trainer([z], "sgd", update_on_kvstore=False).step(1)

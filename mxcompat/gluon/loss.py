@@ -91,7 +91,8 @@ class L2Loss(Loss):
     def hybrid_forward(self, F: Any, pred: Any, label: Any, sample_weight: Any = None) -> Any:
         label = _like(F, label, pred)
         loss = F.square(label - pred)
-        loss = _weighted(F, loss, self._weight / 2, sample_weight)
+        # (weight=None fails here with Python's TypeError, as in MXNet)
+        loss = _weighted(F, loss, self._weight / 2, sample_weight)  # type: ignore[operator]
         return self._per_sample(F, loss)
 
 

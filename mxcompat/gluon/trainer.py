@@ -26,8 +26,9 @@ from typing import Any, Dict, List, Optional
 import numpy as np
 
 from .. import optimizer as opt
-from ..base import (MXNetAssertionError, MXNetError, MXNetTypeError, MXNetValueError,
-                    unsupported)
+from ..autograd import _Grad
+from ..base import MXNetAssertionError, MXNetError, MXNetTypeError, MXNetValueError
+from ..ndarray import NDArray
 from .parameter import Parameter, ParameterDict
 
 __all__ = ["Trainer"]
@@ -165,28 +166,53 @@ class Trainer:
             update = update and kv.is_capable("optimizer")
         return kv, update
 
+    def _create_sparse_kvstore(self, kvstore: Any) -> tuple:
+        """Row-sparse weights always update on a kvstore (MXNet's
+        ``model._create_sparse_kvstore``)."""
+        if isinstance(kvstore, str):
+            from .. import kvstore as kvs  # mx.kv: local/device stores, dist_* kinds
+            return kvs.create(kvstore), True
+        if kvstore is not None and hasattr(kvstore, "pushpull") and hasattr(kvstore, "type"):
+            return kvstore, True
+        raise MXNetTypeError(f"Cannot create '{kvstore}' KVStore with row_sparse parameters. "
+                             "The type must be KVStore or str.")
+
     def _init_kvstore(self) -> None:
         config = self._kvstore_params
-        arg_arrays = {p.name: p.data(self._contexts[0]) for p in self._params} \
-            if not self._contains_sparse_weight else {}
-        if self._contains_sparse_weight or self._contains_sparse_grad:
-            raise unsupported("gluon.Trainer with row_sparse weights or gradients",
-                              "sparse gradients are not supported by mxcompat's Trainer")
-        kvstore, update_on_kvstore = self._create_kvstore(config["kvstore"],
-                                                          len(self._contexts), arg_arrays)
-        self._distributed = "dist" in kvstore.type if kvstore else False
-        if self._distributed and "async" in kvstore.type:
-            update_on_kvstore = True
+        if self._contains_sparse_weight:
+            kvstore, update_on_kvstore = self._create_sparse_kvstore(config["kvstore"])
+            self._distributed = "dist" in kvstore.type
             if config["update_on_kvstore"] is False:
-                raise MXNetValueError("Please set update_on_kvstore=True when training in "
-                                      "async mode.")
-        if config["update_on_kvstore"] is not None:
-            update_on_kvstore = config["update_on_kvstore"]
-        if update_on_kvstore and not kvstore.is_capable("optimizer"):
-            if config["update_on_kvstore"]:
-                raise MXNetValueError("Please set update_on_kvstore=False when training with "
-                                      f"{type(kvstore)}")
-            update_on_kvstore = False
+                raise MXNetValueError("Cannot set update_on_kvstore=False when sparse weights "
+                                      "are present.")
+        elif self._contains_sparse_grad:
+            arg_arrays = {p.name: p.data(self._contexts[0]) for p in self._params}
+            kvstore, _ = self._create_kvstore(config["kvstore"], len(self._contexts),
+                                              arg_arrays)
+            self._distributed = "dist" in kvstore.type if kvstore else False
+            update_on_kvstore = self._distributed
+            if config["update_on_kvstore"] is not None:
+                if config["update_on_kvstore"] is False and self._distributed:
+                    raise MXNetValueError("Cannot set update_on_kvstore=False on dist kvstore "
+                                          "when sparse gradients are present.")
+                update_on_kvstore = config["update_on_kvstore"]
+        else:
+            arg_arrays = {p.name: p.data(self._contexts[0]) for p in self._params}
+            kvstore, update_on_kvstore = self._create_kvstore(config["kvstore"],
+                                                              len(self._contexts), arg_arrays)
+            self._distributed = "dist" in kvstore.type if kvstore else False
+            if self._distributed and "async" in kvstore.type:
+                update_on_kvstore = True
+                if config["update_on_kvstore"] is False:
+                    raise MXNetValueError("Please set update_on_kvstore=True when training in "
+                                          "async mode.")
+            if config["update_on_kvstore"] is not None:
+                update_on_kvstore = config["update_on_kvstore"]
+            if update_on_kvstore and not kvstore.is_capable("optimizer"):
+                if config["update_on_kvstore"]:
+                    raise MXNetValueError("Please set update_on_kvstore=False when training "
+                                          f"with {type(kvstore)}")
+                update_on_kvstore = False
         if kvstore:
             if self._compression_params:
                 kvstore.set_gradient_compression(self._compression_params)
@@ -208,6 +234,12 @@ class Trainer:
             if param.grad_req == "null":
                 continue
             grads = param.list_grad()
+            if grads[0].stype != "default":
+                self._kvstore.push(i, grads, priority=-i)
+                if param._stype == "default":
+                    pull = param.list_data() if self._update_on_kvstore else grads
+                    self._kvstore.pull(i, pull, priority=-i, ignore_sparse=self._distributed)
+                continue
             if self._update_on_kvstore:
                 self._kvstore.pushpull(i, grads, out=param.list_data(), priority=-i)
             else:
@@ -236,8 +268,16 @@ class Trainer:
 
     def _row_sparse_pull(self, parameter: Any, out: Any, row_id: Any,
                          full_idx: bool = False) -> None:
-        raise unsupported("Trainer row_sparse pull", "sparse parameters are not supported by "
-                          "mxcompat's Trainer")
+        """Fill ``out`` (a row_sparse parameter's arrays) with the rows ``row_id`` of the
+        kvstore's weight (Parameter.row_sparse_data calls this)."""
+        self._prepare()
+        idx = self._param2idx[parameter.name]
+        if full_idx and "dist" not in self._kvstore.type:
+            if row_id.size != out.shape[0]:
+                raise MXNetAssertionError("row_sparse_pull: full_idx needs every row id")
+            self._kvstore.pull(idx, out=out, priority=-idx, ignore_sparse=False)
+        else:
+            self._kvstore.row_sparse_pull(idx, out=out, row_ids=row_id, priority=-idx)
 
     def _check_and_rescale_grad(self, scale: float) -> None:
         if self._update_on_kvstore and self._distributed and self._kv_initialized:
@@ -289,6 +329,12 @@ class Trainer:
         if loss_scaler is not None and loss_scaler.has_overflow(self._params):
             return
         on_kv = bool(self._kvstore and self._update_on_kvstore)
+        if not on_kv and not ignore_stale_grad and len(self._updaters) == 1:
+            batch = self._one_context_batch()
+            if batch is not None:
+                if batch[0]:
+                    self._updaters[0](*batch)
+                return
         updates: List[list] = [[] for _ in self._updaters]
         for i, param in enumerate(self._params):
             if param.grad_req == "null":
@@ -297,14 +343,7 @@ class Trainer:
             if not ignore_stale_grad:
                 for data in datas:
                     if not data._fresh_grad:
-                        raise UserWarning(
-                            f"Gradient of Parameter `{param.name}` on context {data.context} "
-                            "has not been updated by backward since last `step`. This could "
-                            "mean a bug in your model that made it only use a subset of the "
-                            "Parameters (Blocks) for this iteration. If you are intentionally "
-                            "only using a subset, call step with ignore_stale_grad=True to "
-                            "suppress this warning and skip updating of Parameters with stale "
-                            "gradient")
+                        raise _stale(param, data)
             if on_kv:
                 continue
             for upd, arr, grad in zip(updates, datas, param.list_grad()):
@@ -316,8 +355,32 @@ class Trainer:
         for updater, upd in zip(self._updaters, updates):
             if upd:
                 i, g, w = zip(*upd)
-                if not _fast_update(updater, list(i), list(w), list(g)):
-                    updater(list(i), list(g), list(w))
+                updater(list(i), list(g), list(w))
+
+    def _one_context_batch(self) -> Optional[tuple]:
+        """The (indices, grads, weights) of a one-context step, checking and clearing the
+        fresh-gradient flags as the general loop does; None for anything unusual (sparse,
+        uninitialized) so that the general loop handles it."""
+        idx: list = []
+        grads: list = []
+        weights: list = []
+        for i, param in enumerate(self._params):
+            if param.grad_req == "null":
+                continue
+            d, g = param._data, param._grad
+            if d is None or g is None or param._grad_stype != "default" or len(d) != 1:
+                for arr in weights:  # undo: the general loop clears them itself
+                    arr._ag.fresh = True
+                return None
+            arr = d[0]
+            ag = arr._ag
+            if not (isinstance(ag, _Grad) and ag.fresh):
+                raise _stale(param, arr)
+            ag.fresh = False
+            idx.append(i)
+            grads.append(g[0])
+            weights.append(arr)
+        return idx, grads, weights
 
     def save_states(self, fname: str) -> None:
         """Save the optimizer and its states to ``fname`` in MXNet's format (atomically)."""
@@ -350,6 +413,15 @@ class Trainer:
         self._optimizer.param_dict = {i: p for i, p in enumerate(self._params)}
 
 
+def _stale(param: Any, data: NDArray) -> UserWarning:
+    return UserWarning(
+        f"Gradient of Parameter `{param.name}` on context {data.context} has not been "
+        "updated by backward since last `step`. This could mean a bug in your model that "
+        "made it only use a subset of the Parameters (Blocks) for this iteration. If you are "
+        "intentionally only using a subset, call step with ignore_stale_grad=True to "
+        "suppress this warning and skip updating of Parameters with stale gradient")
+
+
 def _check_batch(batch_size: Any, what: str) -> None:
     if isinstance(batch_size, bool) or not isinstance(batch_size, (int, float, np.number)):
         raise MXNetValueError(f"Trainer.{what}: batch_size must be a number, got "
@@ -379,6 +451,3 @@ def _atomic_write(fname: str, data: bytes) -> None:
         raise
 
 
-def _fast_update(updater: Any, indices: list, weights: list, grads: list) -> bool:
-    """Placeholder for the multi-tensor fast path (returns False: use the Updater)."""
-    return False

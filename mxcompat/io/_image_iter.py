@@ -240,21 +240,32 @@ class _PrefetchHandle:
         self.stop = threading.Event()
         self._start()
 
-    def _run(self, q: queue.Queue, stop: threading.Event) -> None:
+    @staticmethod
+    def _run(loader: _BatchLoader, q: queue.Queue, stop: threading.Event) -> None:
+        # no reference to the handle: dropping the iterator stops this thread (__del__)
+        def put(item: Any) -> None:
+            while not stop.is_set():
+                try:
+                    q.put(item, timeout=0.1)
+                    return
+                except queue.Full:
+                    continue
+
         while not stop.is_set():
             try:
-                item = self.loader.next()
+                item = loader.next()
             except BaseException as e:  # noqa: BLE001 - handed to the consumer
-                q.put(("error", e))
+                put(("error", e))
                 return
-            q.put(("batch", item))
+            put(("batch", item))
             if item is None:
                 return
 
     def _start(self) -> None:
         self.stop = threading.Event()
         self.q = queue.Queue(self.depth)
-        self.thread = threading.Thread(target=self._run, args=(self.q, self.stop), daemon=True)
+        self.thread = threading.Thread(target=self._run, args=(self.loader, self.q, self.stop),
+                                       daemon=True)
         self.thread.start()
 
     def _halt(self) -> None:
@@ -330,3 +341,14 @@ def ImageRecordIter(*args: Any, **kwargs: Any) -> Any:
 def ImageRecordUInt8Iter(*args: Any, **kwargs: Any) -> Any:
     """ImageRecordIter with uint8 pixels (no mean/std/scale)."""
     return _image_record_iter("ImageRecordUInt8Iter", np.uint8, args, kwargs)
+
+
+def ImageDetRecordIter(*args: Any, **kwargs: Any) -> Any:
+    """Not implemented: the object-detection RecordIO iterator."""
+    raise unsupported("mx.io.ImageDetRecordIter", "the object-detection record iterator is "
+                      "not implemented; read the records with mx.recordio")
+
+
+def ImageRecordInt8Iter(*args: Any, **kwargs: Any) -> Any:
+    """Not implemented: the int8 (quantized input) image iterator."""
+    raise unsupported("mx.io.ImageRecordInt8Iter", "use ImageRecordUInt8Iter")

@@ -409,11 +409,37 @@ def MNISTIter(*args: Any, **kwargs: Any) -> MXDataIter:
         shown = "(%d,%d)" % shape if p["flat"] else "[%d,%d,%d,%d]" % shape
         print(f"MNISTIter: load {len(rows)} images, shuffle={int(p['shuffle'])}, "
               f"shape={shown}", file=sys.stderr)
-    # MNISTIter shuffles once, at load (std::shuffle in MXNet: a different order here)
+    # MNISTIter shuffles once, at load, exactly as MXNet's std::shuffle does
     order = np.asarray(rows)
     if p["shuffle"]:
-        order = np.random.RandomState(p["seed"]).permutation(order)
+        order = _cxx_shuffle(order, p["seed"])
     return _make(_MNISTHandle(imgs, labs, order, bs, shape), kwargs)
+
+
+def _cxx_shuffle(values: np.ndarray, seed: int) -> np.ndarray:
+    """``std::shuffle(v.begin(), v.end(), std::mt19937(seed))`` as MXNet 1.9.1's build
+    (libstdc++) computes it: Fisher-Yates from the front, each index drawn by
+    ``uniform_int_distribution`` (rejection below a multiple of the range, then division)
+    from the 32-bit Mersenne Twister seeded like ``std::mt19937(seed)``."""
+    bg = np.random.MT19937(0)
+    bg._legacy_seeding(int(seed) & 0xFFFFFFFF)  # init_genrand(seed), as std::mt19937(seed)
+    v = [int(x) for x in values]
+    n = len(v)
+    raws = bg.random_raw(n + 64).tolist()
+    k = 0
+    for i in range(1, n):
+        scaling = 0xFFFFFFFF // (i + 1)
+        past = (i + 1) * scaling
+        while True:
+            if k == len(raws):
+                raws, k = bg.random_raw(1024).tolist(), 0
+            r = raws[k]
+            k += 1
+            if r < past:
+                break
+        j = r // scaling
+        v[i], v[j] = v[j], v[i]
+    return np.asarray(v, dtype=values.dtype)
 
 
 class _MNISTHandle:

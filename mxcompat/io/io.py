@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..ndarray import NDArray, array, concat, tile
+from ..ndarray.misc import from_numpy
 from ..ndarray.sparse import CSRNDArray
 from .utils import _getdata_by_idx, _has_instance, _init_data, _slice_along_batch_axis
 
@@ -386,8 +387,18 @@ class NDArrayIter(DataIter):
         if not first_data or not second_data:
             return first_data if first_data else second_data
         assert len(first_data) == len(second_data), "data source should contain the same size"
-        return [concat(first_data[i], second_data[i], dim=self.layout.find("N"))
-                for i in range(len(first_data))]
+        axis = self.layout.find("N")
+        out = []
+        for a, b in zip(first_data, second_data):
+            if type(a) is NDArray and type(b) is NDArray and a.tensor.device.type == "cpu" \
+                    and b.tensor.device.type == "cpu" and a.dtype == b.dtype \
+                    and not a.tensor.requires_grad and not b.tensor.requires_grad:
+                # NumPy: torch.cat goes through torch's thread pool (slow on a busy machine)
+                out.append(from_numpy(np.concatenate([a.tensor.numpy(), b.tensor.numpy()],
+                                                     axis=axis)))
+            else:
+                out.append(concat(a, b, dim=axis))
+        return out
 
     def _tile(self, data: list, repeats: int) -> list:
         if not data:

@@ -30,9 +30,7 @@ def waitall() -> None:
         _torch.cuda.synchronize()
 
 
-_op.NAMESPACES.setdefault("nd", {})["waitall"] = waitall
-_op.OPS["nd.waitall"] = _op.OpInfo(name="waitall", fn=waitall, family="misc",
-                                   torch="torch.cuda.synchronize")
+_op.register("waitall", python=True, family="misc", torch="torch.cuda.synchronize")(waitall)
 
 
 _SUBMODULES = frozenset({"ndarray", "random", "linalg", "contrib", "sparse", "op", "image"})
@@ -58,6 +56,8 @@ def _publish() -> None:
         for name, fn in ns.items():
             if not hasattr(mod, name) or getattr(getattr(mod, name), "_mx_stub", False):
                 setattr(mod, name, fn)
+    for name, fn in _op.NAMESPACES.get("_internal", {}).items():  # mx.nd._internal._plus_scalar
+        setattr(_internal, name, fn)
     from . import _methods
     _methods.attach(nd)
 

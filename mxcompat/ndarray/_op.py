@@ -19,8 +19,10 @@ the op's first call (compiling every wrapper took most of ``import mxcompat``).
 """
 from __future__ import annotations
 
+import ast
 import inspect
 import keyword
+import linecache
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
@@ -247,6 +249,9 @@ class OpSpec:
     #: for ops whose input names depend on the parameters (multi_sgd_update: weight_0,
     #: grad_0, weight_1, ...): a function of the parsed parameters giving them all, in order
     input_names: Optional[Callable] = None
+    #: a Python-level function of MXNet's API (mx.nd.zeros, mx.nd.save, mx.nd.random.uniform):
+    #: no op of MXNet's registry, no generated wrapper; parameters are passed as they are
+    python: bool = False
 
 
 @dataclass
@@ -376,7 +381,9 @@ def register(name: str, *, params: Optional[Dict[str, Callable]] = None,
              aux: Sequence[str] = (), outputs: Any = None, types: Optional[Dict[str, str]] = None,
              differentiable: bool = True, key_var_num_args: Optional[str] = None,
              input_names: Optional[Callable] = None,
-             inputs: Optional[Sequence[str]] = None, ndarray: bool = False) -> Callable:
+             inputs: Optional[Sequence[str]] = None, ndarray: bool = False,
+             python: bool = False, wrap: Optional[Callable] = None,
+             like: Optional[str] = None) -> Callable:
     """Register ``impl`` as the MXNet op ``name`` (see the module docstring and
     docs/ops-how-defined.md).
 
@@ -404,12 +411,27 @@ def register(name: str, *, params: Optional[Dict[str, Callable]] = None,
     ``impl`` gets the arrays as passed (NDArrays, or None), the parsed parameters and ``out``
     (keyword), and returns the result itself; the wrapper parses the parameters and turns
     torch errors into MXNetError.
+
+    ``python=True``: ``impl`` is a Python-level function of MXNet's API (``mx.nd.zeros``,
+    ``mx.nd.save``, ``mx.nd.moveaxis``): published as it is, with its metadata and a schema
+    read from its signature (``inputs``: which of its arguments are arrays); with ``like``
+    (an op key: ``"nd.sum"``), a Python function with the same schema as that op
+    (``mx.nd.sparse.sum``).
+
+    ``wrap``: the conventions MXNet's Python layer adds around the op (a list of one result
+    returned bare, out= written only under a condition): ``wrap(op_function)`` returns the
+    public function, published in the op's place.
     """
     params = dict(params or {})
     required_set = frozenset(required)
     optional = dict(optional or {})
     types = dict(types or {})
 
+    if python:
+        return _python_function(name, family=family, ns=ns, aliases=aliases,
+                                alias_ns=alias_ns, torch=torch, notes=notes, inputs=inputs,
+                                outputs=outputs, params=params or None, required=required,
+                                like=like, types=types)
     collect = list(inputs) if inputs is not None else None
 
     def deco(impl: Callable) -> Callable:
@@ -437,6 +459,11 @@ def register(name: str, *, params: Optional[Dict[str, Callable]] = None,
         fn.__doc__ = (impl.__doc__ or "") + (f"\n\ntorch equivalent: {torch}" if torch else "")
         spec = _spec(inputs, plist, var_input, optional, aux, outputs, differentiable,
                      key_var_num_args, input_names)
+        if wrap is not None:
+            pub = wrap(fn)
+            pub.__name__ = pub.__qualname__ = fn.__name__
+            pub.__doc__, pub.__module__ = fn.__doc__, fn.__module__
+            fn = pub
         info = OpInfo(name=name, fn=fn, family=family, namespace=ns, aliases=tuple(aliases),
                       torch=torch, notes=notes, inputs=tuple(inputs) or ((var_input,) if
                       var_input else ()), params=tuple(p[0] for p in plist), spec=spec)
@@ -448,6 +475,83 @@ def register(name: str, *, params: Optional[Dict[str, Callable]] = None,
         fn._mx_info = info  # type: ignore[attr-defined]
         return fn
     return deco
+
+
+def Literal(v: Any, op: str = "", p: str = "") -> Any:
+    """A Python-level function's parameter from MXNet's string form: a Python literal
+    ("(2, 3)", "0.5", "None", "True") or else the string itself ("float32")."""
+    if isinstance(v, str):
+        try:
+            return ast.literal_eval(v.strip())
+        except (ValueError, SyntaxError):
+            return v
+    return v
+
+
+def _python_function(name: str, *, family: str, ns: str, aliases: Sequence[str], alias_ns: str,
+                     torch: str, notes: str, inputs: Optional[Sequence[str]],
+                     outputs: Any, params: Optional[Dict[str, Callable]] = None,
+                     required: Sequence[str] = (), like: Optional[str] = None,
+                     types: Optional[Dict[str, str]] = None) -> Callable:
+    """register(python=True): publish a Python-level function with its metadata. Its schema:
+    ``inputs`` (else the arguments without a default) and ``params`` (name -> converter; else
+    the other arguments, read as Python literals)."""
+    def deco(fn: Callable) -> Callable:
+        ins: List[str] = []
+        ps: List[Param] = []
+        var = None
+        sig = inspect.signature(fn).parameters
+        for p in sig.values():
+            if p.kind is p.VAR_KEYWORD or p.name in ("out", "name", "name_"):
+                continue
+            if p.kind is p.VAR_POSITIONAL:
+                var = p.name
+                continue
+            is_input = (p.name in inputs) if inputs is not None else p.default is p.empty
+            if is_input:
+                ins.append(p.name)
+            elif params is None:
+                ps.append(Param(p.name, Literal, None if p.default is p.empty else p.default,
+                                p.default is p.empty, "any"))
+        for n in inputs or ():
+            if n not in ins and n != var:
+                ins.append(n)
+        for pn, conv in (params or {}).items():
+            d = sig[pn].default if pn in sig and sig[pn].default is not sig[pn].empty else None
+            ps.append(Param(pn, conv, d, pn in required,
+                            (types or {}).get(pn) or type_name(conv)))
+        if var is not None and (inputs is None or var in inputs):
+            ins.append(var)
+        outs = outputs if outputs is not None else ("output",)
+        if isinstance(outs, int):
+            outs = ("output",) if outs == 1 else tuple(f"output{i}" for i in range(outs))
+        spec = OpSpec(inputs=tuple(ins), params=tuple(ps), outputs=outs, variadic=var,
+                      python=True)
+        info = OpInfo(name=name, fn=fn, family=family, namespace=ns, aliases=tuple(aliases),
+                      torch=torch, notes=notes, inputs=tuple(ins),
+                      params=tuple(p.name for p in ps), spec=spec)
+        if like is not None:  # the schema is that op's (looked up when first asked for)
+            info.extra["like"] = like
+        OPS[_key(ns, name)] = info
+        _add(ns, name, fn)
+        for a in aliases:
+            _add(alias_ns, a, fn)
+        # no _mx_info on the function: code that binds a generated op's arguments by its
+        # schema (mx.nd.sparse's dispatch) must not take it for one; the registry finds it by
+        # its key
+        return fn
+    return deco
+
+
+def publish_alias(ns: str, name: str, fn: Callable, notes: str = "") -> OpInfo:
+    """Publish the registered op ``fn`` under another namespace too (``mx.nd.contrib.CTCLoss``
+    is ``mx.nd.CTCLoss``): its own key in OPS, the same declaration."""
+    src = fn._mx_info  # type: ignore[attr-defined]
+    info = OpInfo(name=name, fn=fn, family=src.family, namespace=ns, torch=src.torch,
+                  notes=notes or src.notes, inputs=src.inputs, params=src.params, spec=src.spec)
+    OPS[_key(ns, name)] = info
+    _add(ns, name, fn)
+    return info
 
 
 def _spec(inputs: list, plist: list, var_input: Optional[str], optional: dict, aux: Any,
@@ -571,7 +675,9 @@ def _build(name: str, impl: Callable, inputs: list, plist: list, var_input: Opti
         g[f"_d_{pn}"] = default
         if required:
             lines.append(f"    if {pn} is _Null: _missing(_op, '{pn}', {tname!r})")
-            lines.append(f"    {pn} = _c_{pn}({pn}, _op, '{pn}')")
+            ft = _FAST_TYPES.get(conv)
+            fast = f"{pn} if type({pn}) is {ft} else " if ft else ""
+            lines.append(f"    {pn} = {fast}_c_{pn}({pn}, _op, '{pn}')")
         else:
             # a value already of the converter's result type is taken as it is (x.sum(axis=1)
             # converts nothing)
@@ -644,7 +750,10 @@ def _build(name: str, impl: Callable, inputs: list, plist: list, var_input: Opti
 
     def materialize() -> Callable:
         if fn.__code__ is _LAZY_CODE:
-            exec(compile(src, f"<mxcompat op {name}>", "exec"), g)
+            filename = f"<mxcompat op {name}>"
+            # tracebacks through the wrapper show its source
+            linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
+            exec(compile(src, filename, "exec"), g)
             real = g[fname]
             fn.__defaults__, fn.__kwdefaults__ = real.__defaults__, real.__kwdefaults__
             fn.__code__ = real.__code__

@@ -19,7 +19,7 @@ from ..base import MXNetError, MXNetTypeError, MXNetValueError
 from ..context import current_context  # noqa: F401  (mx.nd.contrib.current_context)
 from . import _op, _rules
 from . import nn as _nn
-from ._op import Bool, Float, Int, OpInfo, register
+from ._op import Bool, Float, Int, register
 from .elemwise import _round, _sign
 from .ndarray import NDArray, _cast, _wrap
 from .random import uniform  # noqa: F401  (mx.nd.contrib.uniform is mx.nd.random.uniform)
@@ -27,12 +27,10 @@ from .random import uniform  # noqa: F401  (mx.nd.contrib.uniform is mx.nd.rando
 __all__ = ["rand_zipfian", "foreach", "while_loop", "cond", "isinf", "isfinite", "isnan"]
 
 # module attributes MXNet's mx.nd.contrib exposes: listed in the op registry for the docs table
-_op.OPS["contrib.current_context"] = OpInfo(
-    name="current_context", fn=current_context, family="misc", namespace="contrib",
-    torch="mx.current_context() (a module attribute)")
-_op.OPS["contrib.uniform"] = OpInfo(
-    name="uniform", fn=uniform, family="random", namespace="contrib",
-    torch="torch.rand (mx.nd.random.uniform)")
+register("current_context", python=True, family="misc", ns="contrib",
+         torch="mx.current_context() (a module attribute)")(current_context)
+register("uniform", python=True, family="random", ns="contrib",
+         torch="torch.rand (mx.nd.random.uniform)")(uniform)
 
 
 class MXNetAssertionError(MXNetError, AssertionError):
@@ -101,12 +99,10 @@ def isnan(data: Any) -> NDArray:
 for _n, _f, _eq in (("isinf", isinf, "torch.isinf"), ("isfinite", isfinite, "torch.isfinite"),
                     ("isnan", isnan, "torch.isnan")):
     _f.__module__ = "mxcompat.ndarray.contrib"
-    _op.OPS[f"contrib.{_n}"] = OpInfo(name=_n, fn=_f, family="elemwise", namespace="contrib",
-                                      torch=f"{_eq}(x).to(x.dtype)",
-                                      notes="output in the input dtype; bool rejected"
-                                      + ("; uint8/int8: 0 counts as inf, int32/int64: INT_MIN"
-                                         if _n != "isnan" else ""))
-    _op._add("contrib", _n, _f)
+    register(_n, python=True, family="elemwise", ns="contrib", torch=f"{_eq}(x).to(x.dtype)",
+             notes="output in the input dtype; bool rejected"
+             + ("; uint8/int8: 0 counts as inf, int32/int64: INT_MIN"
+                if _n != "isnan" else ""))(_f)
 
 
 # ----------------------------------------------------------------------------------------
@@ -329,12 +325,9 @@ def _backward_only(name: str, n_inputs: int) -> Callable:
     fn.__module__ = "mxcompat.ndarray"
     fn.__doc__ = (f"MXNet's internal {name}: its generated signature has no array inputs, "
                   "so every call raises, as in MXNet 1.9.1.")
-    _op.OPS[f"contrib.{name}"] = OpInfo(name=name, fn=fn, family="contrib",
-                                        namespace="contrib",
-                                        notes="always raises, as in MXNet (no array inputs "
-                                        "in its signature)")
-    _op._add("contrib", name, fn)
-    return fn
+    return register(name, python=True, family="contrib", ns="contrib",
+                    notes="always raises, as in MXNet (no array inputs in its "
+                    "signature)")(fn)
 
 
 backward_quadratic = _backward_only("backward_quadratic", 2)
@@ -608,22 +601,17 @@ _fn: Any
 for _n, _fn in (("rand_zipfian", rand_zipfian), ("foreach", foreach),
                ("while_loop", while_loop), ("cond", cond)):
     _fn.__module__ = "mxcompat.ndarray.contrib"
-    _op.OPS[f"contrib.{_n}"] = OpInfo(
-        name=_n, fn=_fn, family="random" if _n == "rand_zipfian" else "control_flow",
-        namespace="contrib", torch="Python loop over the body" if _n != "rand_zipfian"
-        else "exp(uniform(0, log(range_max + 1))) - 1",
-        notes="runs eagerly; autograd records the body's ops" if _n != "rand_zipfian" else "")
-    _op._add("contrib", _n, _fn)
+    register(_n, python=True, family="random" if _n == "rand_zipfian" else "control_flow",
+             ns="contrib", torch="Python loop over the body" if _n != "rand_zipfian"
+             else "exp(uniform(0, log(range_max + 1))) - 1",
+             notes="runs eagerly; autograd records the body's ops" if _n != "rand_zipfian"
+             else "")(_fn)
 
 
 # ----------------------------------------------------------------------------------------
 # aliases MXNet publishes in mx.nd.contrib
 for _n in ("CTCLoss", "ctc_loss"):
-    _op._add("contrib", _n, _nn.CTCLoss)
-    _op.OPS[f"contrib.{_n}"] = OpInfo(name=_n, fn=_nn.CTCLoss, family="nn",
-                                      namespace="contrib",
-                                      torch=_nn.CTCLoss._mx_info.torch,
-                                      notes="the same function as mx.nd.CTCLoss")
+    _op.publish_alias("contrib", _n, _nn.CTCLoss, notes="the same function as mx.nd.CTCLoss")
 
 
 

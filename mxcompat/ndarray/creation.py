@@ -12,7 +12,7 @@ from .._state import STATE
 from ..autograd import link
 from ..base import MXNetError, MXNetTypeError, MXNetValueError, _Null
 from ..context import _CPU0, Context
-from ._op import NAMESPACES, OPS, OpInfo, Shape
+from ._op import NAMESPACES, Shape, register
 from .ndarray import NDArray, _cast, _ctx_for, _default_ctx, _wrap
 
 __all__ = ["array", "zeros", "ones", "full", "empty", "arange", "eye", "linspace",
@@ -251,11 +251,9 @@ def _publish() -> None:
                    "ones_like": "torch.ones_like"}
     g = globals()
     for name in __all__:
-        fn = g[name]
-        fn.__module__ = "mxcompat.ndarray"
-        NAMESPACES.setdefault("nd", {})[name] = fn
-        OPS[f"nd.{name}"] = OpInfo(name=name, fn=fn, family="creation",
-                                   torch=torch_names.get(name, ""))
+        g[name].__module__ = "mxcompat.ndarray"
+        register(name, python=True, family="creation", torch=torch_names.get(name, ""),
+                 inputs=("data",) if name.endswith("_like") else None)(g[name])
 
 
 _publish()

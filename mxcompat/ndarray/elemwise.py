@@ -14,7 +14,7 @@ from .._state import STATE
 from ..autograd import link
 from ..base import MXNetError, MXNetTypeError
 from . import _rules
-from ._op import Dtype as _op_Dtype, Float, OptInt, register, translate
+from ._op import Bool as _op_Bool, Dtype as _op_Dtype, Float, OptInt, register, translate
 from .ndarray import NDArray, _wrap
 
 _is_scalar = _rules.is_scalar
@@ -344,7 +344,6 @@ def _power_names(f: Callable) -> Callable:
 
 
 def _install_public() -> None:
-    from ._op import NAMESPACES, OPS, OpInfo
     for pub, op in _PUBLIC.items():
         fn = _binary_dispatch(op)
         if pub == "power":  # MXNet's signature is power(base, exp)
@@ -353,9 +352,8 @@ def _install_public() -> None:
         fn.__module__ = "mxcompat.ndarray"
         fn.__doc__ = (f"mx.nd.{pub}(lhs, rhs): element-wise with broadcasting; NDArray or "
                       f"scalar operands. torch equivalent: {BINARY[op][3]}")
-        NAMESPACES.setdefault("nd", {})[pub] = fn
-        OPS[f"nd.{pub}"] = OpInfo(name=pub, fn=fn, family="elemwise", torch=BINARY[op][3],
-                                  inputs=("lhs", "rhs"))
+        register(pub, python=True, family="elemwise", torch=BINARY[op][3],
+                 inputs=("base", "exp") if pub == "power" else ("lhs", "rhs"))(fn)
 
 
 _install_public()
@@ -382,18 +380,18 @@ def _register_tensor_binary(name: str, op: str, same_shape: bool) -> None:
                 raise _rules.shape_mismatch(name, lhs, rhs) from None
             raise
     impl.__name__ = name
-    register(name, family="elemwise", torch=BINARY[op][3])(impl)
+    register(name, family="elemwise", torch=BINARY[op][3],
+             aliases=_BROADCAST_ALIASES.get(name, ()))(impl)
+
+
+#: MXNet's other names of some broadcast ops
+_BROADCAST_ALIASES = {"broadcast_sub": ("broadcast_minus",), "broadcast_add": ("broadcast_plus",)}
 
 
 for _op_name in BINARY:
     _register_tensor_binary(f"broadcast_{_op_name}", _op_name, False)
 for _op_name in ("add", "sub", "mul", "div"):
     _register_tensor_binary(f"elemwise_{_op_name}", _op_name, True)
-# MXNet's broadcast names for some ops differ from the operator names
-from ._op import NAMESPACES as _NS  # noqa: E402
-
-_NS["nd"]["broadcast_minus"] = _NS["nd"]["broadcast_sub"]
-_NS["nd"]["broadcast_plus"] = _NS["nd"]["broadcast_add"]
 
 
 # ---- operator dunders --------------------------------------------------------------------
@@ -829,3 +827,52 @@ __all__ = ["unary", "exp", "sqrt", "square", "negative", "abs", "sign", "ceil", 
 
 # MXNet's NDArray defines __abs__ (-> the abs op); there is no __round__
 setattr(NDArray, "__abs__", abs)  # noqa: B010
+
+
+# ---- MXNet's internal scalar ops (what symbol JSON holds for ``x + 1``) ---------------------
+#: registry name -> (binary op, scalar on the left)
+_SCALAR_OPS = {f"_{n}_scalar": (op, False) for n, op in (
+    ("plus", "add"), ("minus", "sub"), ("mul", "mul"), ("div", "div"), ("mod", "mod"),
+    ("power", "power"), ("maximum", "maximum"), ("minimum", "minimum"), ("hypot", "hypot"),
+    ("equal", "equal"), ("not_equal", "not_equal"), ("greater", "greater"),
+    ("greater_equal", "greater_equal"), ("lesser", "lesser"),
+    ("lesser_equal", "lesser_equal"), ("logical_and", "logical_and"),
+    ("logical_or", "logical_or"), ("logical_xor", "logical_xor"))}
+_SCALAR_OPS.update({f"_r{n}_scalar": (op, True) for n, op in (
+    ("minus", "sub"), ("div", "div"), ("mod", "mod"), ("power", "power"))})
+
+
+def _register_scalar_op(name: str, op: str, reflected: bool) -> None:
+    _nd_nd, nd_scalar, scalar_nd = _FUNCS[op]
+
+    def impl(data: Any, scalar: float = 1.0, is_int: bool = True, out: Any = None) -> Any:
+        if not isinstance(data, NDArray):
+            from ._op import unwrap
+            unwrap(data, name, "data")  # the error naming the op and the input
+        r = scalar_nd(scalar, data) if reflected else nd_scalar(data, scalar)
+        if out is None:
+            return r
+        from ._op import finish
+        return finish(r._t, r._ctx, out, name)
+    impl.__name__ = name
+    impl.__doc__ = (f"MXNet's internal {name}(data, scalar): "
+                    f"{'scalar OP data' if reflected else 'data OP scalar'} with OP = {op}, "
+                    "as the NDArray operator computes it (is_int is accepted and ignored: the "
+                    "data's dtype decides).")
+    register(name, ns="_internal", family="elemwise", ndarray=True,
+             params={"scalar": Float, "is_int": _op_Bool}, types={"scalar": "double"},
+             torch=f"{BINARY[op][3]} with a Python scalar")(impl)
+
+
+for _n, (_o, _rev) in _SCALAR_OPS.items():
+    _register_scalar_op(_n, _o, _rev)
+
+
+# MXNet's internal names of the same-shape binary ops (symbol JSON of ``a + b`` says _plus)
+from ._op import OPS as _OPS, publish_alias as _publish_alias  # noqa: E402
+
+for _names, _of in ((("_plus", "_add", "_Plus"), "elemwise_add"),
+                    (("_minus", "_sub", "_Minus"), "elemwise_sub"),
+                    (("_mul", "_Mul"), "elemwise_mul"), (("_div", "_Div"), "elemwise_div")):
+    for _n in _names:
+        _publish_alias("_internal", _n, _OPS[f"nd.{_of}"].fn)

@@ -114,7 +114,23 @@ def sgd_mom_update(weight, grad, mom, lr=None, momentum=0.0, wd=0.0, rescale_gra
     return w + nm
 
 
-@register("nag_mom_update", required=("lr",),
+def _nag_public(fn: Callable) -> Callable:
+    def nag_mom_update(weight=None, grad=None, mom=None, *args: Any, **kwargs: Any) -> Any:
+        out = kwargs.get("out")
+        alias = isinstance(out, NDArray) and isinstance(weight, NDArray) and (
+            out is weight or (out._t.data_ptr() == weight._t.data_ptr()
+                              and out._t.shape == weight._t.shape))
+        if not alias:
+            return fn(weight, grad, mom, *args, **kwargs)
+        _NAG_ALIAS.on = True
+        try:
+            return fn(weight, grad, mom, *args, **kwargs)
+        finally:
+            _NAG_ALIAS.on = False
+    return nag_mom_update
+
+
+@register("nag_mom_update", wrap=_nag_public, required=("lr",),
           aux=("mom",),
           params=dict(_COMMON, momentum=Float), family=_FAM,
           torch="g = clip(rescale*grad) + wd*w; mom = momentum*mom - lr*g; "
@@ -158,30 +174,6 @@ def _mp_nag(weight, grad, mom, weight32, lr, momentum, wd, rescale_grad, clip_gr
     return nw.to(weight.dtype)
 
 
-def _nag_public(fn: Callable) -> Callable:
-    def nag_mom_update(weight=None, grad=None, mom=None, *args: Any, **kwargs: Any) -> Any:
-        out = kwargs.get("out")
-        alias = isinstance(out, NDArray) and isinstance(weight, NDArray) and (
-            out is weight or (out._t.data_ptr() == weight._t.data_ptr()
-                              and out._t.shape == weight._t.shape))
-        if not alias:
-            return fn(weight, grad, mom, *args, **kwargs)
-        _NAG_ALIAS.on = True
-        try:
-            return fn(weight, grad, mom, *args, **kwargs)
-        finally:
-            _NAG_ALIAS.on = False
-    nag_mom_update.__doc__ = fn.__doc__
-    nag_mom_update.__module__ = fn.__module__
-    nag_mom_update._mx_impl = fn._mx_impl  # type: ignore[attr-defined]
-    nag_mom_update._mx_info = fn._mx_info  # type: ignore[attr-defined]
-    from ._op import NAMESPACES, OPS
-    NAMESPACES["nd"]["nag_mom_update"] = nag_mom_update
-    OPS["nd.nag_mom_update"].fn = nag_mom_update
-    return nag_mom_update
-
-
-nag_mom_update = _nag_public(nag_mom_update)
 
 
 @register("mp_nag_mom_update", required=("lr",),
@@ -479,7 +471,7 @@ def _positional(data: tuple) -> bool:
     return bool(data) and not isinstance(data[-1], torch.Tensor)
 
 
-def _bare_single(name: str, fn: Callable) -> Callable:
+def _bare_single(fn: Callable) -> Callable:
     """The public multi-tensor op: the impl returns a list; as MXNet, ``out=`` a list gives a
     list and ``out=`` one array gives that array; without ``out=`` (an mxcompat extension) a
     single weight gives a bare array."""
@@ -488,14 +480,6 @@ def _bare_single(name: str, fn: Callable) -> Callable:
         if kwargs.get("out") is None and isinstance(r, list) and len(r) == 1:
             return r[0]
         return r
-    public.__name__ = public.__qualname__ = name
-    public.__doc__ = fn.__doc__
-    public.__module__ = fn.__module__
-    public._mx_impl = fn._mx_impl  # type: ignore[attr-defined]
-    public._mx_info = fn._mx_info  # type: ignore[attr-defined]
-    from ._op import NAMESPACES, OPS
-    NAMESPACES["nd"][name] = public
-    OPS[f"nd.{name}"].fn = public
     return public
 
 
@@ -572,13 +556,13 @@ def _multi(name: str, per: int, has_mom: bool, mp: bool) -> Callable:
     else:
         fn = impl
     fn.__name__ = name
-    return _bare_single(name, register(name, params=params, family=_FAM,
+    return register(name, params=params, family=_FAM, wrap=_bare_single,
                     **_multi_schema(per, has_mom, mp, False),
                     torch=f"a loop of {'mp_' if mp else ''}sgd{'_mom' if has_mom else ''}"
                           "_update",
                     notes="returns a list of num_weights arrays (one bare array when "
                           "num_weights=1); MXNet requires out=, mxcompat also allows "
-                          "omitting it")(fn))
+                          "omitting it")(fn)
 
 
 multi_sgd_update = _multi("multi_sgd_update", 2, False, False)
@@ -598,26 +582,6 @@ def _finite(op: str, ts: Any) -> torch.Tensor:
     return torch.tensor([1.0 if ok else 0.0], dtype=torch.float32, device=ts[0].device)
 
 
-@register("all_finite", params={"init_output": Bool}, family=_FAM,
-          torch="torch.isfinite(x).all() as float32 (1,)",
-          notes="init_output=False with out=: out is only set to 0 when a value is not finite")
-def _all_finite(data, init_output=True):
-    return _finite("all_finite", [data])
-
-
-@register("multi_all_finite",
-          input_names=lambda p: tuple(f"array_{i}" for i in range(p["num_arrays"])),
-          params={"num_arrays": Int, "init_output": Bool}, family=_FAM,
-          torch="torch.isfinite over all inputs, float32 (1,)")
-def _multi_all_finite(*data, num_arrays=1, init_output=True):
-    if _positional(data):
-        *data, num_arrays, init_output = data
-    if len(data) != num_arrays:
-        raise MXNetValueError(f"multi_all_finite: expects num_arrays={num_arrays} inputs, got "
-                              f"{len(data)}")
-    return _finite("multi_all_finite", data)
-
-
 def _with_init_output(fn: Callable) -> Callable:
     """init_output=False keeps out='s value unless a value is not finite (MXNet ANDs the
     result into the existing output)."""
@@ -631,24 +595,31 @@ def _with_init_output(fn: Callable) -> Callable:
                 out._assign(torch.zeros_like(out._t))
             return out
         return fn(*args, **kwargs)
-    public.__name__ = public.__qualname__ = fn.__name__
-    public.__doc__ = fn.__doc__
-    public.__module__ = fn.__module__
-    public._mx_impl = fn._mx_impl  # type: ignore[attr-defined]
-    public._mx_info = fn._mx_info  # type: ignore[attr-defined]
     return public
 
 
-def _publish_finite() -> None:
-    from ._op import NAMESPACES, OPS
-    for name, fn in (("all_finite", _all_finite), ("multi_all_finite", _multi_all_finite)):
-        pub = _with_init_output(fn)
-        NAMESPACES["nd"][name] = pub
-        OPS[f"nd.{name}"].fn = pub
-        globals()[name] = pub
+@register("all_finite", wrap=_with_init_output, params={"init_output": Bool}, family=_FAM,
+          torch="torch.isfinite(x).all() as float32 (1,)",
+          notes="init_output=False with out=: out is only set to 0 when a value is not finite")
+def _all_finite(data, init_output=True):
+    return _finite("all_finite", [data])
 
 
-_publish_finite()
+@register("multi_all_finite", wrap=_with_init_output,
+          input_names=lambda p: tuple(f"array_{i}" for i in range(p["num_arrays"])),
+          params={"num_arrays": Int, "init_output": Bool}, family=_FAM,
+          torch="torch.isfinite over all inputs, float32 (1,)")
+def _multi_all_finite(*data, num_arrays=1, init_output=True):
+    if _positional(data):
+        *data, num_arrays, init_output = data
+    if len(data) != num_arrays:
+        raise MXNetValueError(f"multi_all_finite: expects num_arrays={num_arrays} inputs, got "
+                              f"{len(data)}")
+    return _finite("multi_all_finite", data)
+
+
+all_finite = _all_finite
+multi_all_finite = _multi_all_finite
 
 
 @register("multi_sum_sq", input_names=lambda p: tuple(f"array_{i}" for i in range(p["num_arrays"])),
@@ -671,18 +642,14 @@ def multi_sum_sq(*data, num_arrays=None):
     return torch.stack(vals)
 
 
-def _reset_arrays_public(*data: Any, **kwargs: Any) -> list:
+@register("reset_arrays", ndarray=True, params={"num_arrays": Int}, family=_FAM, outputs=(),
+          input_names=lambda p: tuple(f"array_{i}" for i in range(p["num_arrays"])),
+          torch="tensor.zero_() on each input", notes="in place; returns []")
+def reset_arrays(*data: Any, num_arrays: int, out: Any = None) -> list:
     """Set every input array to zero in place; returns [] as MXNet does."""
     op = "reset_arrays"
-    kwargs.pop("name", None)
-    kwargs.pop("out", None)
-    n = kwargs.pop("num_arrays", None)
-    if kwargs:
-        raise MXNetValueError(f"{op}: Cannot find argument '{next(iter(kwargs))}', Possible "
-                              "Arguments: num_arrays")
-    n = Int(n, op, "num_arrays")
-    if len(data) != n:
-        raise MXNetValueError(f"{op}: expects num_arrays={n} inputs, got {len(data)}")
+    if len(data) != num_arrays:
+        raise MXNetValueError(f"{op}: expects num_arrays={num_arrays} inputs, got {len(data)}")
     for a in data:
         if not isinstance(a, NDArray):
             raise MXNetTypeError(f"{op}: inputs must be NDArrays, got {type(a).__name__}")
@@ -691,20 +658,6 @@ def _reset_arrays_public(*data: Any, **kwargs: Any) -> list:
     for a in data:
         a._assign(torch.zeros_like(a._t))
     return []
-
-
-def _publish_reset() -> None:
-    from ._op import NAMESPACES, OPS, OpInfo
-    NAMESPACES.setdefault("nd", {})["reset_arrays"] = _reset_arrays_public
-    _reset_arrays_public.__name__ = "reset_arrays"
-    OPS["nd.reset_arrays"] = OpInfo(name="reset_arrays", fn=_reset_arrays_public,
-                                    family=_FAM, torch="tensor.zero_() on each input",
-                                    notes="in place; returns []", inputs=("data",),
-                                    params=("num_arrays",))
-
-
-_publish_reset()
-reset_arrays = _reset_arrays_public
 
 
 # ==========================================================================================
@@ -1106,13 +1059,14 @@ def _preloaded(name: str, per: int, has_mom: bool, mp: bool) -> Callable:
         params.pop("momentum", None)
     else:
         fn = impl
-    return _bare_single(name, register(
-        name, params=params, family=_FAM, **_multi_schema(per, has_mom, mp, True),
+    return register(
+        name, params=params, family=_FAM, wrap=_bare_single,
+        **_multi_schema(per, has_mom, mp, True),
                     torch=f"a loop of {'mp_' if mp else ''}sgd{'_mom' if has_mom else ''}"
                           "_update with lrs/wds read from float32 arrays",
                     notes="inputs: per weight (w, g[, mom][, w32]), then lrs and wds; returns "
                           "a list (one array when num_weights=1); MXNet requires out=, "
-                          "mxcompat also allows omitting it")(fn))
+                          "mxcompat also allows omitting it")(fn)
 
 
 preloaded_multi_sgd_update = _preloaded("preloaded_multi_sgd_update", 2, False, False)

@@ -21,7 +21,7 @@ from .. import _dtypes
 from ..base import MXNetError, MXNetTypeError, MXNetValueError, _Null
 from ..context import current_context as _current_context
 from ..random import generator
-from ._op import NAMESPACES, OPS, Bool, Float, Int, OpInfo, Shape, register
+from ._op import Bool, Float, Int, Literal, Shape, Str, register
 from .ndarray import NDArray, _ctx_for, _default_ctx, _wrap
 from .shape import pyfunc as _pyfunc
 
@@ -729,7 +729,6 @@ _SAMPLE = {
 
 
 def _publish() -> None:
-    rnd = NAMESPACES.setdefault("random", {})
     g = globals()
     notes = {"exponential": "scale = 1 / rate", "gamma": "beta is the scale",
              "multinomial": "probabilities not normalised; an out-of-range index gets log "
@@ -743,25 +742,28 @@ def _publish() -> None:
         fn = g[name]
         base = name[:-5] if name.endswith("_like") else name
         teq = dists[base].torch if base in dists else extra_torch[base]
-        rnd[name] = fn
-        OPS[f"random.{name}"] = OpInfo(name=name, fn=fn, family="random", namespace="random",
-                                       torch=teq, notes=notes.get(base, ""))
-    nd = NAMESPACES.setdefault("nd", {})
+        register(name, python=True, ns="random", family="random", torch=teq,
+                 notes=notes.get(base, ""),
+                 inputs=("data",) if name.endswith("_like") or name == "shuffle" else ())(fn)
 
-    def add(name: str, fn: Callable, teq: str, note: str = "") -> None:
-        nd[name] = fn
-        OPS[f"nd.{name}"] = OpInfo(name=name, fn=fn, family="random", torch=teq, notes=note)
+    def add(name: str, fn: Callable, teq: str, note: str = "", **schema: Any) -> None:
+        register(name, python=True, family="random", torch=teq, notes=note, **schema)(fn)
 
     for name, (dist, defaults) in _LEGACY.items():
         add(name, _legacy(name, dist, defaults), dist.torch,
-            "lam is the RATE" if dist is _EXPONENTIAL else "shape is required")
-    add("random_randint", random_randint, "torch.randint", notes["randint"])
+            "lam is the RATE" if dist is _EXPONENTIAL else "shape is required", inputs=(),
+            params=dict({p: Float for p in dist.pnames}, shape=Shape, ctx=Str,
+                        dtype=Literal))
+    add("random_randint", random_randint, "torch.randint", notes["randint"], inputs=(),
+        params={"low": Int, "high": Int, "shape": Shape, "ctx": Str, "dtype": Literal},
+        required=("low", "high"), types={"low": "long", "high": "long"})
     for name, (dist, pnames) in _SAMPLE.items():
         add(name, _sample_op(name, dist, pnames), dist.torch,
-            "lam is the RATE" if dist is _EXPONENTIAL else "NDArray parameters")
+            "lam is the RATE" if dist is _EXPONENTIAL else "NDArray parameters",
+            inputs=pnames, params={"shape": Shape, "dtype": Literal})
     add("sample_multinomial", sample_multinomial, extra_torch["multinomial"],
-        notes["multinomial"])
-    add("shuffle", _shuffle_op, extra_torch["shuffle"])
+        notes["multinomial"], inputs=("data",))
+    add("shuffle", _shuffle_op, extra_torch["shuffle"], inputs=("data",))
 
 
 _publish()

@@ -116,6 +116,8 @@ def ops(namespace: Optional[str] = None, supported: bool = True) -> List[str]:
 def spec(name: str) -> OpSpec:
     """The op's schema (:class:`~mxcompat.ndarray._op.OpSpec`)."""
     info = get(name)
+    if "like" in info.extra:
+        return spec(info.extra["like"])
     if info.spec is not None:
         return info.spec
     if not info.supported:
@@ -178,7 +180,7 @@ def parse_attrs(name: str, attrs: Optional[Mapping[str, Any]] = None,
             continue
         p = by_name.get(k)
         if p is None:
-            if not s.declared:
+            if not s.declared or s.python:
                 out[k] = v
                 continue
             _op._kw_error(info.name, {k: v}, tuple(by_name))
@@ -192,7 +194,7 @@ def parse_attrs(name: str, attrs: Optional[Mapping[str, Any]] = None,
             if p.name in out:
                 continue
             if p.required:
-                if s.declared and p.name != s.key_var_num_args:
+                if s.declared and not s.python and p.name != s.key_var_num_args:
                     _op._missing(info.name, p.name, p.type_name)
                 continue
             out[p.name] = p.default
@@ -283,14 +285,16 @@ def invoke(name: str, inputs: Sequence[Any], attrs: Optional[Mapping[str, Any]] 
     if s.variadic:
         # every input positional (dgl_subgraph's graph comes before its variadic data)
         res = fn(*arrays, **kw) if out is None else fn(*arrays, out=out, **kw)
+    elif s.python:  # a Python-level function: its arrays positionally, as a caller passes them
+        res = fn(*arrays, **kw) if out is None else fn(*arrays, out=out, **kw)
     else:
         names = _present(name, kw, len(arrays))
         if len(names) != len(arrays):
             raise MXNetValueError(f"{info.name}: expects {len(names)} inputs "
                                   f"({', '.join(names)}), got {len(arrays)}")
-        kw.update((n + "_" if keyword.iskeyword(n) else n, a) for n, a in zip(names, arrays))
         if out is not None:
             kw["out"] = out
+        kw.update((n + "_" if keyword.iskeyword(n) else n, a) for n, a in zip(names, arrays))
         res = fn(**kw)
     return list(res) if isinstance(res, (list, tuple)) else [res]
 

@@ -51,7 +51,7 @@ import torch
 from .. import _dtypes
 from ..base import MXNetError, MXNetTypeError, MXNetValueError
 from ..context import Context
-from ._op import NAMESPACES, OPS, OpInfo
+from ._op import register
 from .ndarray import NDArray, _ctx_for, _default_ctx, _wrap
 
 __all__ = ["save", "load", "load_frombuffer", "dumps_record", "loads_record"]
@@ -934,11 +934,9 @@ def _publish() -> None:
              "load_frombuffer": "bytes (bytearray/memoryview accepted as an extension)"}
     torch_names = {"save": "torch.save", "load": "torch.load", "load_frombuffer": "torch.load"}
     for name in ("save", "load", "load_frombuffer"):
-        fn = globals()[name]
-        fn.__module__ = "mxcompat.ndarray"
-        NAMESPACES.setdefault("nd", {})[name] = fn
-        OPS[f"nd.{name}"] = OpInfo(name=name, fn=fn, family="serialization",
-                                   torch=torch_names[name], notes=notes[name])
+        globals()[name].__module__ = "mxcompat.ndarray"
+        register(name, python=True, family="serialization", torch=torch_names[name],
+                 notes=notes[name])(globals()[name])
 
 
 _publish()

@@ -27,15 +27,15 @@ def _own(r: torch.Tensor, *srcs: torch.Tensor) -> torch.Tensor:
 
 
 def pyfunc(name: str, torch_eq: str = "", notes: str = "", ns: str = "nd",
-           family: str = "shape") -> Any:
-    """Publish a Python-level MXNet function (moveaxis, concatenate, split_v2, ...) in mx.nd
-    with its metadata, as ``register`` does for generated ops."""
+           family: str = "shape", inputs: Any = None) -> Any:
+    """Declare a Python-level MXNet function (moveaxis, concatenate, split_v2, ...):
+    ``register(python=True)``."""
+    reg = _op.register(name, python=True, torch=torch_eq, notes=notes, ns=ns, family=family,
+                       inputs=inputs)
+
     def deco(fn: Any) -> Any:
         fn.__module__ = "mxcompat.ndarray"
-        _op.OPS[f"{ns}.{name}"] = _op.OpInfo(name=name, fn=fn, family=family, namespace=ns,
-                                             torch=torch_eq, notes=notes)
-        _op._add(ns, name, fn)
-        return fn
+        return reg(fn)
     return deco
 
 
@@ -514,7 +514,7 @@ def _split_v2(data: torch.Tensor, indices: tuple = (), axis: int = 0,
     return parts[0] if len(parts) == 1 else parts
 
 
-@pyfunc("split_v2", torch_eq="torch.tensor_split")
+@pyfunc("split_v2", inputs=("ary",), torch_eq="torch.tensor_split")
 def split_v2(ary: NDArray, indices_or_sections: Any, axis: int = 0,
              squeeze_axis: bool = False) -> Any:
     """Split into equal sections (an int) or at the indices of a tuple."""

@@ -11,7 +11,7 @@ import torch
 
 from ..base import MXNetError, MXNetTypeError, MXNetValueError
 from . import _rules
-from ._op import NAMESPACES, OPS, Bool, Dtype, Enum, Int, OpInfo, OptInt, register
+from ._op import Bool, Dtype, Enum, Int, OptInt, register
 from .ndarray import NDArray, _cast, _wrap
 
 __all__ = ["sort", "argsort", "topk", "pick", "histogram"]
@@ -205,8 +205,6 @@ def _hist_edges(x: torch.Tensor, edges: torch.Tensor) -> torch.Tensor:
     return torch.bincount(idx[ok], minlength=nb)[:nb].to(torch.int64)
 
 
-NAMESPACES.setdefault("nd", {})["histogram"] = histogram
 histogram.__module__ = "mxcompat.ndarray"
-OPS["nd.histogram"] = OpInfo(name="histogram", fn=histogram, family="sorting",
-                             torch="torch.bucketize + torch.bincount (numpy.histogram without "
-                             "range)", inputs=("a",), params=("bins", "range"))
+register("histogram", python=True, family="sorting", inputs=("a",),
+         torch="torch.bucketize + torch.bincount (numpy.histogram without range)")(histogram)

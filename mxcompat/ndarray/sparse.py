@@ -552,13 +552,16 @@ def _empty_sparse(stype: str, shape: Any, ctx: Any, dtype: Any) -> BaseSparseNDA
     return _make(stype, t, aux, None, _ctx_for(c, dev))
 
 
-def _pyfn(name: str, torch_eq: str = "", notes: str = "") -> Callable:
+def _pyfn(name: str, torch_eq: str = "", notes: str = "", like: Optional[str] = None,
+          inputs: Optional[Sequence[str]] = None) -> Callable:
+    """Declare a function of mx.nd.sparse: ``register(python=True)``; ``like``: the dense op
+    whose schema it has."""
+    reg = _op.register(name, python=True, ns="sparse", family="sparse", torch=torch_eq,
+                       notes=notes, like=like, inputs=inputs)
+
     def deco(fn: Callable) -> Callable:
         fn.__module__ = "mxcompat.ndarray.sparse"
-        _op.OPS[f"sparse.{name}"] = _op.OpInfo(name=name, fn=fn, family="sparse",
-                                               namespace="sparse", torch=torch_eq, notes=notes)
-        _op._add("sparse", name, fn)
-        return fn
+        return reg(fn)
     return deco
 
 
@@ -1020,7 +1023,7 @@ def _make_op(name: str, rule: Rule, dense: Optional[str] = None, notes: str = ""
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = (f"mx.nd.sparse.{name}: mx.nd.{dname} with MXNet 1.9.1's storage-type "
                   f"rule ({rule.__doc__ or rule.__name__.strip('_')}).")
-    return _pyfn(name, f"mx.nd.{dname} on the dense values", notes)(fn)
+    return _pyfn(name, f"mx.nd.{dname} on the dense values", notes, like=f"nd.{dname}")(fn)
 
 
 _UNARY_KEEP = ("abs", "arcsin", "arcsinh", "arctan", "arctanh", "cbrt", "ceil", "degrees",
@@ -1105,15 +1108,16 @@ def c_array_buf(ctype: Any, buf: Any) -> Any:
     """A ctypes array of ``ctype`` over the writable buffer ``buf`` (no copy), as MXNet's."""
     return (ctype * len(buf)).from_buffer(buf)
 
-cast_storage = _pyfn("cast_storage", "Tensor.to_sparse_csr / to_dense (values kept dense)")(
+cast_storage = _pyfn("cast_storage", "Tensor.to_sparse_csr / to_dense (values kept dense)",
+                     inputs=("data",))(
     _cast_storage)
 cast_storage.__name__ = "cast_storage"
-_op.OPS["nd.cast_storage"] = _op.OpInfo(name="cast_storage", fn=cast_storage, family="sparse",
-                                        torch="Tensor.to_sparse_csr / to_dense")
-_op._add("nd", "cast_storage", cast_storage)
-retain = _pyfn("retain", "rows of a row_sparse array")(_retain)
+_op.register("cast_storage", python=True, family="sparse", inputs=("data",),
+             torch="Tensor.to_sparse_csr / to_dense")(cast_storage)
+retain = _pyfn("retain", "rows of a row_sparse array", inputs=("data", "indices"))(_retain)
 retain.__name__ = "retain"
-gs_retain = _pyfn("gs_retain", "rows of a row_sparse array")(_retain)
+gs_retain = _pyfn("gs_retain", "rows of a row_sparse array", inputs=("data", "indices"))(
+    _retain)
 
 
 # ----------------------------------------------------------------------------------------
@@ -1236,7 +1240,8 @@ def _make_update(name: str, n_states: int, lazy_param: bool) -> Callable:
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = (f"mx.nd.sparse.{name}: with a row_sparse gradient (and lazy_update), only "
                   "the gradient's rows of the weight and states are updated.")
-    return _pyfn(name, f"mx.nd.{name} on the gradient's rows")(fn)
+    return _pyfn(name, f"mx.nd.{name} on the gradient's rows",
+                 like=f"nd.{name}" if name != "adagrad_update" else None)(fn)
 
 
 def _adagrad(w: NDArray, g: NDArray, h: NDArray, out: Any, rest: tuple,

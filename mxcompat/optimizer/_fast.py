@@ -13,51 +13,75 @@ subclasses of the optimizers) takes the regular path.
 """
 from __future__ import annotations
 
+import functools
 import math
-from typing import Any, Callable, Dict, List
+import struct
+from typing import Any, Callable, Dict, List, Union
 
 import torch
 
 from ..ndarray.ndarray import NDArray
-from ..ndarray.optim import _q  # the update ops' float32 rounding of hyper-parameters
+from ..ndarray.optim import _q as _q_slow  # the update ops' float32 rounding of scalars
+
+
+@functools.lru_cache(maxsize=4096)
+def _q(x: float) -> float:
+    """A Python float rounded to float32 (what the update ops do to their parameters)."""
+    try:
+        return struct.unpack("f", struct.pack("f", x))[0]
+    except OverflowError:
+        return _q_slow(x)
+
+
+def _sc(vals: List[float]) -> Union[float, List[float]]:
+    """One scalar when all values are equal (a faster kernel), else the list."""
+    v0 = vals[0]
+    for v in vals:
+        if v != v0:
+            return vals
+    return v0
 
 _FLOAT = (torch.float32, torch.float64)
 
 
 def _lists(weights: list, grads: list, states: list, n_state: int) -> Any:
     """torch tensors of the weights, grads and states when the fast path applies, else None."""
-    w0 = weights[0]
-    if type(w0) is not NDArray:
+    if not all(type(w) is NDArray for w in weights) or \
+            not all(type(g) is NDArray for g in grads):
         return None
-    dt, dev = w0._t.dtype, w0._t.device
-    if dt not in _FLOAT:
+    ws = [w._t for w in weights]
+    gs = [g._t for g in grads]
+    t0 = ws[0]
+    dt, dev = t0.dtype, t0.device
+    if dt not in _FLOAT or not all(w.dtype is dt and w.device == dev and g.dtype is dt and
+                                   g.shape == w.shape and g.device == dev
+                                   for w, g in zip(ws, gs)):
         return None
-    ws, gs, ss = [], [], [[] for _ in range(n_state)]
-    for w, g, s in zip(weights, grads, states):
-        if type(w) is not NDArray or type(g) is not NDArray:
+    ss: List[list] = []
+    if n_state == 0:
+        if any(s is not None for s in states):
             return None
-        wt, gt = w._t, g._t
-        if wt.dtype != dt or gt.dtype != dt or wt.device != dev or gt.device != dev or \
-                wt.shape != gt.shape:
+    else:
+        parts = [s if isinstance(s, (tuple, list)) else (s,) for s in states]
+        if any(len(p) != n_state for p in parts):
             return None
-        ws.append(wt)
-        gs.append(gt.detach())
-        if n_state:
-            parts = s if isinstance(s, (tuple, list)) else (s,)
-            if len(parts) != n_state:
+        for k in range(n_state):
+            col = [p[k] for p in parts]
+            if not all(type(x) is NDArray for x in col):
                 return None
-            for k, p in enumerate(parts):
-                if type(p) is not NDArray or p._t.dtype != dt or p._t.shape != wt.shape or \
-                        p._t.device != dev:
-                    return None
-                ss[k].append(p._t)
-        elif s is not None:
-            return None
+            ts = [x._t for x in col]
+            if not all(x.dtype is dt and x.shape == w.shape and x.device == dev
+                       for x, w in zip(ts, ws)):
+                return None
+            ss.append(ts)
     return ws, gs, ss
 
 
 def _counts_chunked(opt: Any, indices: list) -> tuple:
     """lrs/wds as the aggregated path computes them (chunks of aggregate_num indices)."""
+    if opt.lr_scheduler is None:  # the rate does not depend on the count: one batch
+        opt._update_count(indices)
+        return opt._get_lrs(indices), opt._get_wds(indices)
     lrs: List[float] = []
     wds: List[float] = []
     n = max(1, opt.aggregate_num)
@@ -71,6 +95,10 @@ def _counts_chunked(opt: Any, indices: list) -> tuple:
 
 def _counts_each(opt: Any, indices: list, wd_first: bool = False) -> tuple:
     """lrs/wds/t as the per-index ``update`` computes them."""
+    if opt.lr_scheduler is None:  # the rate does not depend on the count: one batch
+        opt._update_count(indices)
+        counts = opt._index_update_count
+        return opt._get_lrs(indices), opt._get_wds(indices), [counts[i] for i in indices]
     lrs, wds, ts = [], [], []
     for i in indices:
         opt._update_count(i)
@@ -88,6 +116,11 @@ def _grad(gs: list, rescale: float, clip: float) -> list:
     return r
 
 
+def _pow2(x: float) -> bool:
+    m, _ = math.frexp(x)
+    return m == 0.5
+
+
 def _clip_of(opt: Any) -> float:
     return _q(float(opt.clip_gradient)) if opt.clip_gradient else -1.0
 
@@ -97,17 +130,28 @@ def _sgd(opt: Any, indices: list, t: Any) -> None:
     lrs, wds = _counts_chunked(opt, indices)
     lrs = [_q(float(x)) for x in lrs]
     wds = [_q(float(x)) for x in wds]
-    r = _grad(gs, _q(float(opt.rescale_grad)), _clip_of(opt))
-    torch._foreach_mul_(r, lrs)
+    rescale, clip = _q(float(opt.rescale_grad)), _clip_of(opt)
+    lr1 = _sc(lrs)
+    if clip < 0 and _pow2(rescale) and not isinstance(lr1, list) and _q(lr1 * rescale) != 0:
+        # lr * (rescale * g) == (lr * rescale) * g exactly when rescale is a power of two
+        # (1/batch_size for the usual batch sizes): one kernel instead of two
+        r = torch._foreach_mul(gs, lr1 * rescale)
+    else:
+        r = _grad(gs, rescale, clip)
+        torch._foreach_mul_(r, lr1)
     if opt.momentum > 0:
         moms = ss[0]
         mom = _q(float(opt.momentum))
         torch._foreach_mul_(moms, mom)
-        torch._foreach_sub_(moms, torch._foreach_mul(ws, [lr * wd for lr, wd in zip(lrs, wds)]))
+        decay = _sc([lr * wd for lr, wd in zip(lrs, wds)])
+        if decay != 0.0:  # subtracting 0 * w is the identity (w finite)
+            torch._foreach_sub_(moms, torch._foreach_mul(ws, decay))
         torch._foreach_sub_(moms, r)
         torch._foreach_add_(ws, moms)
     else:
-        torch._foreach_mul_(ws, [1 - lr * wd for lr, wd in zip(lrs, wds)])
+        keep = _sc([1 - lr * wd for lr, wd in zip(lrs, wds)])
+        if keep != 1.0:  # multiplying by 1 is the identity
+            torch._foreach_mul_(ws, keep)
         torch._foreach_sub_(ws, r)
 
 

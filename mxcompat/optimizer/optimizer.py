@@ -1320,6 +1320,13 @@ class Updater:
             indices, grads, weights = list(index), list(grad), list(weight)
         if weights:
             self.optimizer._set_current_context(weights[0].context.device_id)
+        if not all(map(self.states_synced.get, indices)):
+            self._prepare_states(indices, weights)
+        if len(indices) > 1 and _fast.run(self, indices, weights, grads):
+            return
+        self._apply(indices, weights, grads)
+
+    def _prepare_states(self, indices: list, weights: list) -> None:
         for i, idx in enumerate(indices):
             if isinstance(idx, bytes):
                 indices[i] = idx = py_str(idx)
@@ -1330,8 +1337,8 @@ class Updater:
                 self.states[idx] = self.sync_state_context(self.states[idx],
                                                            weights[i].context)
                 self.states_synced[idx] = True
-        if len(indices) > 1 and _fast.run(self, indices, weights, grads):
-            return
+
+    def _apply(self, indices: list, weights: list, grads: list) -> None:
         if not self.aggregate_updates:
             for i, w, g in zip(indices, weights, grads):
                 self.optimizer.update_multi_precision(i, w, g, self.states[i])

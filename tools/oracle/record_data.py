@@ -9,7 +9,8 @@ lists, tuples and NDArrays with every ``last_batch`` mode, samplers, workers, sh
 images (crops drawn after ``random.seed``); MNIST / Fashion-MNIST / CIFAR10 / CIFAR100 read
 from tiny files in MXNet's formats; ImageFolderDataset and ImageRecordDataset over PNG images
 (the ``.rec`` written here byte by byte, and checked to read back in MXNet); the errors of
-the common mistakes.
+the common mistakes; and tests/golden/data_pipeline.stdout, what examples/gluon_data_pipeline.py
+prints under MXNet.
 """
 from __future__ import annotations
 
@@ -369,6 +370,12 @@ def main() -> int:
         golden = run_cases(mx, tmp, _mxnet_set_hashes)
     GOLDEN.write_text(json.dumps(golden, indent=None, sort_keys=True) + "\n")
     print(f"wrote {GOLDEN} ({GOLDEN.stat().st_size} bytes)")
+    import subprocess
+    r = subprocess.run([sys.executable, str(ROOT / "examples" / "gluon_data_pipeline.py")],
+                       capture_output=True, text=True, check=True, cwd=str(ROOT))
+    out = ROOT / "tests" / "golden" / "data_pipeline.stdout"
+    out.write_text(r.stdout)
+    print(f"wrote {out}")
     return 0
 
 

@@ -113,7 +113,9 @@ def _build(mx: Any, name: str, attrs: Dict[str, str], n_var: int,
 
 
 def _message(e: BaseException) -> str:
-    lines = [x.strip() for x in str(e).strip().splitlines() if x.strip()]
+    # without MXNet's "[hh:mm:ss] file:line:" prefix (the file is recorded deterministically)
+    lines = [re.sub(r"^\[\d\d:\d\d:\d\d\] ", "", x.strip())
+             for x in str(e).strip().splitlines() if x.strip()]
     errs = [x for x in lines if "Error" in x or "Check failed" in x]
     return (errs or lines or [type(e).__name__])[-1][:200]
 
@@ -195,7 +197,41 @@ def record() -> Dict[str, Any]:
             info["symbol"] = {"error": "crashes MXNet when built without its callbacks"}
             ops[names[i]] = info
             i += 1
-    return {"mxnet_version": mx.__version__, "ops": ops}
+    return {"mxnet_version": mx.__version__, "ops": ops, "scalar_ops": _scalar_ops(mx, names)}
+
+
+#: inputs of the internal scalar ops' recorded results
+SCALAR_DATA = [-2.5, -1.0, 0.0, 1.5, 3.0]
+SCALARS = ["2", "-1.5", "0"]
+
+
+def _scalar_ops(mx: Any, names: List[str]) -> Dict[str, Any]:
+    """What MXNet's internal ``_<op>_scalar`` ops (symbol JSON's ``x + 1``) give on a float32
+    and an int32 array, with the scalar passed as symbol JSON passes it (a string)."""
+    import numpy as np
+    out: Dict[str, Any] = {}
+    for name in names:
+        if not name.endswith("_scalar") or name.startswith(("_scatter", "_slice", "_crop")):
+            continue
+        fn = getattr(mx.nd._internal, name)
+        rec: Dict[str, Any] = {}
+        for dt in ("float32", "int32"):
+            data = SCALAR_DATA
+            if dt == "int32" and name in ("_rdiv_scalar", "_rmod_scalar"):
+                data = [v for v in data if int(v) != 0]  # an integer division by 0 kills MXNet
+            x = mx.nd.array(np.array(data).astype(dt), dtype=dt)
+            for sc in SCALARS:
+                if dt == "int32" and sc == "0" and name in ("_div_scalar", "_mod_scalar"):
+                    continue
+                try:
+                    r = fn(x, scalar=sc)
+                    rec[f"{dt}|{sc}"] = {"dtype": str(r.dtype.__name__ if hasattr(r.dtype,
+                                         "__name__") else r.dtype),
+                                         "values": [float(v) for v in r.asnumpy().ravel()]}
+                except Exception as e:  # noqa: BLE001  (recorded: MXNet raises)
+                    rec[f"{dt}|{sc}"] = {"error": _message(e)}
+        out[name] = rec
+    return out
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -40,7 +40,11 @@ def _rebuild_ndarray(t: torch.Tensor, ctx: Optional[Context]) -> NDArray:
 
 
 def _reduce_ndarray(a: NDArray) -> Any:
-    return _rebuild_ndarray, (a._t.detach(), a._ctx)
+    t = a._t.detach()
+    if t.device.type == "cpu" and not t.is_shared() and \
+            t.untyped_storage().nbytes() > t.numel() * t.element_size():
+        t = t.clone()  # a view (a row of a dataset array): share the view, not its base
+    return _rebuild_ndarray, (t, a._ctx)
 
 
 # multiprocessing's pickler (queues, pools, pipes) only; plain pickle keeps MXNet's format
@@ -249,11 +253,14 @@ class _ProcessWorkers:
                     batch = next(it)
                 except StopIteration:
                     return
-                except RuntimeError as e:
-                    err = _translate_worker_error(e, self._timeout)
+                except Exception as e:
+                    # the workers of a failed pass are not reused: the next starts afresh
+                    if own:
+                        self.close()
+                    err = (_translate_worker_error(e, self._timeout)
+                           if isinstance(e, RuntimeError) else None)
                     if err is None:
                         raise
-                    self.close()
                     raise err from None
                 yield batch
         finally:

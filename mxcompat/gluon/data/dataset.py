@@ -10,6 +10,8 @@ import os
 import threading
 from typing import Any, Callable
 
+import numpy as np
+
 from ...ndarray.ndarray import NDArray
 
 __all__ = ["Dataset", "SimpleDataset", "ArrayDataset", "RecordFileDataset"]
@@ -152,6 +154,8 @@ class ArrayDataset(Dataset):
 
     def __getitem__(self, idx: int) -> Any:
         if type(idx) is not int:
+            if isinstance(idx, np.integer):  # RandomSampler's indices
+                return self[int(idx)]
             if len(self._data) == 1:
                 return self._data[0][idx]
             return tuple(data[idx] for data in self._data)

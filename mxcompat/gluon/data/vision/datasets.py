@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-
 import os
 import struct
 import tarfile
@@ -274,17 +273,11 @@ class CIFAR100(CIFAR10):
 def _decode(buf: bytes, flag: int, where: str) -> NDArray:
     """``mx.image.imdecode(buf, flag)``: (H, W, 3) RGB uint8 (``flag=1``) or (H, W, 1) grey
     (``flag=0``), decoded with Pillow the way MXNet's OpenCV build decodes."""
-    from ....ndarray.image import _decode_pixels
+    from ....image import _cv
     try:
-        px = _decode_pixels(bytes(buf), flag == 0)
+        px = _cv.decode(bytes(buf), 1 if flag else 0, True)
     except MXNetError as e:
         raise MXNetError(f"{where}: {e}") from None
-    if flag != 0:
-        c = px.shape[2]
-        if c == 1:
-            px = np.repeat(px, 3, axis=2)
-        else:  # OpenCV's B, G, R(, A) -> R, G, B (IMREAD_COLOR drops alpha)
-            px = px[:, :, 2::-1]
     return _nd_uint8(px)
 
 

@@ -2,9 +2,10 @@
 plus MXNet 2.0's ``HybridCompose`` and ``RandomCrop``).
 
 The HybridBlocks run the ``mx.nd.image`` operators (``to_tensor``, ``normalize``, ``resize``,
-``crop``, the random colour ops); the crops that MXNet computes in Python (``CenterCrop``,
-``RandomResizedCrop``, ``RandomCrop``) draw their random numbers from Python's ``random``
-module exactly as ``mx.image`` does, so after ``random.seed(s)`` they cut the same windows.
+``crop``, the random colour ops); the Blocks that MXNet writes with ``mx.image``
+(``CenterCrop``, ``RandomResizedCrop``, ``RandomCrop``, ``Rotate``, ``RandomRotation``) call
+the same ``mx.image`` functions, which draw their windows from Python's ``random`` module as
+MXNet's do (after ``random.seed(s)`` they cut the same windows).
 """
 from __future__ import annotations
 
@@ -142,70 +143,7 @@ class RandomRotation(Block):
         return _mx_image("RandomRotation").random_rotate(x, *self._args)
 
 
-# ---- crops computed in Python (mx.image's rules) ---------------------------------------
-def _interp_for(interp: int, sizes: Tuple[int, int, int, int]) -> int:
-    """mx.image's interpolation choice: 9 = by direction of the resize, 10 = random."""
-    if interp == 9:
-        oh, ow, nh, nw = sizes
-        if nh > oh and nw > ow:
-            return 2
-        if nh < oh and nw < ow:
-            return 3
-        return 1
-    if interp == 10:
-        return random.randint(0, 4)
-    if interp not in (0, 1, 2, 3, 4):
-        raise ValueError(f"Unknown interp method {interp}")
-    return interp
-
-
-def _fixed_crop(src: Any, x0: int, y0: int, w: int, h: int, size: Optional[Tuple[int, int]],
-                interp: int) -> Any:
-    from ....ndarray import image as ndimage
-    out = src[y0:y0 + h, x0:x0 + w]
-    if size is not None and (w, h) != tuple(size):
-        out = ndimage.resize(out, size=tuple(size),
-                             interp=_interp_for(interp, (h, w, size[1], size[0])))
-    return out
-
-
-def _scale_down(src_size: Tuple[int, int], size: Tuple[int, int]) -> Tuple[int, int]:
-    w, h = size
-    sw, sh = src_size
-    if sh < h:
-        w, h = float(w * sh) / h, sh
-    if sw < w:
-        w, h = sw, float(h * sw) / w
-    return int(w), int(h)
-
-
-def _center_crop(src: Any, size: Tuple[int, int], interp: int) -> Any:
-    h, w = src.shape[0], src.shape[1]
-    new_w, new_h = _scale_down((w, h), size)
-    x0 = int((w - new_w) / 2)
-    y0 = int((h - new_h) / 2)
-    return _fixed_crop(src, x0, y0, new_w, new_h, size, interp)
-
-
-def _random_size_crop(src: Any, size: Tuple[int, int], area: Any, ratio: Tuple[float, float],
-                      interp: int) -> Any:
-    h, w = src.shape[0], src.shape[1]
-    src_area = h * w
-    if isinstance(area, numeric_types):
-        area = (area, 1.0)
-    for _ in range(10):
-        target_area = random.uniform(area[0], area[1]) * src_area
-        log_ratio = (np.log(ratio[0]), np.log(ratio[1]))
-        new_ratio = np.exp(random.uniform(*log_ratio))
-        new_w = int(round(np.sqrt(target_area * new_ratio)))
-        new_h = int(round(np.sqrt(target_area / new_ratio)))
-        if new_w <= w and new_h <= h:
-            x0 = random.randint(0, w - new_w)
-            y0 = random.randint(0, h - new_h)
-            return _fixed_crop(src, x0, y0, new_w, new_h, size, interp)
-    return _center_crop(src, size, interp)
-
-
+# ---- crops: mx.image's functions, as MXNet's transforms call them ----------------------
 def _pair(size: Any) -> Tuple[int, int]:
     if isinstance(size, numeric_types):
         return (size, size)
@@ -229,7 +167,7 @@ class RandomResizedCrop(Block):
 
     def forward(self, x: Any) -> Any:
         _hwc(x, "RandomResizedCrop")
-        return _random_size_crop(x, *self._args)
+        return _mx_image("RandomResizedCrop").random_size_crop(x, *self._args)[0]
 
 
 class CenterCrop(Block):
@@ -242,7 +180,7 @@ class CenterCrop(Block):
 
     def forward(self, x: Any) -> Any:
         _hwc(x, "CenterCrop")
-        return _center_crop(x, *self._args)
+        return _mx_image("CenterCrop").center_crop(x, *self._args)[0]
 
 
 class RandomCrop(Block):
@@ -275,11 +213,7 @@ class RandomCrop(Block):
                              dtype=t.dtype)
             out[top:top + h, left:left + w] = t
             x = _wrap(out, x._ctx)
-        h, w = x.shape[0], x.shape[1]
-        new_w, new_h = _scale_down((w, h), self._size)
-        x0 = random.randint(0, w - new_w)
-        y0 = random.randint(0, h - new_h)
-        return _fixed_crop(x, x0, y0, new_w, new_h, self._size, self._interp)
+        return _mx_image("RandomCrop").random_crop(x, self._size, self._interp)[0]
 
 
 class CropResize(HybridBlock):
