@@ -81,15 +81,9 @@ def uninstall() -> None:
 # Parts of MXNet outside mxcompat's scope: a clear error instead of an AttributeError.
 _OUT_OF_SCOPE = {
     "amp": "mx.amp",
-    "callback": "mx.callback",
     "contrib": "mx.contrib",
     "dlpack": "DLPack helpers",
     "executor_manager": "executor managers",
-    "mod": "the Module API",
-    "model": "mx.model",
-    "module": "the Module API",
-    "mon": "mx.monitor",
-    "monitor": "mx.monitor",
     "np": "mx.np",
     "npx": "mx.npx",
     "numpy": "mx.numpy",
@@ -100,8 +94,6 @@ _OUT_OF_SCOPE = {
     "rtc": "mx.rtc",
     "subgraph": "subgraph backends",
     "tvmop": "mx.tvmop",
-    "visualization": "mx.visualization",
-    "viz": "mx.viz",
 }
 
 

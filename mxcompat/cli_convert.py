@@ -1,5 +1,7 @@
 """``mxcompat convert FILE OUT``: an MXNet .params file to a torch state dict (.pt or
-.safetensors)."""
+.safetensors); ``mxcompat convert model-symbol.json model-0000.params OUT``: an exported
+MXNet model to a torch module (a pickled ``torch.fx.GraphModule``, or with ``--input`` and an
+``.pt2`` name a ``torch.export`` program)."""
 from __future__ import annotations
 
 import argparse
@@ -46,7 +48,62 @@ def _progress(args: argparse.Namespace) -> Optional[Callable[[int, int], None]]:
     return None
 
 
+def _parse_inputs(specs: Any) -> dict:
+    """``--input data:1,3,224,224`` (repeatable) -> {name: shape}."""
+    from .base import MXNetError
+    out = {}
+    for spec in specs or []:
+        name, _, dims = spec.partition(":")
+        try:
+            out[name] = tuple(int(d) for d in dims.split(",") if d.strip())
+        except ValueError:
+            raise MXNetError(f"--input {spec!r}: expected NAME:D1,D2,...") from None
+        if not name or not out[name]:
+            raise MXNetError(f"--input {spec!r}: expected NAME:D1,D2,...")
+    return out
+
+
+def _run_symbol(args: argparse.Namespace) -> int:
+    import os
+
+    import torch
+
+    from .base import MXNetError
+    from .symbol import fx
+    if args.extra is None:
+        raise MXNetError("convert: a symbol file needs its .params file and an output: "
+                         "mxcompat convert model-symbol.json model-0000.params OUT")
+    params, out = args.out, args.extra
+    inputs = _parse_inputs(args.input)
+    gm = fx.load(args.file, params, data_names=list(inputs) or None)
+    root, ext = os.path.splitext(out)
+    tmp = f"{root}.tmp{os.getpid()}{ext}"
+    if out.endswith(".pt2"):
+        if not inputs:
+            raise MXNetError("convert: a torch.export program (.pt2) needs the input shapes: "
+                             "--input data:1,3,224,224")
+        example = tuple(torch.zeros(inputs[n]) for n in gm.mx_input_names)
+        prog = torch.export.export(gm, example)
+        torch.export.save(prog, tmp)
+        kind = "torch.export program"
+    else:
+        torch.save(gm, tmp)
+        kind = "torch.fx GraphModule (torch.load(OUT, weights_only=False))"
+    os.replace(tmp, out)
+    if not args.quiet:
+        n = sum(1 for node in gm.graph.nodes if node.op == "call_function")
+        print(f"{args.file} + {params}: {n} ops, inputs {', '.join(gm.mx_input_names)} -> "
+              f"{out} [{kind}]", file=sys.stderr)
+    return 0
+
+
 def _run(args: argparse.Namespace) -> int:
+    if args.file.endswith(".json"):
+        return _run_symbol(args)
+    if args.extra is not None:
+        from .base import MXNetError
+        raise MXNetError("convert: FILE OUT for a .params file (three arguments are for "
+                         "model-symbol.json model-0000.params OUT)")
     from .cli_inspect import human
     from .params import save_torch, to_torch
     fmt = args.format or ("safetensors" if args.out.endswith(".safetensors") else "pt")
@@ -70,11 +127,19 @@ def _run(args: argparse.Namespace) -> int:
 def add_parser(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "convert", help="convert an MXNet .params file to a torch state dict (.pt or "
-        ".safetensors)", description="Convert an MXNet .params file into a torch state dict "
+        ".safetensors), or an exported model (-symbol.json + .params) to a torch module",
+        description="Convert an MXNet .params file into a torch state dict "
         "(name -> tensor), written with torch.save (load it with torch.load(OUT, "
-        "weights_only=True)) or as safetensors.")
-    p.add_argument("file", help="the .params file")
-    p.add_argument("out", help="the output file")
+        "weights_only=True)) or as safetensors. With a -symbol.json and its .params file, "
+        "convert the model into a torch.fx GraphModule (or a torch.export program).")
+    p.add_argument("file", help="the .params file, or an exported model's -symbol.json")
+    p.add_argument("out", help="the output file (for a symbol file: its .params file)")
+    p.add_argument("extra", nargs="?", default=None, metavar="OUT",
+                   help="for a symbol file: the output (.pt: a pickled torch.fx "
+                   "GraphModule; .pt2: a torch.export program, needs --input)")
+    p.add_argument("--input", action="append", metavar="NAME:SHAPE",
+                   help="for a symbol file: an input and its shape (data:1,3,224,224); "
+                   "repeat for several inputs, in the module's argument order")
     p.add_argument("--strip-arg-aux", action="store_true",
                    help="drop the 'arg:' / 'aux:' prefixes of Module and export checkpoints")
     p.add_argument("--strip-prefix", metavar="P", default=None,

@@ -44,7 +44,7 @@ def test_symbolblock_imports_gives_mxnet_outputs(name):
     out = blk(*[nd.array(arr(m["inputs"][n])) for n in names])
     outs = out if isinstance(out, list) else [out]
     assert len(outs) == len(m["outputs"])
-    for o, want in zip(outs, m["outputs"]):
+    for o, want in zip(outs, m["outputs"], strict=False):
         close(o.asnumpy(), arr(want))
 
 
@@ -66,7 +66,7 @@ def _bind(name, grad=False):
 def test_bind_executor_gives_mxnet_outputs(name):
     exe = _bind(name)
     outs = exe.forward(is_train=False)
-    for o, want in zip(outs, MODELS[name]["outputs"]):
+    for o, want in zip(outs, MODELS[name]["outputs"], strict=False):
         close(o.asnumpy(), arr(want))
     assert list(exe.output_dict) == mx.sym.load(pair(name)[0]).list_outputs()
 
@@ -76,7 +76,7 @@ def test_executor_backward_gives_mxnet_gradients(name):
     m = MODELS[name]
     exe = _bind(name, grad=True)
     outs = exe.forward(is_train=True)
-    for o, want in zip(outs, m.get("train_outputs", m["outputs"])):
+    for o, want in zip(outs, m.get("train_outputs", m["outputs"]), strict=False):
         close(o.asnumpy(), arr(want), rtol=1e-4, atol=1e-5)
     exe.backward([nd.array(arr(h)) for h in m["head_grads"]])
     for k, want in m["grads"].items():
@@ -93,7 +93,7 @@ def test_fx_conversion_gives_mxnet_outputs(name):
     with torch.no_grad():
         out = gm(*[torch.from_numpy(arr(m["inputs"][n])) for n in names])
     outs = list(out) if isinstance(out, tuple) else [out]
-    for o, want in zip(outs, m["outputs"]):
+    for o, want in zip(outs, m["outputs"], strict=False):
         close(o.numpy(), arr(want))
     # plain torch from here: the module holds the weights as parameters
     assert any(True for _ in gm.parameters())

@@ -154,10 +154,10 @@ class SymbolBlock(HybridBlock):
         auxs = out.list_auxiliary_states()
         arg_types = arg_types or [None] * len(args)
         aux_types = aux_types or [None] * len(auxs)
-        for name, t in zip(args, arg_types):
+        for name, t in zip(args, arg_types, strict=False):
             if name not in input_names:
                 self._params.get(name, allow_deferred_init=True, dtype=t or "float32")
-        for name, t in zip(auxs, aux_types):
+        for name, t in zip(auxs, aux_types, strict=False):
             if name not in input_names:
                 self._params.get(name, grad_req="null", allow_deferred_init=True,
                                  dtype=t or "float32")
@@ -212,7 +212,7 @@ class SymbolBlock(HybridBlock):
             if fmt != self._sym_in_format and [fmt] != [self._sym_in_format]:
                 pass
             ret = self._sym_out._deepcopy()
-            ret._compose(**{k.name: v for k, v in zip(self._sym_inputs, flat)})
+            ret._compose(**{k.name: v for k, v in zip(self._sym_inputs, flat, strict=False)})
             return _regroup(list(ret), self._out_format)[0]
         flat, _ = _flatten([x] + list(args), "input")
         found: List[NDArray] = []
@@ -222,7 +222,7 @@ class SymbolBlock(HybridBlock):
                                   "the input. Please check the type of the args.\n")
         ctx = found[0].context
         env: Dict[str, Any] = {}
-        for v, a in zip(self._sym_inputs, flat):
+        for v, a in zip(self._sym_inputs, flat, strict=False):
             if a is not None:
                 env[v.name] = a
         self._ensure_init(env)
@@ -245,8 +245,8 @@ class SymbolBlock(HybridBlock):
             if p._data is not None:
                 shapes[name] = p.data().shape
         arg_shapes, _, aux_shapes = self._sym_out.infer_shape_partial(**shapes)
-        known = dict(zip(self._sym_out.list_arguments(), arg_shapes))
-        known.update(zip(self._sym_out.list_auxiliary_states(), aux_shapes))
+        known = dict(zip(self._sym_out.list_arguments(), arg_shapes, strict=False))
+        known.update(zip(self._sym_out.list_auxiliary_states(), aux_shapes, strict=False))
         for p in pending:
             s = known.get(p.name)
             if not s:

@@ -21,7 +21,7 @@ import numpy as np
 from ..base import MXNetError, unsupported
 from ..recordio import _HEAD, _LEN_MASK, _MAGIC, MXRecordIO, unpack
 from ._native import (_COMMON, _REQUIRED, _BatchLoader, _bool, _make, _num, _params, _part,
-                      _shape, _str)
+                      _shape, _StdShuffle, _str)
 
 _UNSUPPORTED_AUGS = ("max_rotate_angle", "max_shear_ratio", "max_aspect_ratio",
                      "max_random_scale", "min_random_scale", "max_crop_size", "min_crop_size",
@@ -86,7 +86,17 @@ class _RecSource:
         self.offs = offs
         self.rows = np.asarray(rows)
         self.n = len(self.rows)
-        self.rng = np.random.RandomState(p["seed"])
+        # the record order: MXNet's std::shuffle over std::mt19937(111 + seed), reshuffling
+        # the original order at every epoch (and at every round_batch wrap)
+        self.shuffler = _StdShuffle(111 + p["seed"])
+        # rand_crop / rand_mirror: MXNet's first decoding thread draws from std::mt19937(111)
+        # (whatever the seed), per image: crop y, crop x, then 2 more draws (rand_crop), a
+        # draw, the mirror coin, 2 more (rand_mirror), 6 draws with both. Reproduced for
+        # preprocess_threads=1; the draws of a pass are taken in file order (order()).
+        rc, rm = p["rand_crop"], p["rand_mirror"]
+        self.n_draws = 6 if (rc and rm) else 4 if (rc or rm) else 0
+        self.aug_engine = np.random.MT19937(0)
+        self.aug_engine._legacy_seeding(111)
         self.local = threading.local()
         c, h, w = p["data_shape"]
         if c not in (1, 3):
@@ -103,8 +113,14 @@ class _RecSource:
             self.lists = _read_imglist(p["path_imglist"], self.lw, it)
 
     def order(self) -> Any:
+        # a new pass over the records: MXNet decodes the whole pass (a chunk) with the
+        # augmentation engine in file order, then serves it in the (shuffled) order
+        k = self.n_draws
+        if k:
+            raw = self.aug_engine.random_raw(k * len(self.rows))
+            self.pass_draws = {int(i): raw[j * k:(j + 1) * k] for j, i in enumerate(self.rows)}
         if self.p["shuffle"]:
-            return self.rng.permutation(self.rows)
+            return self.shuffler.shuffle(self.rows)
         return self.rows
 
     def _reader(self) -> Any:
@@ -114,7 +130,14 @@ class _RecSource:
             self.local.r = r
         return r
 
-    def _one(self, i: int) -> tuple:
+    def token(self, i: int) -> tuple:
+        """(record index, the augmentation draws of the pass it was picked from)."""
+        return i, (self.pass_draws[i] if self.n_draws else None)
+
+    def _one_drawn(self, args: tuple) -> tuple:
+        return self._one(*args)
+
+    def _one(self, i: int, draws: Any = None) -> tuple:
         r = self._reader()
         r.handle.seek(self.offs[i])
         r.handle.eof = False
@@ -141,7 +164,7 @@ class _RecSource:
             raise MXNetError(f"{self.it}: label_width must be 1 unless an imglist is "
                              "provided or the rec file is packed with multi dimensional label")
         try:
-            px = self._augment(img)
+            px = self._augment(img, draws)
         except MXNetError as e:
             raise MXNetError(f"{self.it}: cannot decode the image of record id {header.id} "
                              f"(byte offset {self.offs[i]}) in {self.p['path_imgrec']!r}: "
@@ -150,7 +173,7 @@ class _RecSource:
             (label[:self.lw] if self.lw > 1 else np.float32(label.ravel()[0]))
         return px, lab
 
-    def _augment(self, buf: bytes) -> np.ndarray:
+    def _augment(self, buf: bytes, draws: Any = None) -> np.ndarray:
         from ..image import _cv
         p = self.p
         c, dh, dw = self.shape
@@ -171,12 +194,16 @@ class _RecSource:
             img = _cv.resize(img, nw, nh, interp)
             h, w = nh, nw
         if p["rand_crop"]:
-            y = int(self.rng.randint(0, h - dh + 1))
-            x = int(self.rng.randint(0, w - dw + 1))
+            # std::uniform_int_distribution(0, range) over a 32-bit engine (libstdc++)
+            y = int(draws[0]) // (0xFFFFFFFF // (h - dh + 1))
+            x = int(draws[1]) // (0xFFFFFFFF // (w - dw + 1))
         else:
             y, x = (h - dh) // 2, (w - dw) // 2
         img = img[y:y + dh, x:x + dw]
-        if p["mirror"] or (p["rand_mirror"] and self.rng.randint(0, 2)):
+        # std::uniform_real_distribution<float>(0, 1) < 0.5: float(r) / 2**32 < 0.5
+        coin = p["rand_mirror"] and \
+            np.float32(int(draws[3 if p["rand_crop"] else 1])) < np.float32(2.0 ** 31)
+        if p["mirror"] or coin:
             img = img[:, ::-1]
         if img.ndim == 2:
             img = img[:, :, None]
@@ -191,9 +218,10 @@ class _RecSource:
         return out
 
     def fetch(self, picked: list) -> list:
+        work = picked  # tokens: (index, its draws)
         if len(picked) > 1 and self.pool is not None:
-            return list(self.pool.map(self._one, picked))
-        return [self._one(i) for i in picked]
+            return list(self.pool.map(self._one_drawn, work))
+        return [self._one(*w) for w in work]
 
     def collate(self, slots: list) -> tuple:
         from ..ndarray.misc import from_numpy

@@ -139,11 +139,16 @@ class _BatchLoader:
             return None
         bs = self.batch_size
         picked: list = []
+        # what a source needs to know at the time an instance is picked (its pass)
+        token = getattr(self.source, "token", None)
+        tokens: list = []
         while len(picked) < bs:
             i = self._next_inst()
             if i is None:
                 break
             picked.append(i)
+            if token is not None:
+                tokens.append(token(i))
         if not picked:
             return None
         top = len(picked)
@@ -158,11 +163,13 @@ class _BatchLoader:
                         raise MXNetError(f"{self.it}: Check failed: base_->Next(): number of "
                                          f"input must be bigger than batch size ({bs})")
                     picked.append(i)
+                    if token is not None:
+                        tokens.append(token(i))
                     self.num_overflow += 1
                 pad = self.num_overflow
             else:
                 pad = bs - top
-        insts = self.source.fetch(picked)
+        insts = self.source.fetch(tokens if token is not None else picked)
         for k, (i, inst) in enumerate(zip(picked, insts)):
             self.slots[k] = inst
             self.index[k] = i
@@ -416,30 +423,41 @@ def MNISTIter(*args: Any, **kwargs: Any) -> MXDataIter:
     return _make(_MNISTHandle(imgs, labs, order, bs, shape), kwargs)
 
 
+class _StdShuffle:
+    """``std::shuffle(first, last, engine)`` over a persistent ``std::mt19937(seed)``, as
+    MXNet 1.9.1's build (libstdc++) computes it: Fisher-Yates from the front, each index
+    drawn by ``uniform_int_distribution`` (rejection below a multiple of the range, then
+    division) from the 32-bit Mersenne Twister seeded like ``std::mt19937(seed)``."""
+
+    def __init__(self, seed: int):
+        self.bg = np.random.MT19937(0)
+        self.bg._legacy_seeding(int(seed) & 0xFFFFFFFF)  # init_genrand(seed)
+
+    def shuffle(self, values: np.ndarray) -> np.ndarray:
+        v = [int(x) for x in values]
+        n = len(v)
+        raws = self.bg.random_raw(max(n - 1, 0)).tolist() if n > 1 else []
+        k = 0
+        for i in range(1, n):
+            scaling = 0xFFFFFFFF // (i + 1)
+            past = (i + 1) * scaling
+            while True:
+                if k == len(raws):  # a rejection used one more draw
+                    raws, k = self.bg.random_raw(1).tolist(), 0
+                r = raws[k]
+                k += 1
+                if r < past:
+                    break
+            j = r // scaling
+            v[i], v[j] = v[j], v[i]
+        if k != len(raws):  # never: every draw was used, the engine state is exact
+            raise AssertionError("_StdShuffle: draws left over")
+        return np.asarray(v, dtype=np.asarray(values).dtype)
+
+
 def _cxx_shuffle(values: np.ndarray, seed: int) -> np.ndarray:
-    """``std::shuffle(v.begin(), v.end(), std::mt19937(seed))`` as MXNet 1.9.1's build
-    (libstdc++) computes it: Fisher-Yates from the front, each index drawn by
-    ``uniform_int_distribution`` (rejection below a multiple of the range, then division)
-    from the 32-bit Mersenne Twister seeded like ``std::mt19937(seed)``."""
-    bg = np.random.MT19937(0)
-    bg._legacy_seeding(int(seed) & 0xFFFFFFFF)  # init_genrand(seed), as std::mt19937(seed)
-    v = [int(x) for x in values]
-    n = len(v)
-    raws = bg.random_raw(n + 64).tolist()
-    k = 0
-    for i in range(1, n):
-        scaling = 0xFFFFFFFF // (i + 1)
-        past = (i + 1) * scaling
-        while True:
-            if k == len(raws):
-                raws, k = bg.random_raw(1024).tolist(), 0
-            r = raws[k]
-            k += 1
-            if r < past:
-                break
-        j = r // scaling
-        v[i], v[j] = v[j], v[i]
-    return np.asarray(v, dtype=values.dtype)
+    """``std::shuffle(v.begin(), v.end(), std::mt19937(seed))`` (MNISTIter's shuffle)."""
+    return _StdShuffle(seed).shuffle(values)
 
 
 class _MNISTHandle:

@@ -374,3 +374,8 @@ def _default_ctx(ctx: Any) -> Context:
                     break
     raise MXNetValueError(f"Invalid context string {ctx!r}: expected a Context such as "
                           "mx.cpu() or mx.gpu(0)")
+
+
+#: MXNet's storage-type ids (the ``__storage_type__`` attribute of symbol variables)
+_STORAGE_TYPE_STR_TO_ID = {"_undefined": -1, "default": 0, "row_sparse": 1, "csr": 2}
+_STORAGE_TYPE_ID_TO_STR = {v: k for k, v in _STORAGE_TYPE_STR_TO_ID.items()}

@@ -116,12 +116,9 @@ class Optimizer:
             raise MXNetAssertionError("param_idx2name should be a dict of param indexes to "
                                       "names.")
         self.idx2name = param_idx2name.copy()
-        if sym is not None:
-            from ..base import unsupported
-            raise unsupported(f"{who}(sym=...)", "the Symbol API is outside mxcompat's scope; "
-                              "set multipliers with set_lr_mult / set_wd_mult or Gluon "
-                              "Parameter.lr_mult")
-        self.sym_info: tuple = ()
+        # a Symbol's __lr_mult__ / __wd_mult__ attributes (Module passes sym=)
+        self.sym_info: tuple = ((sym.attr_dict(), sym.list_arguments())
+                                if sym is not None else ())
         self.param_dict = param_dict if param_dict else {}
         self.allow_np_array = False
         self.set_lr_mult({})
@@ -177,7 +174,15 @@ class Optimizer:
     def set_lr_mult(self, args_lr_mult: dict) -> None:
         """Per-parameter learning-rate multipliers, keyed by index or name."""
         self.lr_mult = {}
+        self.lr_mult.update(self._sym_mults("__lr_mult__"))
         self.lr_mult.update(args_lr_mult)
+
+    def _sym_mults(self, key: str) -> dict:
+        """``{name: float}`` of the ``key`` attribute of the symbol's arguments."""
+        if not self.sym_info:
+            return {}
+        attr, arg_names = self.sym_info
+        return {n: float(attr[n][key]) for n in arg_names if key in attr.get(n, {})}
 
     def set_wd_mult(self, args_wd_mult: dict) -> None:
         """Per-parameter weight-decay multipliers, keyed by index or name; parameters named
@@ -186,6 +191,7 @@ class Optimizer:
         for n in self.idx2name.values():
             if not (n.endswith("_weight") or n.endswith("_gamma")):
                 self.wd_mult[n] = 0.0
+        self.wd_mult.update(self._sym_mults("__wd_mult__"))
         self.wd_mult.update(args_wd_mult)
 
     # ---- states --------------------------------------------------------------------------
@@ -493,6 +499,7 @@ class LARS(Optimizer):
         for n in self.idx2name.values():
             if not n.endswith("_weight"):
                 self.wd_mult[n] = 0.0
+        self.wd_mult.update(self._sym_mults("__wd_mult__"))
         self.wd_mult.update(args_wd_mult)
 
     def create_state_multi_precision(self, index: Any, weight: NDArray) -> Any:

@@ -7,7 +7,7 @@ the mxcompat function that runs it. The facts come from ``_opschema.json`` (reco
 MXNet 1.9.1's own registry by ``tools/oracle/record_opschema.py``) plus the few rules below
 that depend on parameter values; the implementation is the registered ``mx.nd`` op. When
 the op registry (``mxcompat.ndarray.registry``) carries the same facts, only this module
-changes.
+changes: parameter converters already come from its schema (``registry.spec``).
 """
 from __future__ import annotations
 
@@ -164,6 +164,8 @@ def _internal_ops() -> Dict[str, Callable]:
         "_grad_add": nd.elemwise_add,
         # Gluon's RNN layers join their flattened weights with it
         "_rnn_param_concat": nd.concat,
+        # a shape constraint for inference; the identity when running
+        "_identity_with_attr_like_rhs": lambda lhs, rhs: nd.identity(lhs),
     }
 
 
@@ -247,8 +249,23 @@ class OpDef:
             self._impl_done = True
         return self._impl
 
+    def _spec(self) -> Any:
+        """The op registry's schema of the implementation (None: not a registered op)."""
+        info = getattr(self.impl, "_mx_info", None)
+        if info is None:
+            return None
+        try:
+            from ..ndarray import registry
+            s = registry.spec(f"{info.namespace}.{info.name}")
+        except (ImportError, MXNetError, KeyError):
+            return None
+        return s if getattr(s, "declared", False) else None
+
     def accepted(self) -> Optional[frozenset]:
         """The parameter names the mxcompat implementation takes (None: unknown)."""
+        s = self._spec()
+        if s is not None:
+            return frozenset(p.name for p in s.params) | frozenset(s.inputs)
         info = getattr(self.impl, "_mx_info", None)
         if info is None:
             return None
@@ -271,6 +288,9 @@ class OpDef:
 
     def converters(self) -> Dict[str, Callable]:
         """The registered op's parameter converters by name (empty when unknown)."""
+        s = self._spec()
+        if s is not None:
+            return {p.name: p.conv for p in s.params if p.name in self.param_types}
         f = self.impl
         g = getattr(f, "__globals__", None) or {}
         out = {}

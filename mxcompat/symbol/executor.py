@@ -33,7 +33,7 @@ def _call_op(fn: Callable, n: _Node, args: List[Any], params: Dict[str, Any]) ->
     pos = []
     kw = dict(params)
     gap = False
-    for iname, a, want in zip(names, args, d.inputs):
+    for iname, a, want in zip(names, args, d.inputs, strict=False):
         if iname != want:
             gap = True
         if gap:
@@ -61,11 +61,11 @@ def _resolve_lazy(n: _Node, args: List[Any]) -> List[Any]:
     from .infer import rule_shapes
     names = n.input_names()
     known = {iname: (tuple(a.shape) if type(a) is not _Lazy else None)
-             for iname, a in zip(names, args)}
+             for iname, a in zip(names, args, strict=False)}
     shapes = rule_shapes(n, known)
     ref = next((a for a in args if type(a) is not _Lazy), None)
     out = []
-    for iname, a in zip(names, args):
+    for iname, a in zip(names, args, strict=False):
         if type(a) is _Lazy:
             if iname not in shapes:
                 raise MXNetError(f"node '{a.node.name}' ({a.node.op}): the unknown "
@@ -138,7 +138,7 @@ class _Plan:
                 raise MXNetError(f"node '{n.name}' ({n.op}): {e}") from None
             vals[i] = r if isinstance(r, (list, tuple)) else (r,)
             if monitor is not None:
-                for name, v in zip(n.output_names(), vals[i]):
+                for name, v in zip(n.output_names(), vals[i], strict=False):
                     monitor(name, v)
         return [vals[j][k] for j, k in self.heads]
 
@@ -195,9 +195,10 @@ class Executor:
         cannot be inferred before the first forward)."""
         from .. import ndarray as nd
         try:
-            shapes = {n: a.shape for n, a in zip(self._arg_names, self.arg_arrays)}
-            shapes.update({n: a.shape for n, a in zip(self._aux_names, self.aux_arrays)})
-            types = {n: a.dtype for n, a in zip(self._arg_names, self.arg_arrays)}
+            shapes = {n: a.shape for n, a in zip(self._arg_names, self.arg_arrays, strict=False)}
+            shapes.update({n: a.shape for n, a in zip(self._aux_names, self.aux_arrays,
+                                                      strict=False)})
+            types = {n: a.dtype for n, a in zip(self._arg_names, self.arg_arrays, strict=False)}
             _, out_shapes, _ = self._symbol.infer_shape_partial(**shapes)
             _, out_types, _ = self._symbol.infer_type_partial(**types)
         except Exception:  # noqa: BLE001 - decided at the first forward instead
@@ -206,7 +207,7 @@ class Executor:
                 out_types is None or any(t is None for t in out_types):
             return []
         ctx = self.arg_arrays[0].context if self.arg_arrays else self._ctx
-        return [nd.zeros(s, ctx=ctx, dtype=t) for s, t in zip(out_shapes, out_types)]
+        return [nd.zeros(s, ctx=ctx, dtype=t) for s, t in zip(out_shapes, out_types, strict=False)]
 
     # ---- construction ---------------------------------------------------------------
     @staticmethod
@@ -217,7 +218,7 @@ class Executor:
         arg_names = sym.list_arguments()
         aux_names = sym.list_auxiliary_states()
         arg_arrays = _as_list(arg_names, args, "args")
-        for n, a in zip(arg_names, arg_arrays):
+        for n, a in zip(arg_names, arg_arrays, strict=False):
             if not isinstance(a, NDArray):
                 raise TypeError(f"bind: args['{n}'] must be an NDArray, got "
                                 f"{type(a).__name__}")
@@ -225,7 +226,7 @@ class Executor:
         reqs = Executor._reqs(arg_names, grad_req)
         if args_grad is None:
             reqs = ["null"] * len(arg_names)
-        reqs = [r if g is not None else "null" for r, g in zip(reqs, grad_arrays)]
+        reqs = [r if g is not None else "null" for r, g in zip(reqs, grad_arrays, strict=False)]
         aux_arrays = _as_list(aux_names, aux_states, "aux_states", required=bool(aux_names))
         return Executor(sym, ctx, arg_arrays, grad_arrays, reqs, aux_arrays)
 
@@ -250,7 +251,8 @@ class Executor:
     def _simple_bind(sym: Symbol, ctx: Any, grad_req: Any, type_dict: Any,
                      shared_buffer: Any, shapes: Dict[str, Any]) -> "Executor":
         from .. import ndarray as nd
-        arg_shapes, _, aux_shapes = sym.infer_shape(**shapes)
+        from .infer import infer_shape
+        arg_shapes, _, aux_shapes = infer_shape(sym, (), shapes, False, types=type_dict)
         if arg_shapes is None:
             raise MXNetError("simple_bind: cannot infer the shapes of all arguments from "
                              f"{shapes}")
@@ -260,7 +262,7 @@ class Executor:
         arg_names = sym.list_arguments()
         reqs = Executor._reqs(arg_names, grad_req)
         args, grads = [], []
-        for n, s, t, r in zip(arg_names, arg_shapes, arg_types, reqs):
+        for n, s, t, r in zip(arg_names, arg_shapes, arg_types, reqs, strict=False):
             a = None
             if shared_buffer is not None and n in shared_buffer:
                 b = shared_buffer[n]
@@ -272,32 +274,32 @@ class Executor:
                     shared_buffer[n] = a
             args.append(a)
             grads.append(None if r == "null" else nd.zeros(s, ctx=ctx, dtype=t))
-        aux = [nd.zeros(s, ctx=ctx, dtype=t) for s, t in zip(aux_shapes, aux_types)]
+        aux = [nd.zeros(s, ctx=ctx, dtype=t) for s, t in zip(aux_shapes, aux_types, strict=False)]
         return Executor(sym, ctx, args, grads, reqs, aux)
 
     # ---- dictionaries ---------------------------------------------------------------
     @property
     def arg_dict(self) -> Dict[str, NDArray]:
         if self._arg_dict is None:
-            self._arg_dict = dict(zip(self._arg_names, self.arg_arrays))
+            self._arg_dict = dict(zip(self._arg_names, self.arg_arrays, strict=False))
         return self._arg_dict
 
     @property
     def grad_dict(self) -> Dict[str, NDArray]:
         if self._grad_dict is None:
-            self._grad_dict = {n: g for n, g in zip(self._arg_names, self.grad_arrays)
+            self._grad_dict = {n: g for n, g in zip(self._arg_names, self.grad_arrays, strict=False)
                                if g is not None}
         return self._grad_dict
 
     @property
     def aux_dict(self) -> Dict[str, NDArray]:
         if self._aux_dict is None:
-            self._aux_dict = dict(zip(self._aux_names, self.aux_arrays))
+            self._aux_dict = dict(zip(self._aux_names, self.aux_arrays, strict=False))
         return self._aux_dict
 
     @property
     def output_dict(self) -> Dict[str, NDArray]:
-        return dict(zip(self._out_names, self.outputs))
+        return dict(zip(self._out_names, self.outputs, strict=False))
 
     # ---- running --------------------------------------------------------------------
     def forward(self, is_train: bool = False, **kwargs: Any) -> List[NDArray]:
@@ -314,14 +316,14 @@ class Executor:
                     v.copyto(dst)
                 else:
                     dst[:] = v
-        env: Dict[str, Any] = dict(zip(self._aux_names, self.aux_arrays))
+        env: Dict[str, Any] = dict(zip(self._aux_names, self.aux_arrays, strict=False))
         # as in MXNet, backward may follow a forward in predict mode: record whenever
         # gradients are bound
         need_grad = any(r != "null" for r in self._grad_req)
         monitor = self._monitor
         if need_grad:
             leaves = []
-            for n, a, r in zip(self._arg_names, self.arg_arrays, self._grad_req):
+            for n, a, r in zip(self._arg_names, self.arg_arrays, self._grad_req, strict=False):
                 if r != "null" and a._t.is_floating_point():
                     t = a._t.detach().requires_grad_(True)
                     leaves.append((n, t))
@@ -332,7 +334,7 @@ class Executor:
                 outs = self._plan.run(env, monitor)
             self._graph = (leaves, [o._t for o in outs])
         else:
-            for n, a in zip(self._arg_names, self.arg_arrays):
+            for n, a in zip(self._arg_names, self.arg_arrays, strict=False):
                 env[n] = a
             self._graph = None
             with autograd.pause(train_mode=is_train):
@@ -344,13 +346,13 @@ class Executor:
     def _set_outputs(self, tensors: List[torch.Tensor], outs: List[NDArray]) -> None:
         cur = self.outputs
         if len(cur) == len(tensors):
-            for a, t in zip(cur, tensors):
+            for a, t in zip(cur, tensors, strict=False):
                 if a._t.shape == t.shape and a._t.dtype == t.dtype:
                     a._t.copy_(t)  # the bound output buffers (views of them see it too)
                 else:
                     a._t = t
         else:
-            self.outputs = [_wrap(t, o._ctx) for t, o in zip(tensors, outs)]
+            self.outputs = [_wrap(t, o._ctx) for t, o in zip(tensors, outs, strict=False)]
 
     def backward(self, out_grads: Any = None, is_train: bool = True) -> None:
         if self._graph is None:
@@ -369,8 +371,8 @@ class Executor:
                 raise MXNetError(f"backward: {len(out_grads)} out_grads for {len(outs)} "
                                  "outputs")
             heads = [g._t.to(o.dtype) if isinstance(g, NDArray) else torch.as_tensor(g)
-                     for g, o in zip(out_grads, outs)]
-        pairs = [(o, h) for o, h in zip(outs, heads) if o.requires_grad]
+                     for g, o in zip(out_grads, outs, strict=False)]
+        pairs = [(o, h) for o, h in zip(outs, heads, strict=False) if o.requires_grad]
         if not leaves:
             return
         if pairs:
@@ -378,8 +380,9 @@ class Executor:
                                         [h for _, h in pairs], allow_unused=True)
         else:
             grads = [None] * len(leaves)
-        gd = dict(zip(self._arg_names, zip(self.grad_arrays, self._grad_req)))
-        for (n, t), g in zip(leaves, grads):
+        gd = dict(zip(self._arg_names, zip(self.grad_arrays, self._grad_req, strict=False),
+                      strict=False))
+        for (n, t), g in zip(leaves, grads, strict=False):
             arr, req = gd[n]
             if arr is None:
                 continue
@@ -447,16 +450,18 @@ class Executor:
             return _wrap(a._t.reshape(-1)[:n].view(tuple(shape)), a._ctx)
 
         new_args, new_grads = [], []
-        for n, a, g, s in zip(self._arg_names, self.arg_arrays, self.grad_arrays, arg_shapes):
+        for n, a, g, s in zip(self._arg_names, self.arg_arrays, self.grad_arrays, arg_shapes,
+                              strict=False):
             new_args.append(remake(n, a, s, "arg"))
             new_grads.append(None if g is None else remake(n, g, s, "grad"))
         new_aux = [remake(n, a, s, "aux")
-                   for n, a, s in zip(self._aux_names, self.aux_arrays, aux_shapes)]
+                   for n, a, s in zip(self._aux_names, self.aux_arrays, aux_shapes, strict=False)]
         exe = Executor(self._symbol, self._ctx, new_args, new_grads, list(self._grad_req),
                        new_aux)
         if len(self.outputs) == len(out_shapes):
             exe.outputs = [remake(n, o, s, "output")
-                           for n, o, s in zip(self._out_names, self.outputs, out_shapes)]
+                           for n, o, s in zip(self._out_names, self.outputs, out_shapes,
+                                              strict=False)]
         return exe
 
     def debug_str(self) -> str:

@@ -13,37 +13,77 @@ from __future__ import annotations
 
 import operator
 import re
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import torch
 import torch.fx
 
 from ..base import MXNetError
+from . import _opinfo
 from .symbol import Symbol, _aux_nodes, _Node
 
-__all__ = ["to_fx", "load"]
+__all__ = ["to_fx", "load", "mx_impl", "mx_op", "mx_lazy_op"]
 
 
-def _nd_target(fn: Callable, op: str, names: Optional[Sequence[str]]) -> Callable:
-    """A function over tensors that runs the NDArray-level op ``fn`` (ops whose tensor-level
-    implementation takes some inputs as NDArrays); inputs by name when ``names``."""
+# The graph calls these module-level functions with the op's name as a string, so that a
+# GraphModule pickles (torch.save) and prints as plain code.
+def _wrap_all(tensors: Sequence[Any]) -> List[Any]:
     from ..ndarray.ndarray import _wrap
-
-    def run(*tensors: Any, **params: Any) -> Any:
-        args = [_wrap(t) if isinstance(t, torch.Tensor) else t for t in tensors]
-        if names is None:
-            r = fn(*args, **params)
-        else:
-            r = fn(**dict(zip(names, args)), **params)
-        if isinstance(r, (list, tuple)):
-            return tuple(x._t for x in r)
-        return r._t
-    run.__name__ = re.sub(r"\W", "_", f"mx_{op}")
-    run.__qualname__ = run.__name__
-    return run
+    return [_wrap(t) if isinstance(t, torch.Tensor) else t for t in tensors]
 
 
-_TARGETS: Dict[Any, Callable] = {}
+def _unwrap_result(r: Any) -> Any:
+    # (under torch.export the op wrapper may hand back the fake tensor itself)
+    if isinstance(r, (list, tuple)):
+        return tuple(getattr(x, "_t", x) for x in r)
+    return getattr(r, "_t", r)
+
+
+_Proxy = torch.fx.Proxy
+
+
+def _as_leaf(fn: Any, args: tuple, kwargs: dict) -> Any:
+    """While fx traces the module again (torch.load of a pickled GraphModule does), these
+    functions stay one call each."""
+    for a in args:
+        if isinstance(a, _Proxy):
+            return a.tracer.create_proxy("call_function", fn, args, kwargs)
+    return None
+
+
+def mx_impl(op: str, *tensors: Any, **params: Any) -> Any:
+    """Run op ``op``'s tensor-level implementation."""
+    p = _as_leaf(mx_impl, (op,) + tensors, params)
+    if p is not None:
+        return p
+    return _opinfo.get(op).impl._mx_impl(*tensors, **params)  # type: ignore[union-attr]
+
+
+def mx_op(op: str, names: Optional[Tuple[str, ...]], *tensors: Any, **params: Any) -> Any:
+    """Run op ``op`` at the NDArray level (inputs by name when ``names``)."""
+    p = _as_leaf(mx_op, (op, names) + tensors, params)
+    if p is not None:
+        return p
+    fn = _opinfo.get(op).impl  # type: ignore[union-attr]
+    args = _wrap_all(tensors)
+    if names is None:
+        return _unwrap_result(fn(*args, **params))
+    return _unwrap_result(fn(**dict(zip(names, args, strict=False)), **params))
+
+
+def mx_lazy_op(op: str, attrs: Tuple[Tuple[str, str], ...], slots: Tuple[Any, ...],
+               *tensors: Any, **params: Any) -> Any:
+    """Run op ``op`` whose inputs in ``slots`` given as ``(creation op, attrs)`` are zeros
+    (ones, ...) of a shape decided from the other inputs (RNN begin states)."""
+    p = _as_leaf(mx_lazy_op, (op, attrs, slots) + tensors, params)
+    if p is not None:
+        return p
+    from .executor import _call_op, _Lazy, _resolve_lazy
+    node = _Node(op, op, dict(attrs), [(None, 0)] * len(slots))  # type: ignore[list-item]
+    it = iter(_wrap_all(tensors))
+    full = [next(it) if s is None else
+            _Lazy(_Node(s[0], s[0], dict(s[1]))) for s in slots]
+    return _unwrap_result(_call_op(node.opdef.impl, node, _resolve_lazy(node, full), params))
 
 
 def _attr_name(name: str, used: set) -> str:
@@ -146,25 +186,13 @@ class _LazySpec:
 
 
 def _emit_lazy(graph: torch.fx.Graph, n: _Node, args: List[Any]) -> Any:
-    """A consumer of lazily shaped zeros: the target makes them from the other inputs."""
-    from ..ndarray.ndarray import _wrap
-    from .executor import _call_op, _Lazy, _resolve_lazy
-    d = n.opdef
-    fn = d.impl
-    params = d.call_params(n.attrs)
-    slots = [None if type(a) is _LazySpec else j for j, a in enumerate(args)]
-    lazies = {j: _Lazy(a.node) for j, a in enumerate(args) if type(a) is _LazySpec}
-
-    def run(*tensors: Any, **kw: Any) -> Any:
-        it = iter(tensors)
-        full = [lazies[j] if s is None else _wrap(next(it)) for j, s in enumerate(slots)]
-        r = _call_op(fn, n, _resolve_lazy(n, full), kw)
-        if isinstance(r, (list, tuple)):
-            return tuple(x._t for x in r)
-        return r._t
-    run.__name__ = re.sub(r"\W", "_", f"mx_{d.name}_{n.name}")
-    node = graph.call_function(run, tuple(a for a in args if type(a) is not _LazySpec),
-                               params)
+    """A consumer of lazily shaped zeros: they are made from the other inputs at run time."""
+    params = n.opdef.call_params(n.attrs)
+    slots = tuple(None if type(a) is not _LazySpec else
+                  (a.node.op, tuple(sorted(a.node.attrs.items()))) for a in args)
+    node = graph.call_function(
+        mx_lazy_op, (n.op, tuple(sorted(n.attrs.items())), slots) +
+        tuple(a for a in args if type(a) is not _LazySpec), params)
     if n.num_visible() > 1:
         return _Multi(graph, node)
     return node
@@ -191,13 +219,10 @@ def _emit(graph: torch.fx.Graph, n: _Node, args: List[Any]) -> Any:
     as_param = info is not None and bool(set(names) & set(info.params))
     gap = not d.variadic and names != list(d.inputs[:len(names)])
     if impl is not None and not as_param and not gap:
-        node = graph.call_function(impl, tuple(args), params)
+        node = graph.call_function(mx_impl, (d.name,) + tuple(args), params)
     else:
-        key = (d.name, tuple(names) if (gap or as_param) else None)
-        target = _TARGETS.get(key)
-        if target is None:
-            target = _TARGETS[key] = _nd_target(fn, d.name, key[1])
-        node = graph.call_function(target, tuple(args), params)
+        names_arg = tuple(names) if (gap or as_param) else None
+        node = graph.call_function(mx_op, (d.name, names_arg) + tuple(args), params)
     node.name = re.sub(r"\W", "_", n.name) or node.name
     if n.num_visible() > 1 or d.num_outputs(n.attrs) > 1 and _returns_list(n):
         return _Multi(graph, node)

@@ -79,7 +79,7 @@ def _given(sym: Symbol, args: tuple, kwargs: Dict[str, Any], what: str) -> Dict[
         if len(args) > len(names):
             raise MXNetError(f"{what}: {len(args)} positional arguments, the symbol has "
                              f"{len(names)} arguments")
-        for n, v in zip(names, args):
+        for n, v in zip(names, args, strict=False):
             if v is not None:
                 given[n] = v
     for k, v in kwargs.items():
@@ -195,7 +195,7 @@ def _unify(shapes: List[Optional[tuple]]) -> Optional[tuple]:
     if any(len(s) != ndim for s in known):
         return None
     out = []
-    for dims in zip(*known):
+    for dims in zip(*known, strict=False):
         nz = {d for d in dims if d}
         if len(nz) > 1:
             raise MXNetError(f"infer_shape error: inconsistent shapes {known}")
@@ -216,18 +216,106 @@ def _run_shapes(n: _Node, ins: List[Tuple[tuple, Any]]) -> List[Tuple[tuple, Any
         except MXNetError:
             return []
     res = []
-    for a, b in zip(*runs):
+    for a, b in zip(*runs, strict=False):
         if a.dim() != b.dim():
             res.append(((), a.dtype))
             continue
-        res.append((tuple(x if x == y else 0 for x, y in zip(a.shape, b.shape)), a.dtype))
+        dims = tuple(x if x == y else 0 for x, y in zip(a.shape, b.shape, strict=False))
+        res.append((dims, a.dtype))
+    return res
+
+
+#: ops whose first input has the output's shape (element-wise on one array)
+_LIKE_DATA = frozenset({
+    "Activation", "relu", "sigmoid", "tanh", "softsign", "exp", "log", "sqrt", "square",
+    "abs", "negative", "Dropout", "BatchNorm", "LeakyReLU", "InstanceNorm", "LayerNorm",
+    "Cast", "amp_cast", "_copy", "identity", "BlockGrad", "stop_gradient", "make_loss",
+    "softmax", "log_softmax", "SoftmaxActivation", "clip", "_plus_scalar", "_minus_scalar",
+    "_rminus_scalar", "_mul_scalar", "_div_scalar", "_rdiv_scalar", "_power_scalar",
+    "_rpower_scalar", "_mod_scalar", "_rmod_scalar", "_maximum_scalar", "_minimum_scalar",
+    "_equal_scalar", "_not_equal_scalar", "_greater_scalar", "_greater_equal_scalar",
+    "_lesser_scalar", "_lesser_equal_scalar", "SoftmaxOutput", "LinearRegressionOutput",
+    "LogisticRegressionOutput", "MAERegressionOutput", "zeros_like", "ones_like"})
+
+
+def _merge(a: Optional[tuple], b: Optional[tuple]) -> Optional[tuple]:
+    """The two partial shapes' combined knowledge (None when they cannot be one shape)."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    if len(a) != len(b) or any(x and y and x != y for x, y in zip(a, b, strict=True)):
+        raise MXNetError(f"infer_shape error: shape inconsistent, {a} vs {b}")
+    return tuple(x or y for x, y in zip(a, b, strict=True))
+
+
+def _backward(n: _Node, ins: List[Optional[tuple]], outs: List[Optional[tuple]]
+              ) -> List[Optional[tuple]]:
+    """What ``n``'s (partially known) outputs say about its inputs' shapes."""
+    op = n.op
+    res: List[Optional[tuple]] = [None] * len(ins)
+    out = outs[0] if outs else None
+    if out is None and op != "SliceChannel":
+        return res
+    if op in _SAME_SHAPE:
+        return [out] * len(ins)
+    if op in _LIKE_DATA:
+        res[0] = out
+        return res
+    p = n.attrs
+    if op in ("FullyConnected", "Convolution", "Deconvolution", "Pooling", "Embedding") \
+            and ins and ins[0] is not None and out is not None:
+        d = list(ins[0])
+        d[0] = d[0] or out[0]
+        strides = [x for x in p.get("stride", "(1,)").strip("()").split(",") if x.strip()]
+        if op == "Convolution" and len(d) == len(out) and all(int(x) == 1 for x in strides):
+            k = [int(x) for x in p.get("kernel", "()").strip("()").split(",") if x.strip()]
+            pad = [int(x) for x in p.get("pad", "()").strip("()").split(",") if x.strip()] \
+                or [0] * len(k)
+            dil = [int(x) for x in p.get("dilate", "()").strip("()").split(",") if x.strip()] \
+                or [1] * len(k)
+            for j in range(len(k)):
+                if not d[2 + j] and out[2 + j]:
+                    d[2 + j] = out[2 + j] + dil[j] * (k[j] - 1) - 2 * pad[j]
+        res[0] = tuple(d)
+        return res
+    if op == "SliceChannel":
+        num = int(p.get("num_outputs", 1))
+        axis = int(p.get("axis", 1))
+        squeeze = str(p.get("squeeze_axis", "0")).lower() in ("1", "true")
+        merged: Optional[tuple] = None
+        for o in outs:
+            if o is None:
+                continue
+            d = list(o)
+            if squeeze:
+                d.insert(axis % (len(d) + 1), num)
+            else:
+                d[axis] = d[axis] * num
+            merged = _merge(merged, tuple(d))
+        res[0] = merged
+        return res
+    if op == "Concat":
+        dim = int(p.get("dim", 1))
+        for j, s in enumerate(ins):
+            d = list(out)
+            d[dim] = s[dim] if s is not None and len(s) == len(out) else 0
+            res[j] = tuple(d)
+        known = [s[dim] if s is not None and len(s) == len(out) else 0 for s in ins]
+        if out[dim] and known.count(0) == 1:
+            j = known.index(0)
+            d = list(res[j])  # type: ignore[arg-type]
+            d[dim] = out[dim] - sum(known)
+            res[j] = tuple(d)
+        return res
     return res
 
 
 def _propagate(sym: Symbol, shapes: Dict[str, Any], types: Dict[str, Any]) -> Tuple[
         Dict[str, Any], Dict[int, Any]]:
     """Known (possibly partial) var shapes/dtypes and every node's outputs as (shape,
-    dtype) pairs (None: unknown)."""
+    dtype) pairs (None: unknown): forward passes on meta tensors alternate with backward
+    passes (what consumers say about their inputs) until nothing changes."""
     order = sym._order()
     var_shape: Dict[int, Optional[tuple]] = {}
     var_dtype: Dict[int, Optional[torch.dtype]] = {}
@@ -236,6 +324,9 @@ def _propagate(sym: Symbol, shapes: Dict[str, Any], types: Dict[str, Any]) -> Tu
             var_shape[id(n)] = _var_shape(n, shapes)
             var_dtype[id(n)] = _var_dtype(n, types)
     outs: Dict[int, Any] = {}
+    hints: Dict[Tuple[int, int], tuple] = {}
+    #: whether the last forward pass learnt a shape an earlier node could use
+    dirty = [False]
 
     def gather(n: _Node) -> List[Any]:
         ins: List[Any] = []
@@ -245,52 +336,110 @@ def _propagate(sym: Symbol, shapes: Dict[str, Any], types: Dict[str, Any]) -> Tu
                 ins.append(None if s is None else (s, var_dtype[id(src)]))
             else:
                 o = outs[id(src)]
-                ins.append(o[i] if o and i < len(o) and o[i][0] != () else None)
+                got = o[i] if o and i < len(o) and o[i][0] != () else None
+                h = hints.get((id(src), i))
+                if h is not None:
+                    got = (_merge(got[0] if got else None, h),
+                           got[1] if got else None)
+                ins.append(got)
         return ins
 
-    for n in order:
-        if n.op is None:
-            continue
-        if unknown_creation(n):
-            outs[id(n)] = None
-            continue
-        names = n.input_names()
-        ins = gather(n)
-        first_dtype = next((x[1] for x in ins if x is not None and x[1] is not None), None)
-        if n.op in _SAME_SHAPE and n.inputs:
-            u = _unify([x[0] if x is not None else None for x in ins])
-            if u is not None:
-                for j, (src, _) in enumerate(n.inputs):
+    def forward() -> None:
+        for n in order:
+            if n.op is None:
+                continue
+            if unknown_creation(n):
+                outs[id(n)] = None
+                continue
+            names = n.input_names()
+            ins = gather(n)
+            first_dtype = next((x[1] for x in ins if x is not None and x[1] is not None),
+                               None)
+            if n.op in _SAME_SHAPE and n.inputs:
+                u = _unify([x[0] if x is not None else None for x in ins])
+                if u is not None:
+                    for j, (src, i) in enumerate(n.inputs):
+                        if src.op is None:
+                            var_shape[id(src)] = u
+                        elif hints.get((id(src), i)) != u:
+                            dirty[0] = True
+                            hints[(id(src), i)] = u
+                        ins[j] = (u, ins[j][1] if ins[j] is not None else first_dtype)
+            if any(x is None or 0 in x[0] for x in ins):
+                known = {iname: (x[0] if x is not None and 0 not in x[0] else None)
+                         for x, iname in zip(ins, names, strict=False)}
+                if ins and ins[0] is not None and names:
+                    known[names[0]] = ins[0][0]  # the data input, partial or not
+                inferred = rule_shapes(n, known)
+                for j, ((src, i), iname) in enumerate(zip(n.inputs, names, strict=False)):
+                    if iname not in inferred or (ins[j] is not None and 0 not in ins[j][0]):
+                        continue
+                    shape = _merge(ins[j][0] if ins[j] is not None else None,
+                                   inferred[iname])
                     if src.op is None:
-                        var_shape[id(src)] = u
-                    ins[j] = (u, ins[j][1] if ins[j] is not None else first_dtype)
-        if any(x is None for x in ins):
-            known = {iname: (x[0] if x is not None else None) for x, iname in zip(ins, names)}
-            inferred = rule_shapes(n, known)
-            for j, ((src, _), iname) in enumerate(zip(n.inputs, names)):
-                if ins[j] is None and iname in inferred:
-                    if src.op is None:
-                        var_shape[id(src)] = inferred[iname]
-                    ins[j] = (inferred[iname], var_dtype.get(id(src)) or first_dtype)
-        for (src, _), x in zip(n.inputs, ins):
-            if src.op is None and var_dtype[id(src)] is None and x is not None:
-                var_dtype[id(src)] = first_dtype or _dtypes.DEFAULT
-        if any(x is None for x in ins):
-            outs[id(n)] = None
-            continue
-        ins = [(s, t or first_dtype or _dtypes.DEFAULT) for s, t in ins]
-        outs[id(n)] = _run_shapes(n, ins) or None
+                        var_shape[id(src)] = shape
+                    else:
+                        hints[(id(src), i)] = shape  # type: ignore[assignment]
+                    ins[j] = (shape, var_dtype.get(id(src)) or first_dtype)
+            for (src, _), x in zip(n.inputs, ins, strict=False):
+                if src.op is None and var_dtype[id(src)] is None and x is not None:
+                    var_dtype[id(src)] = first_dtype or _dtypes.DEFAULT
+            if any(x is None for x in ins):
+                outs[id(n)] = None
+                continue
+            ins = [(s, t or first_dtype or _dtypes.DEFAULT) for s, t in ins]
+            outs[id(n)] = _run_shapes(n, ins) or None
+
+    def backward() -> bool:
+        changed = False
+        for n in reversed(order):
+            if n.op is None or not n.inputs:
+                continue
+            o = outs.get(id(n))
+            k = n.num_visible()
+            oshapes = [_merge(o[i][0] if o and i < len(o) and o[i][0] != () else None,
+                              hints.get((id(n), i))) for i in range(k)]
+            ins = [x[0] if x is not None else None for x in gather(n)]
+            if all(s is not None and 0 not in s for s in ins):
+                continue  # the inputs are known: nothing to learn about them
+            try:
+                want = _backward(n, ins, oshapes)
+            except (ValueError, IndexError, TypeError):
+                continue
+            for (src, i), w in zip(n.inputs, want, strict=False):
+                if w is None:
+                    continue
+                if src.op is None:
+                    new = _merge(var_shape[id(src)], w)
+                    if new != var_shape[id(src)]:
+                        var_shape[id(src)] = new
+                        changed = True
+                else:
+                    new = _merge(hints.get((id(src), i)), w)
+                    if new != hints.get((id(src), i)):
+                        hints[(id(src), i)] = new  # type: ignore[assignment]
+                        changed = True
+        return changed
+
+    forward()
+    for _ in range(4):
+        if not backward() and not dirty[0]:
+            break
+        dirty[0] = False
+        forward()
     return {"shape": var_shape, "dtype": var_dtype, "order": order}, outs
 
 
-def infer_shape(sym: Symbol, args: tuple, kwargs: Dict[str, Any], partial: bool) -> Tuple[
-        Any, Any, Any]:
+def infer_shape(sym: Symbol, args: tuple, kwargs: Dict[str, Any], partial: bool,
+                types: Optional[Dict[str, Any]] = None) -> Tuple[Any, Any, Any]:
+    """``types``: the arguments' dtypes where known (simple_bind's type_dict), so that ops
+    checking their inputs' dtypes (integer indices) see the right ones."""
     given = _given(sym, args, kwargs, "infer_shape")
     for k, v in given.items():
         if not isinstance(v, (tuple, list, int)):
             raise TypeError("Arguments need to be shapes (tuple), but argument "
                             f"'{k}' is {type(v).__name__}")
-    info, outs = _propagate(sym, given, {})
+    info, outs = _propagate(sym, given, dict(types or {}))
     order = info["order"]
     aux = _aux_nodes(order)
     vs = info["shape"]

@@ -30,10 +30,12 @@ MXNET_VERSION = 10901
 class _Node:
     """One graph node: ``op`` is None for a variable."""
 
-    __slots__ = ("op", "name", "attrs", "inputs", "__weakref__")
+    __slots__ = ("op", "name", "attrs", "inputs", "versions", "__weakref__")
 
     def __init__(self, op: Optional[str], name: str, attrs: Optional[Dict[str, str]] = None,
                  inputs: Optional[List[Tuple["_Node", int]]] = None):
+        #: the input entries' versions read from a JSON file (None: composed here)
+        self.versions: Optional[List[int]] = None
         self.op = op
         self.name = name
         self.attrs: Dict[str, str] = attrs if attrs is not None else {}
@@ -110,7 +112,7 @@ def _aux_nodes(order: Sequence[_Node]) -> set:
         d = n.opdef
         if not d.aux:
             continue
-        for (src, _), iname in zip(n.inputs, n.input_names()):
+        for (src, _), iname in zip(n.inputs, n.input_names(), strict=False):
             if iname in d.aux and src.op is None:
                 aux.add(id(src))
     return aux
@@ -208,7 +210,8 @@ class Symbol:
             for src, i in n.inputs:
                 r = replace.get(id(src))
                 inputs.append(r if r is not None else (mapping[id(src)], i))
-            mapping[id(n)] = _Node(n.op, n.name, dict(n.attrs), inputs)
+            m = mapping[id(n)] = _Node(n.op, n.name, dict(n.attrs), inputs)
+            m.versions = None if n.versions is None else list(n.versions)
         outs = []
         for n, i in self._outputs:
             r = replace.get(id(n))
@@ -319,7 +322,7 @@ class Symbol:
                 raise MXNetError(f"compose: {len(args)} positional arguments given, the "
                                  f"symbol has {len(args_names)}")
             by_name = {n.name: n for n in variables}
-            for nm, a in zip(args_names, args):
+            for nm, a in zip(args_names, args, strict=False):
                 replace[id(by_name[nm])] = a._outputs[0]
         else:
             for n in variables:
@@ -499,6 +502,13 @@ class Symbol:
     def get_backend_symbol(self, backend: str) -> "Symbol":
         return self._deepcopy()
 
+    def _gen_atomic_symbol(self) -> "Symbol":
+        """The head op alone (same op, name and attributes, no inputs)."""
+        node = self._outputs[0][0]
+        if node.op is None:
+            raise MXNetError("_gen_atomic_symbol: a variable is not an op")
+        return Symbol([(_Node(node.op, node.name, dict(node.attrs), []), 0)])
+
     def _num_outputs(self) -> int:
         return len(self._outputs)
 
@@ -587,7 +597,7 @@ def _create(op: str, inputs: List[Any], params: Dict[str, str], name: Optional[s
         if len(inputs) > len(present):
             raise MXNetError(f"{d.name}: too many inputs ({len(inputs)}), it takes "
                              f"{', '.join(present)}")
-        for iname, s in zip(present, inputs):
+        for iname, s in zip(present, inputs, strict=False):
             if iname in named:
                 raise MXNetError(f"{d.name}: input '{iname}' given twice")
             named[iname] = s
@@ -769,7 +779,10 @@ def _to_json(sym: Symbol, remove_amp_cast: bool = True) -> str:
             lines.append(f'      "attrs": {_dict_str(n.attrs, "      ")}')
         ins = []
         names = n.input_names()
-        for (src, i), iname in zip(n.inputs, names):
+        for j, ((src, i), iname) in enumerate(zip(n.inputs, names, strict=False)):
+            if n.versions is not None and j < len(n.versions):
+                ins.append(f"[{index[id(src)]}, {i}, {n.versions[j]}]")
+                continue
             version = 1 if (src.op is None and id(src) in aux and n.op is not None
                             and iname in n.opdef.aux) else 0
             ins.append(f"[{index[id(src)]}, {i}, {version}]")
@@ -858,6 +871,7 @@ def load_json(json_str: str) -> Symbol:
                     k = f"__{k}__"
                 attrs[k] = v
         inputs: List[Tuple[_Node, int]] = []
+        versions: List[int] = []
         raw = nj.get("inputs", [])
         if not isinstance(raw, list):
             raise _bad(f"node '{name}': 'inputs' must be a list")
@@ -876,6 +890,7 @@ def load_json(json_str: str) -> Symbol:
                 raise _bad(f"node '{name}': input {e!r} refers to output {out} of "
                            f"'{snode.name}', which does not exist")
             inputs.append((snode, out))
+            versions.append(e[2] if len(e) == 3 else 0)
         if op == "null":
             if inputs:
                 raise _bad(f"variable node '{name}' cannot have inputs")
@@ -886,8 +901,10 @@ def load_json(json_str: str) -> Symbol:
             raise _bad(f"node '{name}': unknown operator '{op}'")
         _check_params(d, name, attrs)
         node = _Node(d.name, name, attrs, inputs)
+        node.versions = versions
         if not d.variadic:
             _upgrade_inputs(node, d, nodes)
+            node.versions += [0] * (len(node.inputs) - len(versions))
         nodes.append(node)
     heads_js = js.get("heads")
     if not isinstance(heads_js, list) or not heads_js:
@@ -934,10 +951,8 @@ def _upgrade_inputs(node: _Node, d: "_opinfo.OpDef", nodes: List[_Node]) -> None
         vattrs = {k: v for k, v in node.attrs.items()}
         if m in _AUX_INIT:
             vattrs["__init__"] = _AUX_INIT[m]
-        v = _Node(None, f"{node.name}_{m}", vattrs)
-        nodes.append(v)
-        node.inputs.append((v, 0))
-    for (src, _), iname in zip(node.inputs, present):
+        node.inputs.append((_Node(None, f"{node.name}_{m}", vattrs), 0))
+    for (src, _), iname in zip(node.inputs, present, strict=False):
         if src.op is not None:
             continue
         for key in ("lr_mult", "wd_mult"):

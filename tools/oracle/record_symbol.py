@@ -357,13 +357,46 @@ def record_api(mx):
     return out
 
 
+#: a graph in MXNet 0.8's JSON format (param/attr, two-element inputs, BatchNorm without its
+#: auxiliary inputs, per-input lr_mult on the op) that MXNet upgrades on load
+LEGACY_JSON = {
+    "nodes": [
+        {"op": "null", "param": {}, "name": "data", "inputs": [], "backward_source_id": -1,
+         "attr": {"ctx_group": "stage1", "lr_mult": "0.2"}},
+        {"op": "null", "param": {}, "name": "fc1_weight", "inputs": [],
+         "backward_source_id": -1, "attr": {"wd_mult": "0.3"}},
+        {"op": "null", "param": {}, "name": "fc1_bias", "inputs": [], "backward_source_id": -1},
+        {"op": "FullyConnected", "param": {"no_bias": "False", "num_hidden": "4"},
+         "name": "fc1", "inputs": [[0, 0], [1, 0], [2, 0]], "backward_source_id": -1,
+         "attr": {"ctx_group": "stage1", "weight_lr_mult": "1.2"}},
+        {"op": "null", "param": {}, "name": "bn_gamma", "inputs": [], "backward_source_id": -1},
+        {"op": "null", "param": {}, "name": "bn_beta", "inputs": [], "backward_source_id": -1},
+        {"op": "BatchNorm", "param": {"eps": "0.001", "fix_gamma": "True",
+                                      "momentum": "0.9", "use_global_stats": "False"},
+         "name": "bn", "inputs": [[3, 0], [4, 0], [5, 0]], "backward_source_id": -1},
+        {"op": "Activation", "param": {"act_type": "relu"}, "name": "relu1",
+         "inputs": [[6, 0]], "backward_source_id": -1},
+    ],
+    "arg_nodes": [0, 1, 2, 4, 5],
+    "heads": [[7, 0]],
+}
+
+
+def record_legacy(mx):
+    sym = mx.sym.load_json(json.dumps(LEGACY_JSON))
+    return {"json": json.dumps(LEGACY_JSON), "upgraded": json.loads(sym.tojson()),
+            "arguments": sym.list_arguments(), "aux": sym.list_auxiliary_states(),
+            "attr_dict": sym.attr_dict()}
+
+
 def main() -> int:
     import mxnet as mx
     FIXTURES.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         models = record_gluon_models(mx, tmp)
     models.update(record_module_models(mx))
-    golden = {"mxnet": mx.__version__, "models": models, "api": record_api(mx)}
+    golden = {"mxnet": mx.__version__, "models": models, "api": record_api(mx),
+              "legacy": record_legacy(mx)}
     GOLDEN.write_text(json.dumps(golden, indent=1, sort_keys=True) + "\n")
     print(f"wrote {GOLDEN} and {len(models)} model pairs in {FIXTURES}")
     return 0
