@@ -24,6 +24,7 @@ import tempfile
 from typing import Any, Dict, List, Optional
 
 import numpy as np
+import torch
 
 from .. import optimizer as opt
 from ..autograd import _Grad
@@ -276,8 +277,16 @@ class Trainer:
             if row_id.size != out.shape[0]:
                 raise MXNetAssertionError("row_sparse_pull: full_idx needs every row id")
             self._kvstore.pull(idx, out=out, priority=-idx, ignore_sparse=False)
-        else:
+        elif all(o.stype == "row_sparse" for o in (out if isinstance(out, list) else [out])):
             self._kvstore.row_sparse_pull(idx, out=out, row_ids=row_id, priority=-idx)
+        else:
+            # mxcompat's row_sparse Parameters hold dense arrays (the KVStore, as MXNet's,
+            # row_sparse_pulls only into row_sparse arrays): the pulled rows, zeros elsewhere
+            self._kvstore.pull(idx, out=out, priority=-idx, ignore_sparse=False)
+            for o in (out if isinstance(out, list) else [out]):
+                keep = torch.zeros(o.shape[0], dtype=torch.bool, device=o._t.device)
+                keep[row_id._t.reshape(-1).to(device=o._t.device, dtype=torch.int64)] = True
+                o._t.data[~keep] = 0  # like the pull: invisible to autograd
 
     def _check_and_rescale_grad(self, scale: float) -> None:
         if self._update_on_kvstore and self._distributed and self._kv_initialized:

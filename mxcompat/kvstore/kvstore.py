@@ -492,10 +492,19 @@ class _MXNetUnpickler(pickle.Unpickler):
 
 
 def _copy_into(stored: Any, o: Any) -> None:
-    """Write the stored value into output ``o`` (cast to its dtype, on its device)."""
-    o._assign(stored._t.detach())
-    if o.stype != "default" and stored.stype == o.stype:
-        stored.copyto(o)  # keep the stored pattern
+    """Write the stored value into output ``o`` (cast to its dtype, on its device). Like
+    MXNet's engine copies, a pull is not part of an autograd recording."""
+    src = stored._t.detach()
+    if o.stype == "default":
+        # through .data: an array already used in a recorded graph (a Trainer broadcasting
+        # a weight that a forward pass used) stays valid for backward, as with MXNet's engine
+        o._t.data.copy_(src)
+        return
+    from ..autograd import pause
+    with pause():
+        o._assign(src)
+        if stored.stype == o.stype:
+            stored.copyto(o)  # keep the stored pattern
 
 
 class _Updater:
