@@ -90,7 +90,6 @@ _OUT_OF_SCOPE = {
     "numpy_extension": "mx.numpy_extension",
     "onnx": "mx.onnx",
     "registry": "mx.registry",
-    "rnn": "mx.rnn",
     "rtc": "mx.rtc",
     "subgraph": "subgraph backends",
     "tvmop": "mx.tvmop",

@@ -11,7 +11,7 @@ import re
 import numpy as np
 
 SCENARIOS = ["mlp_sgd", "cnn_adam", "mlp_multictx", "mlp_inputgrad", "bucketing",
-             "sequential", "monitor", "summary", "reshape"]
+             "sequential", "monitor", "summary", "reshape", "rnn_cells"]
 
 
 class _Capture(logging.Handler):
@@ -336,3 +336,30 @@ def checkpoint_resume(mx, prefix):
     m2.set_params(arg, aux)
     return {"params": params_out(mod), "predict": mod.predict(train).asnumpy().tolist(),
             "loaded_predict": m2.predict(train).asnumpy().tolist()}
+
+
+def run_rnn_cells(mx):
+    """Symbolic mx.rnn cells unrolled over 3 steps (explicit begin states), bound with fixed
+    parameters: outputs, final states, argument names, and pack/unpack of the weights."""
+    rng = np.random.RandomState(9)
+    stack = mx.rnn.SequentialRNNCell()
+    stack.add(mx.rnn.LSTMCell(num_hidden=4, prefix="l0_"))
+    stack.add(mx.rnn.GRUCell(num_hidden=3, prefix="g1_"))
+    stack.add(mx.rnn.RNNCell(num_hidden=2, prefix="r2_"))
+    data = mx.sym.var("data")
+    begin = [mx.sym.var("s%d" % i) for i in range(len(stack.state_info))]
+    outs, states = stack.unroll(3, data, begin_state=begin, layout="NTC", merge_outputs=True)
+    net = mx.sym.Group([outs] + list(states))
+    shapes = {"data": (2, 3, 5), "s0": (2, 4), "s1": (2, 4), "s2": (2, 3), "s3": (2, 2)}
+    arg_shapes, _, _ = net.infer_shape(**shapes)
+    args = {n: mx.nd.array(rng.uniform(-0.5, 0.5, s))
+            for n, s in zip(net.list_arguments(), arg_shapes)}
+    exe = net.bind(mx.cpu(), args)
+    exe.forward()
+    unpacked = stack.unpack_weights({k: v for k, v in args.items() if k[:2] in ("l0", "g1", "r2")})
+    repacked = stack.pack_weights(unpacked)
+    return {"arguments": net.list_arguments(), "outputs": net.list_outputs(),
+            "values": [o.asnumpy().tolist() for o in exe.outputs],
+            "unpacked": sorted(unpacked),
+            "repack_ok": all(bool((repacked[k] == args[k]).asnumpy().all()) for k in repacked),
+            "state_info": [[list(i["shape"]), i["__layout__"]] for i in stack.state_info]}

@@ -40,6 +40,13 @@ def same_lines(got, want):
         close([float(x) for x in _NUM.findall(g)], [float(x) for x in _NUM.findall(w)], g)
 
 
+def _regular(x):
+    try:
+        return np.asarray(x).dtype.kind in "fiub"
+    except ValueError:
+        return False
+
+
 def same(got, want, path=""):
     if isinstance(want, dict):
         assert sorted(got) == sorted(want), path
@@ -53,9 +60,7 @@ def same(got, want, path=""):
             isinstance(want[0][0], str):  # [(name, value)] pairs
         assert [g[0] for g in got] == [w[0] for w in want], path
         close([g[1:] for g in got], [w[1:] for w in want], path)
-    elif isinstance(want, list) and want and isinstance(want[0], list) and \
-            len({len(np.asarray(x).shape) for x in want}) == 1 and \
-            len({np.asarray(x).shape for x in want}) > 1:  # ragged (buckets, batches)
+    elif isinstance(want, list) and want and not _regular(want):  # ragged / mixed
         assert len(got) == len(want), path
         for i, (g, w) in enumerate(zip(got, want)):
             same(g, w, f"{path}[{i}]")
@@ -308,3 +313,36 @@ def test_example_module_mlp_prints_mxnet_output():
                   if "Saved checkpoint to" not in ln)
     want = (HERE / "golden" / "module_mlp.stdout").read_text()
     assert _normalize(got) == _normalize(want)
+
+
+def test_rnn_checkpoint_unpacks_and_packs(tmp_path):
+    cell = mx.rnn.LSTMCell(num_hidden=2, prefix="l_")
+    out, _ = cell.unroll(2, mx.sym.var("data"), begin_state=[mx.sym.var("h"), mx.sym.var("c")],
+                         merge_outputs=True)
+    rng = np.random.RandomState(0)
+    args = {"l_i2h_weight": mx.nd.array(rng.randn(8, 3)), "l_i2h_bias": mx.nd.zeros(8),
+            "l_h2h_weight": mx.nd.array(rng.randn(8, 2)), "l_h2h_bias": mx.nd.ones(8)}
+    mx.rnn.save_rnn_checkpoint(cell, str(tmp_path / "r"), 1, out, args, {})
+    saved = mx.model.load_params(str(tmp_path / "r"), 1)[0]
+    assert "l_i2h_f_weight" in saved and "l_i2h_weight" not in saved
+    close(saved["l_i2h_f_weight"].asnumpy(), args["l_i2h_weight"].asnumpy()[2:4])
+    _, packed, _ = mx.rnn.load_rnn_checkpoint(cell, str(tmp_path / "r"), 1)
+    for k, v in args.items():
+        close(packed[k].asnumpy(), v.asnumpy(), k)
+
+
+def test_bucket_sentence_iter_batches():
+    import random
+    random.seed(0)
+    np.random.seed(0)
+    sents = [[1, 2, 3], [4, 5], [6, 7, 8, 9], [1, 2], [3, 4, 5], [5, 6, 7, 8]]
+    it = mx.rnn.BucketSentenceIter(sents, batch_size=2, buckets=[2, 3, 4], invalid_label=0)
+    assert it.default_bucket_key == 4
+    keys = []
+    for b in it:
+        d, lab = b.data[0].asnumpy(), b.label[0].asnumpy()
+        assert d.shape == (2, b.bucket_key) and b.provide_data[0].shape == d.shape
+        np.testing.assert_array_equal(lab[:, :-1], d[:, 1:])
+        assert (lab[:, -1] == 0).all()
+        keys.append(b.bucket_key)
+    assert sorted(keys) == [2, 3, 4]
