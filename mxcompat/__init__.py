@@ -81,7 +81,6 @@ def uninstall() -> None:
 # Parts of MXNet outside mxcompat's scope: a clear error instead of an AttributeError.
 _OUT_OF_SCOPE = {
     "amp": "mx.amp",
-    "contrib": "mx.contrib",
     "dlpack": "DLPack helpers",
     "executor_manager": "executor managers",
     "np": "mx.np",

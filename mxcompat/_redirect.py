@@ -56,8 +56,8 @@ def _out_of_scope(fullname: str) -> MXNetImportError:
     from . import _OUT_OF_SCOPE
     what = _OUT_OF_SCOPE.get(fullname.split(".")[1], f"'{fullname}'")
     return MXNetImportError(
-        f"import {fullname}: {what} is not supported by mxcompat, which provides MXNet's "
-        "NDArray API (mx.nd, mx.autograd, mx.random, contexts); see docs/migration.md")
+        f"import {fullname}: {what} is not supported by mxcompat, which provides MXNet "
+        "1.9.1's Python API except the parts listed in docs/migration.md")
 
 
 class _Finder(importlib.abc.MetaPathFinder):

@@ -143,3 +143,24 @@ def test_install_twice_does_not_warn(recwarn):
     finally:
         mx.uninstall()
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+def test_contrib_namespace_and_amp_import():
+    # legacy scripts and MXNet's own train/test_bucketing.py import these at module level
+    mx.install()
+    try:
+        from mxnet.contrib import amp
+        import mxnet.contrib.ndarray as cnd
+        import mxnet as mxn
+        assert cnd is mx.nd.contrib and mxn.contrib.nd is mx.nd.contrib
+        assert mxn.contrib.sym is mx.sym.contrib
+        with pytest.raises(mx.base.MXNetError, match="mixed precision"):
+            amp.init()
+        with pytest.raises(mx.base.MXNetError, match="mixed precision"):
+            amp.amp.convert_hybrid_block(None)
+        with pytest.raises(ImportError, match="mxnet.contrib.onnx"):
+            import mxnet.contrib.onnx  # noqa: F401
+        with pytest.raises(AttributeError, match="contrib.text"):
+            mxn.contrib.text  # noqa: B018
+    finally:
+        mx.uninstall()
