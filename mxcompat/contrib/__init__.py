@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from ..ndarray import contrib as nd
+from ..ndarray import contrib as nd  # noqa: F401  (mx.contrib.nd)
 
 _OUT_OF_SCOPE = {
     "autograd": "mx.contrib.autograd (use mx.autograd)",
