@@ -64,6 +64,9 @@ def test_resize_bad_interp_and_dtype():
             im.resize(mx.nd.ones((4, 4, 3)), size=(2, 2), interp=interp)
     with pytest.raises(MXNetError, match="fp16"):
         im.resize(mx.nd.ones((4, 4, 3), dtype="float16"), size=(2, 2))
+    assert im.resize(mx.nd.ones((0, 4, 4, 3)), size=(5, 6)).shape == (0, 6, 5, 3)
+    with pytest.raises(MXNetError, match=r"image\.resize.*empty"):
+        im.resize(mx.nd.ones((4, 0, 3)), size=(2, 2))
     # every cv::resize method works (values: tests/test_mximage.py, recorded from MXNet)
     for interp in range(5):
         np.testing.assert_allclose(im.resize(mx.nd.ones((4, 4, 3)) * 7, size=(6, 3),

@@ -254,10 +254,13 @@ def resize(data: torch.Tensor, size: tuple = (), keep_ratio: Any = False,
                               "1 bilinear, 2 bicubic, 3 area, 4 Lanczos)")
     # the same cv::resize reimplementation as mx.image.imresize (bit-exact 8-bit bilinear and
     # 2x area; bicubic, area and Lanczos within 1 grey level of OpenCV's fixed point)
+    if h == 0 or w == 0:
+        raise MXNetValueError(f"{op}: the input image is empty (shape {list(data.shape)})")
     from ..image import _cv
     x = data if data.dim() == 4 else data.unsqueeze(0)
     src = x.detach().cpu().numpy()
-    r = torch.stack([torch.from_numpy(_cv.resize(im, ow, oh, interp)) for im in src])
+    r = torch.stack([torch.from_numpy(_cv.resize(im, ow, oh, interp)) for im in src]) \
+        if len(src) else torch.empty((0, oh, ow, x.shape[-1]), dtype=data.dtype)
     r = r.to(device=data.device, dtype=data.dtype)
     return r if data.dim() == 4 else r.squeeze(0)
 
