@@ -92,16 +92,7 @@ def test_dataset_errors(results, case):
     assert results["dataset"]["errors"][case] == GOLDEN["dataset"]["errors"][case]
 
 
-# mx.nd.image.resize (mxcompat/ndarray/image.py) enlarges uint8 images with pixels 1 off
-# OpenCV's in a few places; Resize shows it (the crops resize with mx.image, which is exact)
-_RESIZE_UP = {"resize_up"}
-
-
-@pytest.mark.parametrize("case", [
-    pytest.param(k, marks=pytest.mark.xfail(strict=True, reason="nd.image.resize uint8 "
-                                            "upscaling is off by 1 in places"))
-    if k in _RESIZE_UP else k
-    for k in sorted(k for k in GOLDEN["transforms"] if k != "errors")])
+@pytest.mark.parametrize("case", sorted(k for k in GOLDEN["transforms"] if k != "errors"))
 def test_transforms(results, case):
     _same(results["transforms"][case], GOLDEN["transforms"][case], case)
 

@@ -57,11 +57,21 @@ def test_random_ops_properties():
                                    x.asnumpy().max(-1) + x.asnumpy().min(-1), atol=1e-3)
 
 
-def test_resize_unsupported_interp():
-    with pytest.raises(MXNetError, match="not supported"):
-        im.resize(mx.nd.ones((4, 4, 3)), size=(2, 2), interp=3)
-    with pytest.raises(MXNetError):
+def test_resize_bad_interp_and_dtype():
+    # MXNet hands interp to cv::resize: 9 / 10 (mx.image's auto / random) are unknown there
+    for interp in (9, 10, -1):
+        with pytest.raises(MXNetError, match=r"image\.resize.*interp"):
+            im.resize(mx.nd.ones((4, 4, 3)), size=(2, 2), interp=interp)
+    with pytest.raises(MXNetError, match="fp16"):
         im.resize(mx.nd.ones((4, 4, 3), dtype="float16"), size=(2, 2))
+    assert im.resize(mx.nd.ones((0, 4, 4, 3)), size=(5, 6)).shape == (0, 6, 5, 3)
+    with pytest.raises(MXNetError, match=r"image\.resize.*empty"):
+        im.resize(mx.nd.ones((4, 0, 3)), size=(2, 2))
+    # every cv::resize method works (values: tests/test_mximage.py, recorded from MXNet)
+    for interp in range(5):
+        np.testing.assert_allclose(im.resize(mx.nd.ones((4, 4, 3)) * 7, size=(6, 3),
+                                             interp=interp).asnumpy(),
+                                   np.full((3, 6, 3), 7.0), rtol=1e-6)
 
 
 # ---- mx.nd.imdecode ---------------------------------------------------------------------------

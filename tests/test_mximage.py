@@ -45,6 +45,32 @@ def test_imresize_matches_opencv(k):
            c["f32"], 2e-3)
 
 
+@pytest.mark.parametrize("k", range(len(G["nd_resize"])))
+def test_nd_image_resize_matches_opencv(k):
+    """mx.nd.image.resize (gluon's Resize / CropResize) runs the same cv::resize as
+    mx.image.imresize: uint8 nearest, bilinear and 2x area bit-exact, bicubic / area /
+    Lanczos within 1 grey level; float32 within 2e-3."""
+    c = G["nd_resize"][k]
+    a = IMGS[c["img"]]
+    size, keep, interp = tuple(c["size"]), c["keep_ratio"], c["interp"]
+    x = mx.nd.array(a, dtype="uint8")
+    u8 = mx.nd.image.resize(x, size=size, keep_ratio=keep, interp=interp)
+    assert u8.dtype == np.uint8
+    half = len(size) == 2 and size[0] * 2 == a.shape[1] and size[1] * 2 == a.shape[0]
+    exact = interp in (0, 1) or (interp == 3 and half)
+    _close(u8, c["u8"], 0 if exact else 1)
+    f32 = mx.nd.image.resize(x.astype("float32"), size=size, keep_ratio=keep, interp=interp)
+    assert f32.dtype == np.float32
+    _close(f32, c["f32"], 2e-3)
+
+
+@pytest.mark.parametrize("interp", range(5))
+def test_nd_image_resize_batch_matches_opencv(interp):
+    batch = mx.nd.array(np.stack([IMGS[3], IMGS[3][::-1]]), dtype="uint8")
+    got = mx.nd.image.resize(batch, size=(17, 23), interp=interp)
+    _close(got, G["nd_resize_batch"][str(interp)], 0 if interp in (0, 1) else 1)
+
+
 def test_crops_and_helpers():
     a = mx.nd.array(IMGS[1], dtype="uint8")
     ops = G["ops"]

@@ -217,66 +217,14 @@ def _out_hw(h: int, w: int, size: tuple, keep_ratio: bool, op: str) -> tuple:
     return size[1], size[0]
 
 
-def _linear_weights(n_in: int, n_out: int, device: Any) -> tuple:
-    """OpenCV INTER_LINEAR source indices and weights along one axis (half-pixel centers,
-    edge-clamped)."""
-    scale = n_in / n_out
-    # OpenCV computes the source coordinate in double and stores it as a float
-    fx = ((torch.arange(n_out, dtype=torch.float64, device=device) + 0.5) * scale - 0.5
-          ).to(torch.float32)
-    x0 = torch.floor(fx)
-    a = (fx - x0).to(torch.float64)
-    x0 = x0.long()
-    x1 = x0 + 1
-    # OpenCV: left of the first pixel / right of the last one, the edge pixel alone
-    left = x0 < 0
-    a = torch.where(left, torch.zeros_like(a), a)
-    x0 = x0.clamp(0, n_in - 1)
-    right = x1 >= n_in
-    a = torch.where(right & ~left, torch.zeros_like(a), a)
-    x1 = x1.clamp(0, n_in - 1)
-    return x0, x1, a
-
-
-def _resize_linear(x: torch.Tensor, oh: int, ow: int, dt: torch.dtype) -> torch.Tensor:
-    """x: (N, H, W, C) in a float type."""
-    n, h, w, c = x.shape
-    y0, y1, b = _linear_weights(h, oh, x.device)
-    x0, x1, a = _linear_weights(w, ow, x.device)
-    if dt == torch.uint8:
-        # OpenCV's fixed point: 11-bit coefficients, rounded once at the end
-        ia = torch.round(a * 2048).long()
-        ib = torch.round(b * 2048).long()
-        xi = x.long()
-        rows = xi[:, :, x0, :] * (2048 - ia).view(1, 1, -1, 1) + \
-            xi[:, :, x1, :] * ia.view(1, 1, -1, 1)
-        # the vertical pass as OpenCV's SIMD kernel does it: rows >> 4, 16-bit high products
-        # (>> 16), then a rounded >> 2
-        b0 = (2048 - ib).view(1, -1, 1, 1)
-        b1 = ib.view(1, -1, 1, 1)
-        out = ((rows[:, y0] >> 4) * b0 >> 16) + ((rows[:, y1] >> 4) * b1 >> 16)
-        return ((out + 2) >> 2).clamp(0, 255).to(torch.uint8)
-    wd = x.dtype
-    a = a.to(wd).view(1, 1, -1, 1)
-    b = b.to(wd).view(1, -1, 1, 1)
-    rows = x[:, :, x0, :] * (1 - a) + x[:, :, x1, :] * a
-    return rows[:, y0] * (1 - b) + rows[:, y1] * b
-
-
-def _resize_nearest(x: torch.Tensor, oh: int, ow: int) -> torch.Tensor:
-    n, h, w, c = x.shape
-    yi = torch.clamp((torch.arange(oh, dtype=torch.float64) * (h / oh)).floor().long(), 0, h - 1)
-    xi = torch.clamp((torch.arange(ow, dtype=torch.float64) * (w / ow)).floor().long(), 0, w - 1)
-    return x[:, yi.to(x.device)][:, :, xi.to(x.device)]
-
-
 @register("resize", params={"size": _size_param, "keep_ratio": Bool, "interp": Int}, ns=_NS,
           family=_FAM, torch="torch.nn.functional.interpolate (OpenCV cv::resize rules)")
 def resize(data: torch.Tensor, size: tuple = (), keep_ratio: Any = False,
            interp: int = 1) -> torch.Tensor:
     """Resize an (H, W, C) / (N, H, W, C) image to ``size`` = (width, height) or (size) (the
-    short edge with ``keep_ratio``). interp 0 (nearest) and 1 (bilinear) follow OpenCV;
-    uint8, float32 and float64 images, as MXNet's CPU (OpenCV) kernel."""
+    short edge with ``keep_ratio``). interp 0 nearest, 1 bilinear, 2 bicubic, 3 area, 4
+    Lanczos-4, as OpenCV's cv::resize (MXNet's CPU kernel); uint8, float32 and float64 images
+    (int8 / int32 with interp=0)."""
     op = "image.resize"
     keep = bool(keep_ratio)
     if data.dim() not in (3, 4):
@@ -296,19 +244,24 @@ def resize(data: torch.Tensor, size: tuple = (), keep_ratio: Any = False,
     if oh <= 0 or ow <= 0:
         raise MXNetValueError(f"{op}: the output size must be positive, got (width, height) = "
                               f"({ow}, {oh})")
+    if interp in (9, 10):
+        # MXNet passes interp straight to cv::resize, which knows neither (mx.image's 9 "auto"
+        # and 10 "random" are resolved in Python before the op is called)
+        raise MXNetError(f"{op}: OpenCV(3.4.2) resize: (-5:Bad argument) Unknown "
+                         f"interpolation method in function 'resize' (interp={interp})")
+    if interp not in (0, 1, 2, 3, 4):
+        raise MXNetValueError(f"{op}: invalid interpolation method interp={interp} (0 nearest, "
+                              "1 bilinear, 2 bicubic, 3 area, 4 Lanczos)")
+    # the same cv::resize reimplementation as mx.image.imresize (bit-exact 8-bit bilinear and
+    # 2x area; bicubic, area and Lanczos within 1 grey level of OpenCV's fixed point)
+    if h == 0 or w == 0:
+        raise MXNetValueError(f"{op}: the input image is empty (shape {list(data.shape)})")
+    from ..image import _cv
     x = data if data.dim() == 4 else data.unsqueeze(0)
-    if interp == 0:
-        r = _resize_nearest(x, oh, ow)
-    elif interp == 1 or (oh == h and ow == w):
-        r = _resize_linear(x, oh, ow, data.dtype)
-    elif interp in (2, 3, 4, 9, 10):
-        raise unsupported(f"mx.nd.image.resize(interp={interp})",
-                          "mxcompat implements interp=0 (nearest) and interp=1 (bilinear), "
-                          "which match OpenCV; area, bicubic and Lanczos resampling are not "
-                          "reproduced")
-    else:
-        raise MXNetValueError(f"{op}: invalid interpolation method interp={interp}")
-    r = r.to(data.dtype) if r.dtype != data.dtype else r
+    src = x.detach().cpu().numpy()
+    r = torch.stack([torch.from_numpy(_cv.resize(im, ow, oh, interp)) for im in src]) \
+        if len(src) else torch.empty((0, oh, ow, x.shape[-1]), dtype=data.dtype)
+    r = r.to(device=data.device, dtype=data.dtype)
     return r if data.dim() == 4 else r.squeeze(0)
 
 

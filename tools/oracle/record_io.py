@@ -373,6 +373,24 @@ def record_image_part():
                                     "f32": mx.image.imresize(x.astype("float32"), w, h,
                                                              interp=interp)
                                     .asnumpy().tolist()})
+    # mx.nd.image.resize (the op behind gluon's Resize / CropResize): the same cv::resize,
+    # (width, height) or a short edge with keep_ratio, HWC and NHWC
+    g["nd_resize"] = []
+    for k, a in enumerate(imgs[:3]):
+        x = mx.nd.array(a, dtype="uint8")
+        for size, keep in [((5, 4), False), ((24, 20), False), ((31, 29), False),
+                           ((a.shape[1] // 2, a.shape[0] // 2), False), ((13, 7), False),
+                           ((25,), True), ((6,), False)]:
+            for interp in range(5):
+                g["nd_resize"].append({
+                    "img": k, "size": list(size), "keep_ratio": keep, "interp": interp,
+                    "u8": mx.nd.image.resize(x, size=size, keep_ratio=keep, interp=interp)
+                    .asnumpy().tolist(),
+                    "f32": mx.nd.image.resize(x.astype("float32"), size=size, keep_ratio=keep,
+                                              interp=interp).asnumpy().tolist()})
+    batch = mx.nd.array(np.stack([imgs[3], imgs[3][::-1]]), dtype="uint8")
+    g["nd_resize_batch"] = {str(i): mx.nd.image.resize(batch, size=(17, 23), interp=i)
+                            .asnumpy().tolist() for i in range(5)}
     a = mx.nd.array(imgs[1], dtype="uint8")
     ops = g["ops"]
     ops["resize_short"] = mx.image.resize_short(a, 6).asnumpy().tolist()
@@ -429,7 +447,8 @@ def record_image_part():
     g["decode"]["jpeg_gray"] = mx.image.imdecode(jpeg, flag=0).asnumpy().tolist()
     g["decode"]["png_rgb"] = mx.image.imdecode(png_bytes(imgs[0])).asnumpy().tolist()
     (GOLDEN / "image.json").write_text(json.dumps(g, sort_keys=True) + "\n")
-    print(f"record_io: image: {len(g['resize'])} resize cases")
+    print(f"record_io: image: {len(g['resize'])} resize cases, {len(g['nd_resize'])} "
+          "nd.image.resize cases")
 
 
 # ---- im2rec --------------------------------------------------------------------------------
