@@ -166,3 +166,14 @@ def test_imdecode_without_pillow_names_the_dependency(monkeypatch):
     monkeypatch.setitem(sys.modules, "PIL", None)  # makes `from PIL import Image` fail
     with pytest.raises(MXNetError, match="pip install pillow"):
         mx.nd.imdecode(_IMGS["png_rgb"])
+
+
+def test_resize_backward_is_an_error_as_in_mxnet():
+    # MXNet 1.9.1's backward of image.resize fails its own shape check (MXNetError); mxcompat
+    # raises too instead of inventing a gradient
+    x = mx.nd.ones((4, 4, 3))
+    x.attach_grad()
+    with mx.autograd.record():
+        y = mx.nd.image.resize(x, (8, 8))
+    with pytest.raises(MXNetError, match=r"image\.resize: backward"):
+        y.backward()

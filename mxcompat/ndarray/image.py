@@ -262,7 +262,26 @@ def resize(data: torch.Tensor, size: tuple = (), keep_ratio: Any = False,
     r = torch.stack([torch.from_numpy(_cv.resize(im, ow, oh, interp)) for im in src]) \
         if len(src) else torch.empty((0, oh, ow, x.shape[-1]), dtype=data.dtype)
     r = r.to(device=data.device, dtype=data.dtype)
-    return r if data.dim() == 4 else r.squeeze(0)
+    r = r if data.dim() == 4 else r.squeeze(0)
+    return _NoBackward.apply(data, r) if data.requires_grad else r
+
+
+class _NoBackward(torch.autograd.Function):
+    """``image.resize`` has no usable gradient in MXNet 1.9.1: its backward fails its own
+    shape check ("Incompatible attr in node ... expected [out shape], got [in shape]"). Raise
+    an MXNetError there too, rather than give a made-up gradient."""
+
+    @staticmethod
+    def forward(ctx: Any, data: torch.Tensor, result: torch.Tensor) -> torch.Tensor:
+        ctx.shapes = (tuple(result.shape), tuple(data.shape))
+        return result
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> Any:
+        out_shape, in_shape = ctx.shapes
+        raise MXNetError(f"image.resize: backward is not supported (MXNet 1.9.1's fails: "
+                         f"Incompatible attr in node image.resize_backward at 0-th output: "
+                         f"expected {list(out_shape)}, got {list(in_shape)})")
 
 
 # ---- color ops -------------------------------------------------------------------------------
