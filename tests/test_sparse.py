@@ -223,6 +223,11 @@ def test_sparse_inplace_keeps_object_and_refreshes_layout():
     # MXNet keeps the stored rows of the row_sparse operand (oracle: indices [0, 1])
     assert a.indices.asnumpy().tolist() == [0, 1]
     assert a.data.asnumpy().tolist() == [[0.0, 0.0, 0.0], [2.0, 0.0, 3.0]]
+    # the optimizer pattern of MXNet's nightly dist_sync_kvstore.py (oracle values)
+    w = mx.nd.array([[0, 1, 0], [2, 0, 3]]).tostype("row_sparse")
+    w[:] += mx.nd.array([[1, 1, 1], [0, 0, 0]]).tostype("row_sparse") * 0.5
+    assert w.stype == "row_sparse" and w.indices.asnumpy().tolist() == [0, 1]
+    assert w.asnumpy().tolist() == [[0.5, 1.5, 0.5], [2.0, 0.0, 3.0]]
     c = mx.nd.array([[0, 1, 0], [2, 0, 3]]).tostype("csr")
     c -= c
     assert c.stype == "csr" and c.asnumpy().tolist() == [[0, 0, 0], [0, 0, 0]]
