@@ -792,6 +792,58 @@ def AdaptiveAvgPooling2D(data, output_size=()):
 
 # ========================================================================================
 # contrib.SyncBatchNorm / BatchNormWithReLU
+def _process_group() -> Any:
+    """``torch.distributed`` when a process group of more than one process is active (a
+    ``dist_*`` KVStore joined it, or the script called ``init_process_group``), else None."""
+    try:
+        import torch.distributed as dist
+    except ImportError:  # pragma: no cover - torch built without distributed
+        return None
+    if not (dist.is_available() and dist.is_initialized()):
+        return None
+    return dist if dist.get_world_size() > 1 else None
+
+
+def _sync_bn_across_processes(op, data, gamma, beta, moving_mean, moving_var, eps, momentum,
+                              fix_gamma, output_mean_var):
+    """mxcompat extension: training-mode SyncBatchNorm over every process's batch. The
+    per-channel sum and element count, then the sum of squared deviations from the global
+    mean, are all-reduced (``torch.distributed.nn.functional.all_reduce``, whose backward
+    all-reduces the gradients, so autograd sees the global statistics); every process then
+    normalises with, and updates its moving statistics from, the same mean and variance."""
+    from torch.distributed.nn.functional import all_reduce
+    nd, c = data.dim(), data.shape[1]
+    for t, n in ((gamma, "gamma"), (beta, "beta"), (moving_mean, "moving_mean"),
+                 (moving_var, "moving_var")):
+        _nn._shape_check(op, n, t, (c,))
+    red = [i for i in range(nd) if i != 1]
+    try:
+        local = torch.cat([data.sum(dim=red),
+                           data.new_tensor([float(data.numel() // max(c, 1))])])
+        tot = all_reduce(local)
+        count = tot[c].detach()
+        if float(count) == 0:
+            raise MXNetValueError(f"{op}: the batches of all processes are empty")
+        mean = tot[:c] / count
+        dev = data - _nn._bcast(mean, nd, 1)
+        var = all_reduce((dev * dev).sum(dim=red)) / count
+    except RuntimeError as e:
+        raise MXNetError(f"{op}: the cross-process all_reduce of the batch statistics failed "
+                         f"(a worker died or left?) [{type(e).__name__}: {e}]") from None
+    if fix_gamma:
+        g = gamma * 0 + 1 if gamma.requires_grad else torch.ones_like(gamma)
+    else:
+        g = gamma
+    inv_std = torch.rsqrt(var + eps)
+    out = dev * _nn._bcast(inv_std * g, nd, 1) + _nn._bcast(beta, nd, 1)
+    if out.requires_grad:
+        out = _nn._MovingStats.apply(out, moving_mean, moving_var, mean.detach(), var.detach(),
+                                     float(momentum), gamma if fix_gamma else None)
+    if output_mean_var:
+        return [out, mean, inv_std]
+    return out
+
+
 @register("SyncBatchNorm", required=("key",), types={"key": "string"},
           aux=("moving_mean", "moving_var"), outputs=_nn._bn_outputs,
           ns="contrib",
@@ -805,6 +857,10 @@ def SyncBatchNorm(data, gamma, beta, moving_mean, moving_var, eps=1e-3, momentum
                   key=None):
     op = "SyncBatchNorm"
     _only_f32(op, data, "TBlob.get_with_shape: data type do not match")
+    if not use_global_stats and data.dim() >= 2 and _nn._training() and \
+            _process_group() is not None:
+        return _sync_bn_across_processes(op, data, gamma, beta, moving_mean, moving_var, eps,
+                                         momentum, fix_gamma, output_mean_var)
     try:
         return _nn.BatchNorm._mx_impl(data, gamma, beta, moving_mean, moving_var, eps=eps,
                                       momentum=momentum, fix_gamma=fix_gamma,

@@ -232,6 +232,33 @@ class BaseSparseNDArray(NDArray):
 
     __iadd__ = __isub__ = __imul__ = __idiv__ = __itruediv__ = _inplace
 
+    # CSRNDArray / RowSparseNDArray (MXNet 1.9.1): ``a op= b`` computes ``a op b`` with the
+    # sparse operators, then copies the result back into ``a`` (the same object keeps its
+    # storage type; a dense result is cast back to it)
+    def _inplace_add(self, other: Any) -> Any:
+        return self._copy_back(self + other)
+
+    def _inplace_sub(self, other: Any) -> Any:
+        return self._copy_back(self - other)
+
+    def _inplace_mul(self, other: Any) -> Any:
+        return self._copy_back(self * other)
+
+    def _inplace_div(self, other: Any) -> Any:
+        return self._copy_back(self / other)
+
+    def _copy_back(self, result: NDArray) -> Any:
+        if tuple(result.shape) != tuple(self.shape):
+            raise MXNetValueError(f"{type(self).__name__} in-place operator: Incompatible attr "
+                                  f"at 0-th output: expected {list(result.shape)}, got "
+                                  f"{list(self.shape)}")
+        if result.stype != self.stype:
+            result = cast_storage(result, stype=self.stype)
+        if result.dtype != self.dtype:
+            result = result.astype(self.dtype)
+        result.copyto(self)
+        return self
+
     def _setitem_check(self, key: Any, value: Any) -> None:
         name = type(self).__name__
         if not isinstance(key, _pyslice):
@@ -283,6 +310,11 @@ class CSRNDArray(BaseSparseNDArray):
 
     __slots__ = ()
     _STYPE = "csr"
+
+    __iadd__ = BaseSparseNDArray._inplace_add
+    __isub__ = BaseSparseNDArray._inplace_sub
+    __imul__ = BaseSparseNDArray._inplace_mul
+    __idiv__ = __itruediv__ = BaseSparseNDArray._inplace_div
 
     @staticmethod
     def _compute_aux(t: torch.Tensor) -> tuple:
@@ -344,6 +376,11 @@ class RowSparseNDArray(BaseSparseNDArray):
 
     __slots__ = ()
     _STYPE = "row_sparse"
+
+    __iadd__ = BaseSparseNDArray._inplace_add
+    __isub__ = BaseSparseNDArray._inplace_sub
+    __imul__ = BaseSparseNDArray._inplace_mul
+    __idiv__ = __itruediv__ = BaseSparseNDArray._inplace_div
 
     @staticmethod
     def _compute_aux(t: torch.Tensor) -> tuple:
