@@ -73,7 +73,12 @@ def _zoo_state(args: argparse.Namespace) -> Any:
             classes = 1000
     with _name.NameManager():
         net = vision.get_model(args.zoo, classes=classes)
-    net.load_parameters(args.file)
+    from .base import MXNetError
+    try:
+        net.load_parameters(args.file)
+    except (MXNetError, ValueError, AssertionError) as err:
+        raise MXNetError(f"--zoo {args.zoo}: {args.file} does not hold the weights of "
+                         f"{args.zoo} with {classes} classes ({err})") from None
     if args.zoo_keys == "torchvision":
         arch = torch_export.torchvision_arch(net)
         state = torch_export.torchvision_state_dict(net)
