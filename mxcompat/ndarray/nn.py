@@ -562,27 +562,6 @@ class _MovingStats(torch.autograd.Function):
         return g, None, None, None, None, None, None
 
 
-class _PredictModeNormalize(torch.autograd.Function):
-    """(data - moving_mean) * inv_std whose input gradient is the batch-statistics formula
-    evaluated with the moving statistics: what MXNet 1.9.1's BatchNorm backward gives in
-    predict mode without use_global_stats (recorded with ``train_mode=False``)."""
-
-    @staticmethod
-    def forward(ctx, data, mean, inv_std, red):  # type: ignore[override]
-        xhat = (data - mean) * inv_std
-        ctx.save_for_backward(xhat, inv_std)
-        ctx.red = red
-        return xhat
-
-    @staticmethod
-    def backward(ctx, g):  # type: ignore[override]
-        xhat, inv_std = ctx.saved_tensors
-        red = ctx.red
-        dx = inv_std * (g - g.mean(dim=red, keepdim=True)
-                        - xhat * (g * xhat).mean(dim=red, keepdim=True))
-        return dx, None, None, None
-
-
 @register("BatchNorm", params={"eps": Float, "momentum": Float, "fix_gamma": Bool,
                                "use_global_stats": Bool, "output_mean_var": Bool, "axis": Int,
                                "cudnn_off": Bool, "min_calib_range": OptFloat,
@@ -619,13 +598,7 @@ def BatchNorm(data, gamma, beta, moving_mean, moving_var, eps=1e-3, momentum=0.9
     else:
         mean, var = moving_mean.to(data.dtype), moving_var.to(data.dtype)
     inv_std = torch.rsqrt(var + eps)
-    if not train and not use_global_stats and data.requires_grad:
-        xhat = _PredictModeNormalize.apply(data, _bcast(mean, nd, ax), _bcast(inv_std, nd, ax),
-                                           red)
-        out = xhat * _bcast(g, nd, ax) + _bcast(beta, nd, ax)
-    else:
-        out = ((data - _bcast(mean, nd, ax)) * _bcast(inv_std * g, nd, ax)
-               + _bcast(beta, nd, ax))
+    out = (data - _bcast(mean, nd, ax)) * _bcast(inv_std * g, nd, ax) + _bcast(beta, nd, ax)
     if train and out.requires_grad:
         out = _MovingStats.apply(out, moving_mean, moving_var, mean.detach(), var.detach(),
                                  float(momentum), gamma if fix_gamma else None)
