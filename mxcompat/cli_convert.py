@@ -1,7 +1,8 @@
 """``mxcompat convert FILE OUT``: an MXNet .params file to a torch state dict (.pt or
 .safetensors); ``mxcompat convert model-symbol.json model-0000.params OUT``: an exported
 MXNet model to a torch module (a pickled ``torch.fx.GraphModule``, or with ``--input`` and an
-``.pt2`` name a ``torch.export`` program)."""
+``.pt2`` name a ``torch.export`` program); with ``--zoo MODEL`` the weights of a model-zoo
+network become the state dict of the equivalent torch network (torchvision's keys by default)."""
 from __future__ import annotations
 
 import argparse
@@ -97,6 +98,48 @@ def _run_symbol(args: argparse.Namespace) -> int:
     return 0
 
 
+def _zoo_state(args: argparse.Namespace) -> Any:
+    """The torch state dict of zoo network ``args.zoo`` holding the weights of ``args.file``
+    (either .params format), with torchvision's keys or to_torch_module's; and a label."""
+    from . import name as _name
+    from . import ndarray as nd
+    from .gluon.model_zoo import torch_export, vision
+    classes = args.classes
+    if classes is None:  # the output layer's first dimension
+        with _name.NameManager():
+            probe = vision.get_model(args.zoo)
+        struct = probe._collect_params_with_prefix()
+        by_full = {p.name: k for k, p in struct.items()}
+        loaded = nd.load(args.file)
+        if not isinstance(loaded, dict):
+            from .base import MXNetError
+            raise MXNetError(f"convert --zoo: {args.file} holds a list of arrays, not named "
+                             "parameters")
+        for key, value in loaded.items():
+            k = key if key in struct else by_full.get(key, "")
+            if k.startswith("output") and k.endswith("weight"):
+                classes = value.shape[0]
+                break
+        else:
+            classes = 1000
+    with _name.NameManager():
+        net = vision.get_model(args.zoo, classes=classes)
+    from .base import MXNetError
+    try:
+        net.load_parameters(args.file)
+    except (MXNetError, ValueError, AssertionError) as err:
+        raise MXNetError(f"--zoo {args.zoo}: {args.file} does not hold the weights of "
+                         f"{args.zoo} with {classes} classes ({err})") from None
+    if args.zoo_keys == "torchvision":
+        arch = torch_export.torchvision_arch(net)
+        state = torch_export.torchvision_state_dict(net)
+        label = f"torchvision {arch}(num_classes={classes})"
+    else:
+        state = {k: v.detach() for k, v in torch_export.to_torch_module(net).state_dict().items()}
+        label = f"mxcompat to_torch_module({args.zoo}, classes={classes})"
+    return state, f"{label}, classes={classes}"
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.file.endswith(".json"):
         return _run_symbol(args)
@@ -114,13 +157,24 @@ def _run(args: argparse.Namespace) -> int:
             from .base import MXNetError
             raise MXNetError("format 'safetensors' needs the safetensors package (pip install "
                              "safetensors); or use --format pt") from None
-    state = to_torch(args.file, strip_prefix=args.strip_prefix,
-                     strip_arg_aux=args.strip_arg_aux, progress=_progress(args))
+    label = ""
+    if args.zoo:
+        from .base import MXNetError
+        try:
+            state, label = _zoo_state(args)
+        except MXNetError:
+            raise
+        except (ValueError, AssertionError, KeyError) as err:  # get_model's own errors
+            raise MXNetError(f"--zoo {args.zoo}: {err}") from None
+        label = f" as {label}"
+    else:
+        state = to_torch(args.file, strip_prefix=args.strip_prefix,
+                         strip_arg_aux=args.strip_arg_aux, progress=_progress(args))
     save_torch(args.out, state, format=fmt)
     nbytes = sum(t.numel() * t.element_size() for t in state.values())
     if not args.quiet:
-        print(f"{args.file}: {len(state)} arrays ({human(nbytes)}) -> {args.out} [{fmt}]",
-              file=sys.stderr)
+        print(f"{args.file}: {len(state)} arrays ({human(nbytes)}){label} -> {args.out} "
+              f"[{fmt}]", file=sys.stderr)
     return 0
 
 
@@ -148,5 +202,16 @@ def add_parser(subparsers: Any) -> None:
                    help="output format (default: safetensors for *.safetensors, else pt)")
     p.add_argument("--progress", action="store_true",
                    help="show a progress bar (shown anyway for large files on a terminal)")
+    p.add_argument("--zoo", metavar="MODEL", default=None,
+                   help="FILE holds the weights of this gluon.model_zoo.vision network (e.g. "
+                        "resnet18_v1, a pretrained or fine-tuned checkpoint in either .params "
+                        "format): write the state dict of the equivalent torch network")
+    p.add_argument("--zoo-keys", choices=("torchvision", "module"), default="torchvision",
+                   help="with --zoo: torchvision's key names, loadable by torchvision.models."
+                        "<arch>(num_classes=N) (ResNet-18/34 V1, VGG, AlexNet, SqueezeNet, "
+                        "DenseNet; the default), or the keys of mxcompat's to_torch_module "
+                        "(every zoo network)")
+    p.add_argument("--classes", type=int, default=None,
+                   help="with --zoo: the number of classes (default: read from the file)")
     p.add_argument("-q", "--quiet", action="store_true", help="no summary line")
     p.set_defaults(func=_run)
