@@ -427,7 +427,7 @@ def _propagate(sym: Symbol, shapes: Dict[str, Any], types: Dict[str, Any]) -> Tu
             break
         dirty[0] = False
         forward()
-    return {"shape": var_shape, "dtype": var_dtype, "order": order}, outs
+    return {"shape": var_shape, "dtype": var_dtype, "order": order, "hints": hints}, outs
 
 
 def infer_shape(sym: Symbol, args: tuple, kwargs: Dict[str, Any], partial: bool,
