@@ -159,6 +159,12 @@ def unknown_creation(n: _Node) -> bool:
     return any(d == 0 for d in dims)
 
 
+def _declared_shape(n: _Node) -> tuple:
+    """The (partly unknown) shape attribute of a creation node."""
+    return tuple(int(x) for x in n.attrs.get("shape", "()").strip("()[] ").split(",")
+                 if x.strip())
+
+
 def rule_shapes(n: _Node, known: Dict[str, Optional[tuple]]) -> Dict[str, tuple]:
     """Shapes of ``n``'s inputs that its op's rule derives from the known ones."""
     d = n.opdef
@@ -337,6 +343,8 @@ def _propagate(sym: Symbol, shapes: Dict[str, Any], types: Dict[str, Any]) -> Tu
             else:
                 o = outs[id(src)]
                 got = o[i] if o and i < len(o) and o[i][0] != () else None
+                if got is None and unknown_creation(src):  # zeros((0, H)): partly known
+                    got = (_declared_shape(src), None)
                 h = hints.get((id(src), i))
                 if h is not None:
                     got = (_merge(got[0] if got else None, h),

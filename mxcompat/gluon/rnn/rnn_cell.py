@@ -251,7 +251,7 @@ class RecurrentCell(Block):
 
     def forward(self, inputs: Any, states: Any) -> Any:  # type: ignore[override]
         """One step: (output, new states)."""
-        if not (getattr(self, "_active", False) and not _GRAPH.inside):
+        if _is_symbol(inputs) or not (getattr(self, "_active", False) and not _GRAPH.inside):
             self._counter += 1  # a hybridized call re-enters forward once: count it once
         return super().forward(inputs, states)
 
