@@ -118,6 +118,9 @@ def _var_dtype(n: _Node, types: Dict[str, Any]) -> Optional[torch.dtype]:
     return None
 
 
+_SEQUENCE_OPS = frozenset({"SequenceLast", "SequenceMask", "SequenceReverse"})
+
+
 def _run_node(n: _Node, vals: List[Any]) -> List[Any]:
     """Outputs (tensors) of ``n`` on meta inputs; real zeros when an op needs data."""
     from ..ndarray.ndarray import _wrap
@@ -130,7 +133,9 @@ def _run_node(n: _Node, vals: List[Any]) -> List[Any]:
     try:
         r = _call_op(fn, n, [_wrap(v) for v in vals], params)
     except Exception:  # noqa: BLE001 - meta tensors unsupported: run on zeros
-        real = [torch.zeros(v.shape, dtype=v.dtype) for v in vals]
+        # sequence lengths of 0 are invalid for SequenceLast/Mask/Reverse: use 1
+        fill = torch.ones if n.op in _SEQUENCE_OPS else torch.zeros
+        real = [fill(v.shape, dtype=v.dtype) for v in vals]
         try:
             r = _call_op(fn, n, [_wrap(v) for v in real], params)
         except MXNetError as e:
