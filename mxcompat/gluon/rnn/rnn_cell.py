@@ -159,7 +159,9 @@ def _reverse_sequences(sequences: List[Any], unroll_step: int, valid_length: Any
     F: Any = _symbol_module() if _is_symbol(sequences[0]) else nd
     rev = F.SequenceReverse(F.stack(*sequences, axis=0), sequence_length=valid_length,
                             use_sequence_length=True)
-    if unroll_step > 1 or F is not nd:
+    if F is not nd:  # a Symbol with one output per step
+        return list(F.split(rev, axis=0, num_outputs=unroll_step, squeeze_axis=True))
+    if unroll_step > 1:
         return _as_list(F.split(rev, axis=0, num_outputs=unroll_step, squeeze_axis=True))
     return [rev[0]]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Tuple
 
 from ....base import MXNetAssertionError
-from ....ndarray.ndarray import NDArray
 from ...rnn.rnn_cell import (BidirectionalCell, HybridRecurrentCell, ModifierCell,
                              RecurrentCell, _check_not_bidirectional, _format_sequence,
                              _get_begin_state, _is_tensor, _mask_sequence_variable_length)
