@@ -30,7 +30,26 @@ class _DefaultContext(threading.local):
     value: "Optional[Context]" = None
 
 
-class Context:
+_DEFAULT_CTX_DEPRECATED = ("Context.default_ctx has been deprecated. Please use "
+                           "Context.current_context() instead. Please use "
+                           "test_utils.set_default_context to set a default context")
+
+
+class _ContextMeta(type):
+    """``Context.default_ctx``: MXNet's deprecated class property (get and set)."""
+
+    @property
+    def default_ctx(cls) -> "Context":
+        warnings.warn(_DEFAULT_CTX_DEPRECATED, DeprecationWarning, stacklevel=2)
+        return current_context()
+
+    @default_ctx.setter
+    def default_ctx(cls, val: "Context") -> None:
+        warnings.warn(_DEFAULT_CTX_DEPRECATED, DeprecationWarning, stacklevel=2)
+        Context._default.value = val
+
+
+class Context(metaclass=_ContextMeta):
     """A device context, as in MXNet: ``Context('gpu', 1)``, ``Context(other_ctx)``."""
 
     devtype2str = {1: "cpu", 2: "gpu", 3: "cpu_pinned", 5: "cpu_shared"}

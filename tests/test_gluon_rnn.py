@@ -624,3 +624,65 @@ def test_gpu_clipping_and_lengths_follow_cudnn(monkeypatch):
     monkeypatch.setenv("MXCOMPAT_RNN_CPU", "cudnn")
     y_ref = layer(x, begin, lengths)[0].asnumpy()
     np.testing.assert_allclose(y_gpu, y_ref, rtol=1e-3, atol=1e-4)
+
+
+# ---- cells on Symbols (golden: tests/golden/rnn_symbol.json, tools/oracle/record_rnn_symbol.py)
+def _rnn_symbol_recorder():
+    import importlib.util
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location(
+        "record_rnn_symbol", root / "tools" / "oracle" / "record_rnn_symbol.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _rnn_symbol_golden():
+    import json
+    root = Path(__file__).resolve().parents[1]
+    return json.loads((root / "tests" / "golden" / "rnn_symbol.json").read_text())["cases"]
+
+
+@pytest.mark.parametrize("case", _rnn_symbol_golden(), ids=lambda c: c["id"])
+def test_cells_on_symbols_match_mxnet(case):
+    """The recorder's own case code run under mxcompat: graph names, inferred shapes and the
+    bound graph's forward values are MXNet's."""
+    rec = _rnn_symbol_recorder()
+    spec = next(c for c in rec.CASES if c[0] == case["id"])
+    got = rec.run_case(mx, mx.gluon, spec)
+    assert got["arguments"] == case["arguments"]
+    assert got["outputs"] == case["outputs"]
+    assert got["internals"] == case["internals"]
+    assert got["arg_shapes"] == case["arg_shapes"]
+    assert got["out_shapes"] == case["out_shapes"]
+    assert len(got["values"]) == len(case["values"])
+    for g, e in zip(got["values"], case["values"]):
+        np.testing.assert_allclose(np.array(g), np.array(e), rtol=1e-5, atol=1e-6)
+
+
+def test_cell_begin_state_symbols():
+    """begin_state(func=mx.sym.zeros) gives zeros variables with an unknown batch size whose
+    value the executor sizes from the graph at run time."""
+    cell = rnn.GRUCell(3, prefix="g_")
+    states = cell.begin_state(func=mx.sym.zeros)
+    assert [s.name for s in states] == ["g_begin_state_0"]
+    out, _ = cell(mx.sym.var("x"), states)
+    assert out.name == "g_t0_out"
+    vals = {"x": mx.nd.ones((5, 2)), "g_i2h_weight": mx.nd.ones((9, 2)) * 0.1,
+            "g_h2h_weight": mx.nd.ones((9, 3)), "g_i2h_bias": mx.nd.zeros((9,)),
+            "g_h2h_bias": mx.nd.zeros((9,))}
+    res = out.bind(mx.cpu(), vals).forward()[0]
+    assert res.shape == (5, 3)
+    cell.initialize()
+    for k in ("i2h_weight", "h2h_weight", "i2h_bias", "h2h_bias"):
+        cell.params[f"g_{k}"].set_data(vals[f"g_{k}"])
+    cell.reset()
+    ref, _ = cell(vals["x"], [mx.nd.zeros((5, 3))])
+    np.testing.assert_allclose(res.asnumpy(), ref.asnumpy(), rtol=1e-6)
+
+
+def test_unroll_grouped_symbol_rejected():
+    cell = rnn.RNNCell(3)
+    grouped = mx.sym.Group([mx.sym.var("a"), mx.sym.var("b")])
+    with pytest.raises(AssertionError, match="grouped symbol"):
+        cell.unroll(2, grouped, merge_outputs=False)

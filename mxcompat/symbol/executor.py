@@ -56,7 +56,18 @@ class _Lazy:
         self.node = node
 
 
-def _resolve_lazy(n: _Node, args: List[Any]) -> List[Any]:
+def _graph_shape(lazy: _Node, whole: Optional[Callable]) -> Optional[tuple]:
+    """The shape whole-graph inference gives a lazy node (what its consumers' other
+    inputs and outputs say: an RNN cell's h2h FullyConnected gets its batch size from the
+    i2h one it is added to)."""
+    if whole is None:
+        return None
+    info, _ = whole()
+    s = info["hints"].get((id(lazy), 0))
+    return tuple(s) if s is not None and 0 not in s else None
+
+
+def _resolve_lazy(n: _Node, args: List[Any], whole: Optional[Callable] = None) -> List[Any]:
     from .. import ndarray as nd
     from .infer import rule_shapes
     names = n.input_names()
@@ -67,6 +78,10 @@ def _resolve_lazy(n: _Node, args: List[Any]) -> List[Any]:
     out = []
     for iname, a in zip(names, args, strict=False):
         if type(a) is _Lazy:
+            if iname not in shapes:
+                g = _graph_shape(a.node, whole)
+                if g is not None:
+                    shapes[iname] = g
             if iname not in shapes:
                 raise MXNetError(f"node '{a.node.name}' ({a.node.op}): the unknown "
                                  f"dimensions of its shape cannot be inferred from "
@@ -87,9 +102,10 @@ def _resolve_lazy(n: _Node, args: List[Any]) -> List[Any]:
 class _Plan:
     """The graph as a list of steps, resolved once: (node, fn, params, input slots)."""
 
-    __slots__ = ("order", "steps", "heads", "var_index", "names", "lazy")
+    __slots__ = ("order", "steps", "heads", "var_index", "names", "lazy", "sym")
 
     def __init__(self, sym: Symbol):
+        self.sym = sym
         self.order = order = sym._order()
         index = {id(n): i for i, n in enumerate(order)}
         self.steps: List[Tuple[_Node, Any, Dict[str, Any], List[Tuple[int, int]]]] = []
@@ -119,6 +135,17 @@ class _Plan:
 
     def run(self, env: Dict[str, Any], monitor: Optional[Callable] = None) -> List[Any]:
         vals: List[Any] = [None] * len(self.steps)
+        whole: Any = None
+        if self.lazy:
+            cache: List[Any] = []
+
+            def whole() -> Any:  # whole-graph shape inference, once per run when needed
+                if not cache:
+                    from .infer import _propagate
+                    shapes = {k: tuple(v.shape) for k, v in env.items()
+                              if hasattr(v, "shape")}
+                    cache.append(_propagate(self.sym, shapes, {}))
+                return cache[0]
         for i, (n, fn, params, refs) in enumerate(self.steps):
             if fn is None:
                 v = env.get(n.name)
@@ -131,7 +158,7 @@ class _Plan:
                 continue
             args = [vals[j][k] for j, k in refs]
             if self.lazy and any(type(a) is _Lazy for a in args):
-                args = _resolve_lazy(n, args)
+                args = _resolve_lazy(n, args, whole)
             try:
                 r = _call_op(fn, n, args, params)
             except MXNetError as e:

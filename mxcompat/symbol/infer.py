@@ -118,6 +118,9 @@ def _var_dtype(n: _Node, types: Dict[str, Any]) -> Optional[torch.dtype]:
     return None
 
 
+_SEQUENCE_OPS = frozenset({"SequenceLast", "SequenceMask", "SequenceReverse"})
+
+
 def _run_node(n: _Node, vals: List[Any]) -> List[Any]:
     """Outputs (tensors) of ``n`` on meta inputs; real zeros when an op needs data."""
     from ..ndarray.ndarray import _wrap
@@ -130,7 +133,9 @@ def _run_node(n: _Node, vals: List[Any]) -> List[Any]:
     try:
         r = _call_op(fn, n, [_wrap(v) for v in vals], params)
     except Exception:  # noqa: BLE001 - meta tensors unsupported: run on zeros
-        real = [torch.zeros(v.shape, dtype=v.dtype) for v in vals]
+        # sequence lengths of 0 are invalid for SequenceLast/Mask/Reverse: use 1
+        fill = torch.ones if n.op in _SEQUENCE_OPS else torch.zeros
+        real = [fill(v.shape, dtype=v.dtype) for v in vals]
         try:
             r = _call_op(fn, n, [_wrap(v) for v in real], params)
         except MXNetError as e:
@@ -157,6 +162,12 @@ def unknown_creation(n: _Node) -> bool:
     except ValueError:
         return False
     return any(d == 0 for d in dims)
+
+
+def _declared_shape(n: _Node) -> tuple:
+    """The (partly unknown) shape attribute of a creation node."""
+    return tuple(int(x) for x in n.attrs.get("shape", "()").strip("()[] ").split(",")
+                 if x.strip())
 
 
 def rule_shapes(n: _Node, known: Dict[str, Optional[tuple]]) -> Dict[str, tuple]:
@@ -337,6 +348,8 @@ def _propagate(sym: Symbol, shapes: Dict[str, Any], types: Dict[str, Any]) -> Tu
             else:
                 o = outs[id(src)]
                 got = o[i] if o and i < len(o) and o[i][0] != () else None
+                if got is None and unknown_creation(src):  # zeros((0, H)): partly known
+                    got = (_declared_shape(src), None)
                 h = hints.get((id(src), i))
                 if h is not None:
                     got = (_merge(got[0] if got else None, h),
@@ -427,7 +440,7 @@ def _propagate(sym: Symbol, shapes: Dict[str, Any], types: Dict[str, Any]) -> Tu
             break
         dirty[0] = False
         forward()
-    return {"shape": var_shape, "dtype": var_dtype, "order": order}, outs
+    return {"shape": var_shape, "dtype": var_dtype, "order": order, "hints": hints}, outs
 
 
 def infer_shape(sym: Symbol, args: tuple, kwargs: Dict[str, Any], partial: bool,

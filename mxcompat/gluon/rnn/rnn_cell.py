@@ -31,6 +31,16 @@ def _is_symbol(x: Any) -> bool:
     return type(x).__name__ == "Symbol"
 
 
+def _is_tensor(x: Any) -> bool:
+    """An NDArray or a Symbol (MXNet's ``tensor_types``)."""
+    return isinstance(x, NDArray) or _is_symbol(x)
+
+
+def _symbol_module() -> Any:
+    from ... import symbol
+    return symbol
+
+
 def _sym_zeros() -> Callable:
     """``mx.sym.zeros``, the default state function of ModifierCell.begin_state."""
     try:
@@ -83,10 +93,16 @@ def _format_sequence(length: Optional[int], inputs: Any, layout: str, merge: Opt
     batch_axis = layout.find("N")
     in_axis = in_layout.find("T") if in_layout is not None else axis
     batch_size = 0
-    if _is_symbol(inputs) or (isinstance(inputs, (list, tuple)) and inputs and
-                              _is_symbol(inputs[0])):
-        raise _symbol_input("RecurrentCell.unroll()")
-    if isinstance(inputs, NDArray):
+    F: Any = nd
+    if _is_symbol(inputs):
+        F = _symbol_module()
+        if merge is False:
+            if len(inputs.list_outputs()) != 1:
+                raise MXNetAssertionError(
+                    "unroll doesn't allow grouped symbol as input. Please convert to list "
+                    "with list(inputs) first or let unroll handle splitting.")
+            inputs = list(F.split(inputs, axis=in_axis, num_outputs=length, squeeze_axis=1))
+    elif isinstance(inputs, NDArray):
         batch_size = inputs.shape[batch_axis]
         if merge is False:
             if length is not None and length != inputs.shape[in_axis]:
@@ -99,19 +115,24 @@ def _format_sequence(length: Optional[int], inputs: Any, layout: str, merge: Opt
         if length is not None and len(inputs) != length:
             raise MXNetAssertionError(f"unroll: length {length} does not match the "
                                       f"{len(inputs)} input steps given")
-        batch_size = inputs[0].shape[0]
+        if _is_symbol(inputs[0]):
+            F = _symbol_module()
+        else:
+            batch_size = inputs[0].shape[0]
         if merge is True:
-            inputs = nd.stack(*inputs, axis=axis)
+            inputs = F.stack(*inputs, axis=axis)
             in_axis = axis
-    if isinstance(inputs, NDArray) and axis != in_axis:
-        inputs = nd.swapaxes(inputs, dim1=axis, dim2=in_axis)
-    return inputs, axis, nd, batch_size
+    if _is_tensor(inputs) and axis != in_axis:
+        inputs = F.swapaxes(inputs, dim1=axis, dim2=in_axis)
+    return inputs, axis, F, batch_size
 
 
 def _get_begin_state(cell: "RecurrentCell", F: Any, begin_state: Any, inputs: Any,
                      batch_size: int) -> Any:
     if begin_state is not None:
         return begin_state
+    if F is not nd:
+        return cell.begin_state(func=F.zeros, batch_size=batch_size)
     ctx = inputs.context if isinstance(inputs, NDArray) else inputs[0].context
     with ctx:
         return cell.begin_state(func=F.zeros, batch_size=batch_size)
@@ -120,7 +141,7 @@ def _get_begin_state(cell: "RecurrentCell", F: Any, begin_state: Any, inputs: An
 def _mask_sequence_variable_length(F: Any, data: Any, length: int, valid_length: Any,
                                    time_axis: int, merge: bool) -> Any:
     """Zero the steps of each sequence past its valid length."""
-    if not isinstance(data, NDArray):
+    if not _is_tensor(data):
         data = F.stack(*data, axis=time_axis)
     out = F.SequenceMask(data, sequence_length=valid_length, use_sequence_length=True,
                          axis=time_axis)
@@ -135,10 +156,13 @@ def _reverse_sequences(sequences: List[Any], unroll_step: int, valid_length: Any
     reversed in place (the padding stays at the end)."""
     if valid_length is None:
         return list(reversed(sequences))
-    rev = nd.SequenceReverse(nd.stack(*sequences, axis=0), sequence_length=valid_length,
-                             use_sequence_length=True)
+    F: Any = _symbol_module() if _is_symbol(sequences[0]) else nd
+    rev = F.SequenceReverse(F.stack(*sequences, axis=0), sequence_length=valid_length,
+                            use_sequence_length=True)
+    if F is not nd:  # a Symbol with one output per step
+        return list(F.split(rev, axis=0, num_outputs=unroll_step, squeeze_axis=True))
     if unroll_step > 1:
-        return _as_list(nd.split(rev, axis=0, num_outputs=unroll_step, squeeze_axis=True))
+        return _as_list(F.split(rev, axis=0, num_outputs=unroll_step, squeeze_axis=True))
     return [rev[0]]
 
 
@@ -147,7 +171,7 @@ def _steps(x: Any) -> List[Any]:
     over it gives)."""
     if isinstance(x, NDArray):
         return [x[i] for i in range(x.shape[0])]
-    return list(x)
+    return list(x)  # a list, or a Symbol's outputs
 
 
 class RecurrentCell(Block):
@@ -229,7 +253,7 @@ class RecurrentCell(Block):
 
     def forward(self, inputs: Any, states: Any) -> Any:  # type: ignore[override]
         """One step: (output, new states)."""
-        if not (getattr(self, "_active", False) and not _GRAPH.inside):
+        if _is_symbol(inputs) or not (getattr(self, "_active", False) and not _GRAPH.inside):
             self._counter += 1  # a hybridized call re-enters forward once: count it once
         return super().forward(inputs, states)
 
@@ -537,7 +561,7 @@ class DropoutCell(HybridRecurrentCell):
                ) -> Tuple[Any, List[Any]]:
         self.reset()
         inputs, _, F, _ = _format_sequence(length, inputs, layout, merge_outputs)
-        if isinstance(inputs, NDArray):
+        if _is_tensor(inputs):
             return self.hybrid_forward(F, inputs, begin_state if begin_state else [])
         return super().unroll(length, inputs, begin_state=begin_state, layout=layout,
                               merge_outputs=merge_outputs, valid_length=None)
@@ -667,7 +691,7 @@ class ResidualCell(ModifierCell):
         finally:
             self.base_cell._modified = True
         if merge_outputs is None:
-            merge_outputs = isinstance(outputs, NDArray)
+            merge_outputs = _is_tensor(outputs)
         inputs, axis, F, _ = _format_sequence(length, inputs, layout, merge_outputs)
         if valid_length is not None:
             inputs = _mask_sequence_variable_length(F, inputs, length, valid_length, axis,
@@ -724,7 +748,7 @@ class BidirectionalCell(HybridRecurrentCell):
                                             merge_outputs=False, valid_length=valid_length)
         r_back = _reverse_sequences(r_outputs, length, valid_length)
         if merge_outputs is None:
-            merge_outputs = isinstance(l_outputs, NDArray)
+            merge_outputs = _is_tensor(l_outputs)
             l_outputs, _, _, _ = _format_sequence(None, l_outputs, layout, merge_outputs)
             r_back, _, _, _ = _format_sequence(None, r_back, layout, merge_outputs)
         if merge_outputs:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Tuple
 
 from ....base import MXNetAssertionError
-from ....ndarray.ndarray import NDArray
 from ...rnn.rnn_cell import (BidirectionalCell, HybridRecurrentCell, ModifierCell,
                              RecurrentCell, _check_not_bidirectional, _format_sequence,
-                             _get_begin_state, _mask_sequence_variable_length)
+                             _get_begin_state, _is_tensor, _mask_sequence_variable_length)
 
 __all__ = ["VariationalDropoutCell", "LSTMPCell"]
 
@@ -87,7 +86,7 @@ class VariationalDropoutCell(ModifierCell):
         if self.drop_outputs:
             outputs = F.Dropout(outputs, p=self.drop_outputs, axes=(axis,))
         if merge_outputs is None:
-            merge_outputs = isinstance(outputs, NDArray)
+            merge_outputs = _is_tensor(outputs)
         outputs, _, _, _ = _format_sequence(length, outputs, layout, merge_outputs)
         if valid_length is not None:
             outputs = _mask_sequence_variable_length(F, outputs, length, valid_length, axis,
