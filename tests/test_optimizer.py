@@ -397,3 +397,21 @@ def test_row_sparse_parameter_updates_on_kvstore(tmp_path):
     z.initialize(ctx=[mx.cpu(0)])
     with pytest.raises(MXNetError, match="update_on_kvstore=False"):
         gluon.Trainer([z], "sgd", update_on_kvstore=False).step(1)
+
+
+def test_save_of_a_row_sparse_parameter_pulls_every_row(tmp_path):
+    # MXNet's ParameterDict.save reduces a row_sparse parameter through its trainer's kvstore
+    # (every row); without a trainer there is nothing to pull from
+    params = mx.gluon.ParameterDict()
+    x = params.get("x", shape=(4, 2), stype="row_sparse")
+    params.initialize(ctx=mx.cpu(0), init=mx.init.Constant(3.0))
+    with pytest.raises(MXNetError, match="no Trainer"):
+        params.save(str(tmp_path / "none.params"))
+    mx.gluon.Trainer(params, "sgd", {"learning_rate": 0.1}, kvstore="local")
+    params.save(str(tmp_path / "p.params"))
+    saved = mx.nd.load(str(tmp_path / "p.params"))["x"]
+    assert saved.stype == "row_sparse"
+    np.testing.assert_array_equal(saved.asnumpy(), np.full((4, 2), 3.0, np.float32))
+    params.load(str(tmp_path / "p.params"))
+    np.testing.assert_array_equal(x.row_sparse_data(mx.nd.arange(0, 4)).asnumpy(),
+                                  np.full((4, 2), 3.0, np.float32))

@@ -444,6 +444,15 @@ class Parameter:
     def _reduce(self) -> NDArray:
         """The value on cpu(0): the mean over contexts."""
         ctx = cpu()
+        if self._stype != "default":
+            # a row_sparse parameter: every row, from the trainer's kvstore (as MXNet)
+            if not self._trainer:
+                raise MXNetError(f"Cannot reduce row_sparse Parameter '{self.name}' when no "
+                                 "Trainer is created with it.")
+            all_rows = nd.arange(0, self.shape[0], dtype="int64", ctx=ctx)
+            data = nd.zeros(self.shape, stype="row_sparse", ctx=ctx)
+            self._trainer._row_sparse_pull(self, data, all_rows, full_idx=True)
+            return data
         block = self.list_data()
         if len(block) > 1:
             return nd.add_n(*(w.copyto(ctx) for w in block)) / len(block)
