@@ -227,12 +227,14 @@ def test_table_format_exact(tmp_path):
         f"mean print(...)? (file skipped)\n")
 
 
-def test_fail_on(in_corpus, capsys):
+def test_fail_on(in_corpus, capsys, tmp_path):
     assert cli_main(["scan", ".", "--fail-on", "unknown"]) == 1
     assert "--fail-on" in capsys.readouterr().err
     assert cli_main(["scan", "lib", "--fail-on", "unknown,out-of-scope"]) == 0
-    assert cli_main(["scan", "models", "--fail-on", "unsupported"]) == 1  # out-of-scope too
-    assert cli_main(["scan", "models", "--fail-on", "partial", "--fail-on", "unknown"]) == 0
+    np_user = tmp_path / "np_user.py"  # mx.np stays outside mxcompat's scope
+    np_user.write_text("import mxnet as mx\nx = mx.np.ones((2, 3))\n")
+    assert cli_main(["scan", str(np_user), "--fail-on", "unsupported"]) == 1  # out-of-scope too
+    assert cli_main(["scan", str(np_user), "--fail-on", "partial", "--fail-on", "unknown"]) == 0
     capsys.readouterr()
     assert cli_main(["scan", ".", "--fail-on", "bogus"]) == 2
     assert "unknown status 'bogus'" in capsys.readouterr().err
