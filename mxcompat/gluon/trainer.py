@@ -273,7 +273,7 @@ class Trainer:
         kvstore's weight (Parameter.row_sparse_data calls this)."""
         self._prepare()
         idx = self._param2idx[parameter.name]
-        if full_idx and "dist" not in self._kvstore.type:
+        if full_idx:  # every row: a plain pull (the dist stores hold dense weights)
             if row_id.size != out.shape[0]:
                 raise MXNetAssertionError("row_sparse_pull: full_idx needs every row id")
             self._kvstore.pull(idx, out=out, priority=-idx, ignore_sparse=False)
