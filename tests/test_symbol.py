@@ -388,3 +388,16 @@ def test_cli_convert_exported_model(tmp_path):
     prog = torch.export.load(str(tmp_path / "m.pt2"))
     np.testing.assert_allclose(prog.module()(torch.from_numpy(x)).detach().numpy(), want,
                                rtol=1e-5, atol=1e-5)
+
+
+def test_hidden_attribute_keywords_on_op_composers():
+    # MXNet's symbol creation turns lr_mult= / wd_mult= / ctx_group= on an op into the hidden
+    # attribute (listed under both names, as MXNet 1.9.1's test_attr.py expects) and refuses
+    # the old per-input form with its deprecation message
+    data = mx.sym.Variable("data")
+    fc = mx.sym.FullyConnected(data=data, name="fc1", num_hidden=4, lr_mult=0, wd_mult=0.5)
+    assert fc.attr("lr_mult") == "0" and fc.attr("__lr_mult__") == "0"
+    assert fc.attr_dict()["fc1"]["__wd_mult__"] == "0.5"
+    with pytest.raises(MXNetError, match="setting variable attributes with fc1_lr_mult is "
+                       "deprecated"):
+        mx.sym.FullyConnected(data=data, num_hidden=2, fc1_lr_mult=1)

@@ -575,7 +575,16 @@ def _create(op: str, inputs: List[Any], params: Dict[str, str], name: Optional[s
     for v in (attr or {}).values():
         if not isinstance(v, str):
             raise ValueError("Attributes need to be string")
-    for k, v in params.items():
+    for k, v in list(params.items()):
+        hidden = next((h for h in _PLAIN_KEYS if k.endswith(h)), None)
+        if hidden is not None and k not in d.param_types:
+            if k != hidden:  # MXNet's C API refuses the old per-input form (fc1_lr_mult=...)
+                raise MXNetError(
+                    f"setting variable attributes with {k} is deprecated. please instead use\n"
+                    f"w = Variable({hidden}={v})\nsym = YourSymbolName("
+                    f"{k[:-len(hidden) - 1]}=w)")
+            attrs[f"__{hidden}__"] = str(v)  # lr_mult=... on an op: its hidden attribute
+            continue
         if k not in d.param_types and not (k.startswith("__") and k.endswith("__")):
             raise MXNetError(f"{d.name}: Cannot find argument '{k}', Possible Arguments: "
                              f"{', '.join(d.params) or '(none)'}")
