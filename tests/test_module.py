@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -41,9 +42,12 @@ def same_lines(got, want):
 
 
 def _regular(x):
+    # ragged lists: NumPy 2 raises ValueError, NumPy 1.x warns (VisibleDeprecationWarning)
     try:
-        return np.asarray(x).dtype.kind in "fiub"
-    except ValueError:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            return np.asarray(x).dtype.kind in "fiub"
+    except (ValueError, Warning):
         return False
 
 
