@@ -164,3 +164,19 @@ def test_contrib_namespace_and_amp_import():
             mxn.contrib.text  # noqa: B018
     finally:
         mx.uninstall()
+
+
+def test_every_data_file_of_the_package_is_declared_for_the_wheel():
+    # an editable install reads files a wheel would leave out (the Symbol API's op schema was
+    # one): every non-Python file under mxcompat/ must match pyproject's package-data
+    import fnmatch
+    import re
+    text = (ROOT / "pyproject.toml").read_text()
+    block = re.search(r"\[tool\.setuptools\.package-data\]\s*\nmxcompat = \[(.*?)\]", text)
+    patterns = re.findall(r'"([^"]+)"', block.group(1))
+    pkg = ROOT / "mxcompat"
+    files = [p.relative_to(pkg).as_posix() for p in pkg.rglob("*")
+             if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts]
+    assert files, "no data files found"
+    missing = [f for f in files if not any(fnmatch.fnmatch(f, pat) for pat in patterns)]
+    assert missing == [], f"not in [tool.setuptools.package-data]: {missing}"
