@@ -130,6 +130,6 @@ def __getattr__(name: str) -> _Any:
         return value
     if name in _OUT_OF_SCOPE:
         from .base import unsupported
-        raise unsupported(f"mx.{name}", f"{_OUT_OF_SCOPE[name]} is outside mxcompat's scope, "
-                          "which is the NDArray API; see docs/migration.md", attribute=True)
+        raise unsupported(f"mx.{name}", f"{_OUT_OF_SCOPE[name]} is outside mxcompat's scope; "
+                          "see docs/migration.md", attribute=True)
     raise AttributeError(f"module 'mxcompat' has no attribute {name!r}")

@@ -316,7 +316,7 @@ class Classifier:
         if first in self.out_of_scope:
             name = "mx." + ".".join((first,) + rest)
             return Api(name, "out-of-scope", f"{self.out_of_scope[first]} is outside "
-                       "mxcompat's scope (the NDArray API)")
+                       "mxcompat's scope (see docs/migration.md)")
         if first in self.modules:
             if not rest:
                 return Api(None)
